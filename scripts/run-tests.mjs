@@ -1,0 +1,39 @@
+// Bundles every test/**/*.test.ts with esbuild and runs them with node's built-in test runner.
+// Usage: node scripts/run-tests.mjs [path-substring ...]  (default: all unit and lsp tests)
+import { build } from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const filters = process.argv.slice(2);
+const excluded = ['test/e2e', 'test/oracle'];
+function collect(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...collect(path));
+    else if (name.endsWith('.test.ts')) out.push(path);
+  }
+  return out;
+}
+const tests = collect('test').filter((path) =>
+  filters.length ? filters.some((f) => path.includes(f)) : !excluded.some((e) => path.startsWith(e)));
+if (tests.length === 0) {
+  console.error('no test files matched');
+  process.exit(2);
+}
+rmSync('out/test', { recursive: true, force: true });
+await build({
+  entryPoints: tests,
+  outdir: 'out/test',
+  outbase: 'test',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+});
+const outputs = tests.map((path) => join('out', path).replace(/\.ts$/, '.js'));
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...outputs], { stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,29 @@
+import type { FrontendResult } from '../model/machine';
+import { parseLibvirtDomain } from './libvirt';
+import { parseQemuDocument } from './qemu';
+
+export type DocumentKind = 'shell' | 'qemu-args' | 'libvirt-xml';
+
+/** Picks the front end from the editor's language id or, for files on disk, the name and content. */
+export function detectDocumentKind(text: string, hint: { languageId?: string; path?: string }): DocumentKind | undefined {
+  const path = hint.path ?? '';
+  if (hint.languageId === 'qemu-args' || /\.(qemu|qemuargs)$/.test(path)) return 'qemu-args';
+  if (hint.languageId === 'xml' || /\.xml$/i.test(path)) return looksLikeDomainXml(text) ? 'libvirt-xml' : undefined;
+  if (/\.args$/.test(path)) return 'qemu-args';
+  if (hint.languageId === 'shellscript' || /\.(sh|bash)$/.test(path) || /^#!.*\b(ba|da|z)?sh\b/.test(text)) return 'shell';
+  if (looksLikeDomainXml(text)) return 'libvirt-xml';
+  return 'shell';
+}
+
+/** Root element is <domain>, after an optional prolog and comments. */
+export function looksLikeDomainXml(text: string): boolean {
+  return /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<domain[\s>]/.test(text);
+}
+
+export function analyzeDocument(text: string, kind: DocumentKind): FrontendResult {
+  switch (kind) {
+    case 'libvirt-xml': return parseLibvirtDomain(text);
+    case 'qemu-args': return parseQemuDocument(text, 'args');
+    case 'shell': return parseQemuDocument(text, 'shell');
+  }
+}

@@ -1,0 +1,5 @@
+export * from './range';
+export * from './findings';
+export * from './values';
+export * from './sizes';
+export * from './machine';

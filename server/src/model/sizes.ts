@@ -1,0 +1,63 @@
+/**
+ * Sizes as QEMU's qemu_strtosz reads them: a decimal integer or fraction, or 0x hex without a
+ * fraction or suffix, then an optional suffix B K M G T P E (powers of 1024, either case).
+ * Byte counts are JS numbers: exact up to 8 PiB, far beyond any guest.
+ */
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+export const TiB = 1024 * GiB;
+
+const suffixes: Record<string, number> = {
+  b: 1, k: KiB, m: MiB, g: GiB, t: TiB, p: TiB * 1024, e: TiB * 1024 * 1024,
+};
+
+export type SizeParse = { ok: true; bytes: number } | { ok: false; message: string };
+
+/** `defaultSuffix` applies when the text ends in a digit (QEMU's `-m` uses 'M'). */
+export function parseSize(text: string, defaultSuffix?: string): SizeParse {
+  const trimmed = text.trim();
+  if (trimmed === '') return { ok: false, message: 'empty size' };
+  const hex = /^0[xX]([0-9a-fA-F]+)$/.exec(trimmed);
+  if (hex) return { ok: true, bytes: parseInt(hex[1], 16) };
+  const match = /^(\d+(?:\.\d*)?|\.\d+)([A-Za-z]?)$/.exec(trimmed);
+  if (!match) {
+    const badSuffix = /^(\d+(?:\.\d*)?)(.+)$/.exec(trimmed);
+    if (badSuffix) {
+      return { ok: false, message: `unknown size suffix '${badSuffix[2]}' in '${trimmed}' (use B, K, M, G, T, P or E)` };
+    }
+    return { ok: false, message: `'${trimmed}' is not a size` };
+  }
+  const suffix = (match[2] || defaultSuffix || 'b').toLowerCase();
+  const multiplier = suffixes[suffix];
+  if (multiplier === undefined) {
+    return { ok: false, message: `unknown size suffix '${match[2]}' in '${trimmed}' (use B, K, M, G, T, P or E)` };
+  }
+  const bytes = Number(match[1]) * multiplier;
+  if (!Number.isFinite(bytes) || bytes > Number.MAX_SAFE_INTEGER) return { ok: false, message: `size '${trimmed}' is too large` };
+  if (!Number.isInteger(bytes)) return { ok: false, message: `size '${trimmed}' is not a whole number of bytes` };
+  return { ok: true, bytes };
+}
+
+/** Human form with the largest unit that divides the size exactly, else two decimals. */
+export function formatSize(bytes: number): string {
+  const units: Array<[string, number]> = [['EiB', suffixes.e], ['PiB', suffixes.p], ['TiB', TiB], ['GiB', GiB], ['MiB', MiB], ['KiB', KiB]];
+  for (const [name, unit] of units) {
+    if (bytes >= unit && bytes % unit === 0) return `${bytes / unit} ${name}`;
+  }
+  for (const [name, unit] of units) {
+    if (bytes >= unit) return `${(bytes / unit).toFixed(2)} ${name}`;
+  }
+  return `${bytes} B`;
+}
+
+export type BooleanParse = { ok: true; value: boolean } | { ok: false; message: string };
+
+/** QEMU's boolean spellings (qapi_bool_parse). */
+export function parseBoolean(text: string): BooleanParse {
+  switch (text) {
+    case 'on': case 'yes': case 'true': case 'y': return { ok: true, value: true };
+    case 'off': case 'no': case 'false': case 'n': return { ok: true, value: false };
+    default: return { ok: false, message: `'${text}' is not a boolean (use on/off, yes/no or true/false)` };
+  }
+}
