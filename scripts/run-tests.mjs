@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2);
-const excluded = ['test/e2e', 'test/oracle'];
+// End-to-end tests in a real VS Code have their own runner (scripts/e2e); oracle tests run here.
+const excluded = ['test/e2e'];
 function collect(dir) {
   const out = [];
   for (const name of readdirSync(dir)) {
@@ -22,10 +23,12 @@ if (tests.length === 0) {
   console.error('no test files matched');
   process.exit(2);
 }
-rmSync('out/test', { recursive: true, force: true });
+// A directory per run, so concurrent runs (several engineers, watch mode) never delete each other's bundles.
+const outRoot = join('out', `test-${process.pid}`);
+rmSync(outRoot, { recursive: true, force: true });
 await build({
   entryPoints: tests,
-  outdir: 'out/test',
+  outdir: outRoot,
   outbase: 'test',
   bundle: true,
   platform: 'node',
@@ -34,6 +37,7 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
-const outputs = tests.map((path) => join('out', path).replace(/\.ts$/, '.js'));
+const outputs = tests.map((path) => join(outRoot, path.slice('test/'.length)).replace(/\.ts$/, '.js'));
 const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...outputs], { stdio: 'inherit' });
+rmSync(outRoot, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -1,1 +1,112 @@
-console.log('todo')
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
+import { collectInputs } from './cli/inputs';
+import { formatJson } from './cli/report-json';
+import { formatSarif } from './cli/report-sarif';
+import { formatText } from './cli/report-text';
+import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type HostProfile } from './simulator';
+
+/** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
+
+const usage = `Usage: memslot [--format text|json|sarif] [host profile options] FILE|DIR...
+
+Tells whether QEMU command lines (shell scripts, QEMU argument files) and libvirt domain XML
+will run out of KVM/vhost memory slots or be refused by QEMU, and why.
+Directories are searched for *.sh, *.bash, *.qemu, *.qemuargs, *.args and libvirt *.xml.
+
+Options:
+  --format text|json|sarif     output format (default: text)
+  -h, --help                   show this help
+  --version                    show the version
+
+Host profile (what the command line cannot say about the host):
+  --qemu VERSION               QEMU version, e.g. 10.0 (default: 10.0)
+  --qemu-flavor upstream|rhel  rhel: dynamic-memslots defaults to on
+  --kvm-memslots N             KVM memslots per address space (default: 32764)
+  --smm on|off                 whether SMM adds a second KVM address space (default: on)
+  --vhost-max-mem-regions N    vhost-kernel max_mem_regions (default: 64)
+  --vhost-user SOCKET=N        memslot limit of the vhost-user backend on SOCKET (a path, glob or
+                               chardev id; N may be nocfg for a backend without
+                               CONFIGURE_MEM_SLOTS, i.e. 8); repeatable
+
+Exit status: 0 no problems, 1 findings of severity error or warning, 2 usage or I/O error.
+`;
+
+type Format = 'text' | 'json' | 'sarif';
+
+interface CliOptions {
+  format: Format;
+  paths: string[];
+  profile: HostProfile;
+}
+
+type ParseOutcome = { kind: 'run'; options: CliOptions } | { kind: 'exit'; code: number; stdout?: string; stderr?: string };
+
+function parseArguments(args: string[]): ParseOutcome {
+  const profile = parseProfileOptions(args);
+  if (profile.errors.length) return usageError(profile.errors.join('\n'));
+  let format: Format = 'text';
+  const paths: string[] = [];
+  const rest = profile.rest;
+  for (let index = 0; index < rest.length; index++) {
+    const arg = rest[index];
+    if (arg === '--') {
+      paths.push(...rest.slice(index + 1));
+      break;
+    }
+    if (arg === '-h' || arg === '--help') return { kind: 'exit', code: 0, stdout: usage };
+    if (arg === '--version') return { kind: 'exit', code: 0, stdout: `${packageVersion()}\n` };
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg === '--format' ? rest[++index] : arg.slice('--format='.length);
+      if (value !== 'text' && value !== 'json' && value !== 'sarif') {
+        return usageError(`--format must be text, json or sarif${value === undefined ? '' : `, not '${value}'`}`);
+      }
+      format = value;
+      continue;
+    }
+    if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option '${arg}'`);
+    paths.push(arg);
+  }
+  if (paths.length === 0) return usageError('no FILE or DIR given');
+  return { kind: 'run', options: { format, paths, profile: applyProfileOptions(defaultHostProfile(), profile.overrides, 'cli') } };
+}
+
+function usageError(message: string): ParseOutcome {
+  return { kind: 'exit', code: 2, stderr: `memslot: ${message}\nTry 'memslot --help' for more information.\n` };
+}
+
+function packageVersion(): string {
+  try {
+    const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+function run(args: string[]): number {
+  const parsed = parseArguments(args);
+  if (parsed.kind === 'exit') {
+    if (parsed.stdout) process.stdout.write(parsed.stdout);
+    if (parsed.stderr) process.stderr.write(parsed.stderr);
+    return parsed.code;
+  }
+  const { options } = parsed;
+  const inputs = collectInputs(options.paths);
+  for (const error of inputs.errors) process.stderr.write(`memslot: ${error}\n`);
+  const reports: Array<{ path: string; analysis: DocumentAnalysis }> = inputs.files.map((file) => ({
+    path: file.path,
+    analysis: analyzeText(file.text, { path: file.path }, options.profile),
+  }));
+  const output = options.format === 'json' ? formatJson(reports)
+    : options.format === 'sarif' ? formatSarif(reports, packageVersion())
+      : formatText(reports);
+  process.stdout.write(output);
+  if (inputs.errors.length) return 2;
+  const failing = reports.some(({ analysis }) =>
+    allFindings(analysis).some((finding) => finding.severity === 'error' || finding.severity === 'warning'));
+  return failing ? 1 : 0;
+}
+
+process.exitCode = run(process.argv.slice(2));

@@ -1,6 +1,43 @@
-import type { FrontendResult } from '../../model/machine';
+import { comparePositions, rangeContains } from '../../model/range';
+import type { FrontendResult, MachineModel } from '../../model/machine';
+import { ModelBuilder } from './buildModel';
+import { findInvocations } from './invocations';
+import { LineIndex } from './lineIndex';
+import { splitShell } from './shellWords';
 
-/** Reads every qemu-system invocation in a shell script ('shell') or a QEMU argument file ('args'). */
-export function parseQemuDocument(_text: string, _kind: 'shell' | 'args'): FrontendResult {
-  return { machines: [], diagnostics: [] };
+export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shellWords';
+export { parseQemuOpts } from './qemuOpts';
+export { parseJson } from './jsonOption';
+export { LineIndex } from './lineIndex';
+
+/**
+ * Reads every qemu-system invocation in a shell script ('shell') or a QEMU argument file ('args').
+ * An argument file without a qemu-system binary is one invocation's option list. Never throws.
+ */
+export function parseQemuDocument(text: string, kind: 'shell' | 'args'): FrontendResult {
+  try {
+    const lines = new LineIndex(text);
+    const script = splitShell(text, lines);
+    const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines).build());
+    const diagnostics: FrontendResult["diagnostics"] = [];
+    // Shell syntax problems belong to the invocation they occur in, when there is one.
+    for (const finding of script.findings) {
+      const owner = machines.find((machine) => rangeContains(machine.range, finding.range.start));
+      if (owner) owner.diagnostics.push(finding);
+      else diagnostics.push(finding);
+    }
+    for (const machine of machines) machine.diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
+    return { machines, diagnostics };
+  } catch (error) {
+    // Unreachable by design; if a bug gets here the document still gets an answer.
+    return {
+      machines: [],
+      diagnostics: [{
+        code: 'MS901',
+        severity: 'error',
+        message: `internal error in the QEMU front end: ${error instanceof Error ? error.message : String(error)}`,
+        range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      }],
+    };
+  }
 }

@@ -1,0 +1,95 @@
+import { analyzeDocument, detectDocumentKind, type DocumentKind } from './frontends';
+import type { Finding } from './model/findings';
+import type { FrontendResult, MachineModel } from './model/machine';
+import { makeRange, type Range } from './model/range';
+import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
+
+/**
+ * The one join point of the core: text → front end → (simulator) → findings, as plain data.
+ * Both adapters (LSP server and CLI) call `analyzeText` and only convert its result, so the editor
+ * and the command line can never disagree.
+ */
+
+/** Reported when the core itself fails on some input; a bug in memslot, never in the user's file. */
+export const internalErrorCode = 'MS999';
+
+export interface DocumentHint {
+  languageId?: string;
+  path?: string;
+}
+
+export interface MachineAnalysis {
+  model: MachineModel;
+  /** The simulator's verdict for this machine; absent only when the simulator failed on it. */
+  simulation?: Simulation;
+  /** Front-end diagnostics of this machine, then rule findings. */
+  findings: Finding[];
+}
+
+export interface DocumentAnalysis {
+  /** Which front end read the document; undefined when it is not ours (e.g. XML that is not a <domain>). */
+  kind?: DocumentKind;
+  machines: MachineAnalysis[];
+  /** Problems outside any machine (a document that is not well-formed XML, a crash of the front end). */
+  findings: Finding[];
+}
+
+/** `profile` defaults to the simulator's current upstream x86 host. */
+export function analyzeText(text: string, hint: DocumentHint, profile: HostProfile = defaultHostProfile()): DocumentAnalysis {
+  let kind: DocumentKind | undefined;
+  try {
+    kind = detectDocumentKind(text, hint);
+  } catch (error) {
+    return { machines: [], findings: [internalError('detecting the document kind', error, documentStart())] };
+  }
+  if (kind === undefined) return { machines: [], findings: [] };
+
+  let frontend: FrontendResult;
+  try {
+    frontend = analyzeDocument(text, kind);
+  } catch (error) {
+    return { kind, machines: [], findings: [internalError('reading the document', error, documentStart())] };
+  }
+  const machines = (frontend.machines ?? []).map((model) => analyzeMachine(model, profile));
+  return { kind, machines, findings: [...(frontend.diagnostics ?? [])] };
+}
+
+function analyzeMachine(model: MachineModel, profile: HostProfile): MachineAnalysis {
+  const findings: Finding[] = [...(model.diagnostics ?? [])];
+  // Each step is guarded so one machine's crash stays a finding on that machine and the others
+  // are still analysed. The rules plug in after the simulation.
+  const simulation = runGuarded('simulating this machine', model.headRange, findings, () => simulate(model, profile));
+  return simulation === undefined ? { model, findings } : { model, simulation, findings };
+}
+
+/**
+ * Runs one step of the analysis of a machine; if it throws, the failure becomes a finding on the
+ * machine's range (so the user sees where analysis stopped) and the step yields undefined.
+ */
+export function runGuarded<T>(step: string, range: Range, findings: Finding[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    findings.push(internalError(step, error, range));
+    return undefined;
+  }
+}
+
+function documentStart(): Range {
+  return makeRange(0, 0, 0, 0);
+}
+
+export function internalError(step: string, error: unknown, range: Range): Finding {
+  const reason = error instanceof Error ? error.message : String(error);
+  return {
+    code: internalErrorCode,
+    severity: 'error',
+    message: `memslot failed while ${step}: ${reason}. This is a bug in memslot, not in your file; please report it.`,
+    range,
+  };
+}
+
+/** Every finding of a document: file-level ones first, then each machine's, in order. */
+export function allFindings(analysis: DocumentAnalysis): Finding[] {
+  return [...analysis.findings, ...analysis.machines.flatMap((machine) => machine.findings)];
+}

@@ -1,0 +1,113 @@
+import type { DocumentAnalysis, MachineAnalysis } from '../analysis';
+import type { Finding } from '../model/findings';
+import type { MachineModel } from '../model/machine';
+import type { Simulation } from '../simulator';
+import { formatSize } from '../model/sizes';
+
+/** Compiler-style output: `path:line:col: severity: message [code]` (1-based), then a summary per machine. */
+export function formatText(reports: Array<{ path: string; analysis: DocumentAnalysis }>): string {
+  const lines: string[] = [];
+  for (const { path, analysis } of reports) {
+    for (const finding of analysis.findings) lines.push(formatFinding(path, finding));
+    analysis.machines.forEach((machine, index) => {
+      for (const finding of machine.findings) lines.push(formatFinding(path, finding));
+      lines.push(...summarizeMachine(path, machine, index));
+    });
+    if (analysis.kind !== undefined && analysis.machines.length === 0 && analysis.findings.length === 0) {
+      lines.push(`${path}: no QEMU invocation or libvirt domain found`);
+    }
+  }
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
+export function formatFinding(path: string, finding: Finding): string {
+  const { line, character } = finding.range.start;
+  const text = `${path}:${line + 1}:${character + 1}: ${finding.severity}: ${finding.message} [${finding.code}]`;
+  const related = (finding.related ?? []).map(
+    (info) => `${path}:${info.range.start.line + 1}:${info.range.start.character + 1}: note: ${info.message}`,
+  );
+  return [text, ...related].join('\n');
+}
+
+function summarizeMachine(path: string, analysis: MachineAnalysis, index: number): string[] {
+  const model = analysis.model;
+  const where = `${path}:${model.headRange.start.line + 1}`;
+  const lines = [`${where}: machine ${index + 1}: ${describeMachine(model)}`];
+  const indent = '    ';
+  if (model.backends.length) {
+    lines.push(`${indent}backends: ${model.backends.map((backend) => {
+      const parts = [backend.id?.value ?? '(no id)', backend.type.value.replace('memory-backend-', '')];
+      if (backend.size) parts.push(formatSize(backend.size.value));
+      parts.push(backend.share.value ? 'shared' : 'private');
+      return parts.join(' ');
+    }).join('; ')}`);
+  }
+  const memoryDevices = model.devices.filter((device) => device.kind === 'memory-device');
+  if (memoryDevices.length) {
+    lines.push(`${indent}memory devices: ${memoryDevices.map((device) => {
+      const parts = [device.id?.value ?? '(no id)', device.driver.value];
+      if (device.memdev) parts.push(`memdev=${device.memdev.value}`);
+      const backend = model.backends.find((candidate) => candidate.id?.value === device.memdev?.value);
+      if (backend?.size) parts.push(formatSize(backend.size.value));
+      if (device.dynamicMemslots) parts.push(`dynamic-memslots=${device.dynamicMemslots.value ? 'on' : 'off'}`);
+      return parts.join(' ');
+    }).join('; ')}`);
+  }
+  const consumers = vhostConsumers(model);
+  if (consumers.length) lines.push(`${indent}vhost: ${consumers.join('; ')}`);
+  for (const line of describeSimulation(analysis.simulation)) lines.push(`${indent}${line}`);
+  return lines;
+}
+
+function describeMachine(model: MachineModel): string {
+  const parts = [model.machine.type?.value ?? 'default machine type'];
+  const memory = model.memory;
+  if (memory.size) {
+    const extras = [
+      memory.slots ? `slots=${memory.slots.value}` : undefined,
+      memory.maxmem ? `maxmem=${formatSize(memory.maxmem.value)}` : undefined,
+    ].filter(Boolean);
+    parts.push(`memory ${formatSize(memory.size.value)}${extras.length ? ` (${extras.join(', ')})` : ''}`);
+  }
+  if (model.numaNodes.length) parts.push(`${model.numaNodes.length} NUMA node${model.numaNodes.length === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}
+
+function vhostConsumers(model: MachineModel): string[] {
+  const socketOf = (chardevId: string | undefined): string | undefined =>
+    model.chardevs.find((chardev) => chardev.id?.value === chardevId)?.path?.value;
+  const out: string[] = [];
+  for (const netdev of model.netdevs) {
+    if (!netdev.vhost) continue;
+    const socket = socketOf(netdev.chardev?.value);
+    out.push(`${netdev.id?.value ?? '(no id)'} netdev ${netdev.type.value} (${netdev.vhost}${socket ? ` ${socket}` : ''})`);
+  }
+  for (const device of model.devices) {
+    if (device.kind !== 'vhost-device') continue;
+    const socket = socketOf(device.chardev?.value);
+    out.push(`${device.id?.value ?? '(no id)'} ${device.driver.value} (${device.backend}${socket ? ` ${socket}` : ''})`);
+  }
+  return out;
+}
+
+function describeSimulation(simulation: Simulation | undefined): string[] {
+  if (!simulation) return [];
+  const lines: string[] = [];
+  if (simulation.outcome === 'refused') {
+    const by = simulation.refusedBy ? ` at ${simulation.refusedBy}` : '';
+    lines.push(`verdict: QEMU refuses to start${by}: ${(simulation.error ?? '').split('\n')[0]}`);
+    if (simulation.hint) lines.push(`    ${simulation.hint}`);
+  } else {
+    lines.push('verdict: QEMU starts');
+  }
+  for (const device of simulation.memoryDevices) {
+    lines.push(`memslots: ${device.id} ${device.driver} requires ${device.memslots}, ${device.mapped} mapped at start`);
+  }
+  for (const consumer of simulation.consumers) {
+    const limit = consumer.limit === null ? 'no limit' : `limit ${consumer.limit}${consumer.limitKnown ? '' : ' (assumed)'}`;
+    const headroom = consumer.headroom === null ? '' : `, headroom ${consumer.headroom}`;
+    const name = consumer.id.startsWith(consumer.kind) ? consumer.id : `${consumer.id} (${consumer.kind})`;
+    lines.push(`slots: ${name}: ${consumer.used} used, ${limit}${headroom}`);
+  }
+  return lines;
+}

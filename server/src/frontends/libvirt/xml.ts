@@ -1,0 +1,508 @@
+import type { Finding } from '../../model/findings';
+import type { Position, Range } from '../../model/range';
+import { frontendCodes } from '../codes';
+
+/**
+ * A small, tolerant XML reader that keeps exact positions. Written here rather than taken from a
+ * package because memslot needs three things together that the common pure-JS parsers give only
+ * in part: 0-based line/character ranges for attribute names *and* values, a tree for a document
+ * that is half typed, and a guarantee never to throw. It reads one pass, left to right, and never
+ * moves backwards, so it always ends.
+ */
+
+export interface XmlAttribute {
+  name: string;
+  /** Decoded value; '' when the value is missing. */
+  value: string;
+  nameRange: Range;
+  /** Inside the quotes; an empty range right after `=` (or the name) when the value is missing. */
+  valueRange: Range;
+  /** Name through closing quote. */
+  range: Range;
+}
+
+export interface XmlElement {
+  kind: 'element';
+  name: string;
+  nameRange: Range;
+  attributes: XmlAttribute[];
+  children: XmlNode[];
+  /** `<name ...>` or `<name .../>`. */
+  startTagRange: Range;
+  /** Start tag through end tag (or to where the reader gave up on the element). */
+  range: Range;
+  /** False when the element was never closed properly (EOF, mismatched end tag). */
+  closed: boolean;
+}
+
+export interface XmlText {
+  kind: 'text';
+  /** Entity-decoded text. */
+  text: string;
+  /** The text as written (entities not decoded), for exact ranges. */
+  raw: string;
+  range: Range;
+}
+
+export interface XmlComment { kind: 'comment'; text: string; range: Range }
+export interface XmlCData { kind: 'cdata'; text: string; range: Range }
+export interface XmlProcessingInstruction { kind: 'pi'; target: string; data: string; range: Range }
+
+export type XmlNode = XmlElement | XmlText | XmlComment | XmlCData | XmlProcessingInstruction;
+
+export interface XmlDocument {
+  /** The first top-level element. */
+  root?: XmlElement;
+  /** Everything at top level, in order. */
+  children: XmlNode[];
+  /** MS908 findings: where the reader stopped understanding the text. */
+  diagnostics: Finding[];
+}
+
+const predefinedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function isNameStart(ch: string): boolean {
+  return /[A-Za-z_:]/.test(ch) || ch.charCodeAt(0) > 0x7f;
+}
+
+function isNameChar(ch: string): boolean {
+  return /[A-Za-z0-9_:.\-]/.test(ch) || ch.charCodeAt(0) > 0x7f;
+}
+
+function isSpace(ch: string): boolean {
+  return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
+}
+
+/** Offset → LSP position (UTF-16 code units, which is what JS string indices count). */
+export class LineMap {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10) this.lineStarts.push(i + 1);
+      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
+    }
+  }
+
+  position(offset: number): Position {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: offset - this.lineStarts[low] };
+  }
+
+  range(start: number, end: number): Range {
+    return { start: this.position(start), end: this.position(end) };
+  }
+}
+
+class Reader {
+  private pos = 0;
+  private readonly lines: LineMap;
+  private readonly top: XmlNode[] = [];
+  private readonly stack: Array<{ element: XmlElement; start: number }> = [];
+  private readonly diagnostics: Finding[] = [];
+
+  constructor(private readonly text: string) {
+    this.lines = new LineMap(text);
+  }
+
+  read(): XmlDocument {
+    const text = this.text;
+    while (this.pos < text.length) {
+      const before = this.pos;
+      if (text[this.pos] === '<') this.readMarkup();
+      else this.readText();
+      // Defensive: every branch consumes at least one character; never spin.
+      if (this.pos <= before) this.pos = before + 1;
+    }
+    this.closeAllAtEof();
+    const root = this.top.find((node): node is XmlElement => node.kind === 'element');
+    if (!root && this.diagnostics.length === 0) {
+      this.problem(text.length, text.length, 'the document has no root element');
+    }
+    return { root, children: this.top, diagnostics: this.diagnostics };
+  }
+
+  private problem(start: number, end: number, message: string): void {
+    const code = frontendCodes.xmlSyntax;
+    this.diagnostics.push({ code: code.code, severity: code.severity, message, range: this.lines.range(start, end) });
+  }
+
+  private append(node: XmlNode): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) {
+      parent.element.children.push(node);
+      return;
+    }
+    if (node.kind === 'element' && this.top.some((n) => n.kind === 'element')) {
+      this.problem(this.offsetOf(node.nameRange.start), this.offsetOf(node.nameRange.end), `only one root element is allowed; <${node.name}> is outside <${this.firstRootName()}>`);
+    }
+    this.top.push(node);
+  }
+
+  private firstRootName(): string {
+    const root = this.top.find((n): n is XmlElement => n.kind === 'element');
+    return root ? root.name : '';
+  }
+
+  /** Recomputing offsets from positions is only needed for rare problems, so it may be slow. */
+  private offsetOf(position: Position): number {
+    let line = 0;
+    let offset = 0;
+    while (line < position.line && offset < this.text.length) {
+      const ch = this.text[offset];
+      offset++;
+      if (ch === '\n' || (ch === '\r' && this.text[offset] !== '\n')) line++;
+    }
+    return offset + position.character;
+  }
+
+  private readText(): void {
+    const start = this.pos;
+    let end = this.text.indexOf('<', start);
+    if (end < 0) end = this.text.length;
+    this.pos = end;
+    const raw = this.text.slice(start, end);
+    const decoded = this.decode(raw, start);
+    if (this.stack.length === 0) {
+      if (decoded.trim() !== '') {
+        const lead = raw.length - raw.trimStart().length;
+        this.problem(start + lead, end - (raw.length - raw.trimEnd().length), 'text outside the root element');
+      }
+      return;
+    }
+    this.append({ kind: 'text', text: decoded, raw, range: this.lines.range(start, end) });
+  }
+
+  /** Decodes entity and character references; `base` is the offset of `raw` for problem ranges. */
+  private decode(raw: string, base: number): string {
+    if (!raw.includes('&')) return raw;
+    let out = '';
+    let i = 0;
+    while (i < raw.length) {
+      const amp = raw.indexOf('&', i);
+      if (amp < 0) { out += raw.slice(i); break; }
+      out += raw.slice(i, amp);
+      const semi = raw.indexOf(';', amp);
+      const body = semi > amp ? raw.slice(amp + 1, semi) : '';
+      let replacement: string | undefined;
+      if (semi > amp && /^[A-Za-z]+$/.test(body)) replacement = predefinedEntities[body];
+      else if (/^#[0-9]+$/.test(body)) replacement = codePoint(parseInt(body.slice(1), 10));
+      else if (/^#x[0-9A-Fa-f]+$/.test(body)) replacement = codePoint(parseInt(body.slice(2), 16));
+      if (replacement === undefined) {
+        const shown = semi > amp && semi - amp < 40 ? raw.slice(amp, semi + 1) : '&';
+        this.problem(base + amp, base + amp + shown.length, `'${shown}' is not a known entity or character reference (write &amp; for a literal '&')`);
+        out += '&';
+        i = amp + 1;
+        continue;
+      }
+      out += replacement;
+      i = semi + 1;
+    }
+    return out;
+  }
+
+  private readMarkup(): void {
+    const text = this.text;
+    const start = this.pos;
+    if (text.startsWith('<!--', start)) return this.readDelimited(start, 4, '-->', 'comment');
+    if (text.startsWith('<![CDATA[', start)) return this.readDelimited(start, 9, ']]>', 'cdata');
+    if (text.startsWith('<?', start)) return this.readDelimited(start, 2, '?>', 'pi');
+    if (text.startsWith('<!', start)) return this.readDeclaration(start);
+    if (text[start + 1] === '/') return this.readEndTag(start);
+    if (start + 1 < text.length && isNameStart(text[start + 1])) return this.readStartTag(start);
+    this.problem(start, start + 1, "'<' must start a tag (write &lt; for a literal '<')");
+    this.pos = start + 1;
+  }
+
+  private readDelimited(start: number, openLength: number, close: string, kind: 'comment' | 'cdata' | 'pi'): void {
+    const closeAt = this.text.indexOf(close, start + openLength);
+    const names = { comment: 'comment', cdata: 'CDATA section', pi: 'processing instruction' };
+    let end: number;
+    let body: string;
+    if (closeAt < 0) {
+      this.problem(start, this.text.length, `${names[kind]} is not closed with '${close}'`);
+      body = this.text.slice(start + openLength);
+      end = this.text.length;
+    } else {
+      body = this.text.slice(start + openLength, closeAt);
+      end = closeAt + close.length;
+    }
+    this.pos = end;
+    const range = this.lines.range(start, end);
+    if (kind === 'pi') {
+      const match = /^([^\s]*)\s*([\s\S]*)$/.exec(body);
+      this.append({ kind: 'pi', target: match ? match[1] : '', data: match ? match[2] : body, range });
+    } else if (kind === 'cdata') {
+      if (this.stack.length === 0) this.problem(start, end, 'CDATA outside the root element');
+      else this.append({ kind: 'cdata', text: body, range });
+    } else {
+      this.append({ kind: 'comment', text: body, range });
+    }
+  }
+
+  /** `<!DOCTYPE ...>` with an optional internal subset: skipped whole, not interpreted. */
+  private readDeclaration(start: number): void {
+    let depth = 0;
+    let i = start + 2;
+    for (; i < this.text.length; i++) {
+      const ch = this.text[i];
+      if (ch === '[') depth++;
+      else if (ch === ']') depth = Math.max(0, depth - 1);
+      else if (ch === '>' && depth === 0) break;
+    }
+    if (i >= this.text.length) {
+      this.problem(start, this.text.length, "declaration is not closed with '>'");
+      this.pos = this.text.length;
+      return;
+    }
+    this.pos = i + 1;
+  }
+
+  private readName(from: number): number {
+    let i = from;
+    while (i < this.text.length && isNameChar(this.text[i])) i++;
+    return i;
+  }
+
+  private skipSpace(from: number): number {
+    let i = from;
+    while (i < this.text.length && isSpace(this.text[i])) i++;
+    return i;
+  }
+
+  private readStartTag(start: number): void {
+    const text = this.text;
+    const nameStart = start + 1;
+    const nameEnd = this.readName(nameStart);
+    const element: XmlElement = {
+      kind: 'element',
+      name: text.slice(nameStart, nameEnd),
+      nameRange: this.lines.range(nameStart, nameEnd),
+      attributes: [],
+      children: [],
+      startTagRange: this.lines.range(start, nameEnd),
+      range: this.lines.range(start, nameEnd),
+      closed: false,
+    };
+    let i = nameEnd;
+    let selfClosing = false;
+    let tagEnd = -1;
+    while (i < text.length) {
+      i = this.skipSpace(i);
+      if (i >= text.length) break;
+      const ch = text[i];
+      if (ch === '>') { tagEnd = i + 1; break; }
+      if (ch === '/' && text[i + 1] === '>') { selfClosing = true; tagEnd = i + 2; break; }
+      if (ch === '<') {
+        // The user is still typing this tag; end it here and let the next tag be read.
+        this.problem(start, i, `start tag <${element.name}> is not closed with '>'`);
+        tagEnd = i;
+        break;
+      }
+      if (isNameStart(ch)) {
+        const result = this.readAttribute(i, element);
+        i = result.next;
+        if (result.stopTag) {
+          tagEnd = i;
+          break;
+        }
+        continue;
+      }
+      this.problem(i, i + 1, `unexpected '${ch}' in start tag <${element.name}>`);
+      i++;
+    }
+    if (tagEnd < 0) {
+      this.problem(start, text.length, `start tag <${element.name}> is not closed (end of document)`);
+      tagEnd = text.length;
+    }
+    this.pos = tagEnd;
+    element.startTagRange = this.lines.range(start, tagEnd);
+    element.range = element.startTagRange;
+    this.append(element);
+    if (selfClosing) element.closed = true;
+    else this.stack.push({ element, start });
+  }
+
+  /** Reads `name="value"`; `stopTag` when a '<' inside the value shows the tag was never finished. */
+  private readAttribute(from: number, element: XmlElement): { next: number; stopTag: boolean } {
+    const text = this.text;
+    const nameEnd = this.readName(from);
+    const name = text.slice(from, nameEnd);
+    const nameRange = this.lines.range(from, nameEnd);
+    const duplicate = element.attributes.some((a) => a.name === name);
+    if (duplicate) this.problem(from, nameEnd, `attribute '${name}' is given twice on <${element.name}>`);
+    let i = this.skipSpace(nameEnd);
+    const missing = (at: number, message: string): { next: number; stopTag: boolean } => {
+      this.problem(from, at, message);
+      element.attributes.push({ name, value: '', nameRange, valueRange: this.lines.range(at, at), range: this.lines.range(from, at) });
+      return { next: at, stopTag: false };
+    };
+    if (text[i] !== '=') return missing(nameEnd, `attribute '${name}' on <${element.name}> has no value`);
+    i = this.skipSpace(i + 1);
+    const quote = text[i];
+    if (quote !== '"' && quote !== "'") {
+      // Unquoted value: take it up to space or tag end so the rest of the tag still reads.
+      let end = i;
+      while (end < text.length && !isSpace(text[end]) && text[end] !== '>' && text[end] !== '<' && !(text[end] === '/' && text[end + 1] === '>')) end++;
+      if (end === i) return missing(i, `attribute '${name}' on <${element.name}> has no value`);
+      this.problem(i, end, `the value of attribute '${name}' must be quoted`);
+      element.attributes.push({ name, value: this.decode(text.slice(i, end), i), nameRange, valueRange: this.lines.range(i, end), range: this.lines.range(from, end) });
+      return { next: end, stopTag: false };
+    }
+    const valueStart = i + 1;
+    const closeAt = text.indexOf(quote, valueStart);
+    const lt = text.indexOf('<', valueStart);
+    if (closeAt < 0 || (lt >= 0 && lt < closeAt)) {
+      // A value cannot contain '<': the quote was never closed. Stop the value at the end of its
+      // line (or at the '<') so what follows is read as markup again.
+      let end = lt >= 0 && (closeAt < 0 || lt < closeAt) ? lt : text.length;
+      const newline = text.slice(valueStart, end).search(/[\r\n]/);
+      if (newline >= 0) end = valueStart + newline;
+      this.problem(i, end, `the value of attribute '${name}' is not closed with ${quote}`);
+      element.attributes.push({ name, value: this.decode(text.slice(valueStart, end), valueStart), nameRange, valueRange: this.lines.range(valueStart, end), range: this.lines.range(from, end) });
+      const next = lt >= 0 && (closeAt < 0 || lt < closeAt) ? lt : text.length;
+      return { next, stopTag: true };
+    }
+    element.attributes.push({
+      name,
+      value: this.decode(text.slice(valueStart, closeAt), valueStart),
+      nameRange,
+      valueRange: this.lines.range(valueStart, closeAt),
+      range: this.lines.range(from, closeAt + 1),
+    });
+    return { next: closeAt + 1, stopTag: false };
+  }
+
+  private readEndTag(start: number): void {
+    const text = this.text;
+    const nameStart = start + 2;
+    const nameEnd = this.readName(nameStart);
+    const name = text.slice(nameStart, nameEnd);
+    let i = this.skipSpace(nameEnd);
+    let end: number;
+    if (text[i] === '>') end = i + 1;
+    else {
+      this.problem(start, i, name ? `end tag </${name}> is not closed with '>'` : "'</' must be followed by an element name");
+      end = i;
+      if (end <= start) end = start + 2;
+    }
+    this.pos = Math.max(end, start + 2);
+    if (!name) return;
+    const index = findLastIndex(this.stack, (entry) => entry.element.name === name);
+    if (index < 0) {
+      this.problem(start, this.pos, `end tag </${name}> has no matching start tag`);
+      return;
+    }
+    // Elements opened after the matching one were never closed: close them here.
+    for (let k = this.stack.length - 1; k > index; k--) {
+      const open = this.stack[k];
+      this.problem(open.start + 1, open.start + 1 + open.element.name.length, `<${open.element.name}> is not closed before </${name}>`);
+      open.element.range = this.lines.range(open.start, start);
+    }
+    const matched = this.stack[index];
+    matched.element.range = this.lines.range(matched.start, this.pos);
+    matched.element.closed = true;
+    this.stack.length = index;
+  }
+
+  private closeAllAtEof(): void {
+    if (this.stack.length === 0) return;
+    const innermost = this.stack[this.stack.length - 1].element;
+    const outer = this.stack.slice(0, -1).reverse().map((entry) => `<${entry.element.name}>`);
+    const also = outer.length ? ` (also open: ${outer.join(', ')})` : '';
+    const end = this.text.length;
+    this.diagnostics.push({
+      code: frontendCodes.xmlSyntax.code,
+      severity: frontendCodes.xmlSyntax.severity,
+      message: `<${innermost.name}> is not closed: the document ends first${also}`,
+      range: innermost.nameRange,
+    });
+    for (const entry of this.stack) entry.element.range = this.lines.range(entry.start, end);
+    this.stack.length = 0;
+  }
+}
+
+function codePoint(value: number): string | undefined {
+  if (!Number.isFinite(value) || value <= 0 || value > 0x10ffff || (value >= 0xd800 && value <= 0xdfff)) return undefined;
+  return String.fromCodePoint(value);
+}
+
+function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (predicate(items[i])) return i;
+  return -1;
+}
+
+/** Reads `text` as XML. Never throws; problems come back as MS908 findings. */
+export function readXml(text: string): XmlDocument {
+  try {
+    return new Reader(text).read();
+  } catch (error) {
+    // The reader is written not to throw; this is the last line of defence for the server.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      children: [],
+      diagnostics: [{ code: frontendCodes.xmlSyntax.code, severity: 'error', message: `internal XML reader error: ${message}`, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }],
+    };
+  }
+}
+
+// Small helpers the mapping uses to walk the tree.
+
+export function childElements(element: XmlElement, name?: string): XmlElement[] {
+  return element.children.filter((c): c is XmlElement => c.kind === 'element' && (name === undefined || c.name === name));
+}
+
+export function firstChild(element: XmlElement | undefined, name: string): XmlElement | undefined {
+  if (!element) return undefined;
+  for (const c of element.children) if (c.kind === 'element' && c.name === name) return c;
+  return undefined;
+}
+
+/** Follows a path of child names, first match at each step. */
+export function descend(element: XmlElement | undefined, ...names: string[]): XmlElement | undefined {
+  let current = element;
+  for (const name of names) current = firstChild(current, name);
+  return current;
+}
+
+export function attribute(element: XmlElement | undefined, name: string): XmlAttribute | undefined {
+  return element?.attributes.find((a) => a.name === name);
+}
+
+/** Concatenated text and CDATA content, trimmed, with the range of the trimmed text. */
+export function textContent(element: XmlElement): { text: string; range: Range } | undefined {
+  const parts = element.children.filter((c): c is XmlText | XmlCData => c.kind === 'text' || c.kind === 'cdata');
+  const text = parts.map((p) => p.text).join('').trim();
+  if (text === '') return undefined;
+  const rawOf = (p: XmlText | XmlCData): string => (p.kind === 'text' ? p.raw : p.text);
+  const nonBlank = parts.filter((p) => rawOf(p).trim() !== '');
+  const first = nonBlank[0];
+  const last = nonBlank[nonBlank.length - 1];
+  const firstRaw = rawOf(first);
+  const lastRaw = rawOf(last);
+  // CDATA ranges include the '<![CDATA[' ... ']]>' markers; point at the whole section then.
+  const start = first.kind === 'text' ? advance(first.range.start, firstRaw.slice(0, firstRaw.length - firstRaw.trimStart().length)) : first.range.start;
+  const end = last.kind === 'text' ? advance(last.range.start, lastRaw.trimEnd()) : last.range.end;
+  return { text, range: { start, end } };
+}
+
+function advance(position: Position, text: string): Position {
+  let { line, character } = position;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\n' || (ch === '\r' && text[i + 1] !== '\n')) {
+      line++;
+      character = 0;
+    } else if (ch !== '\r') {
+      character++;
+    }
+  }
+  return { line, character };
+}

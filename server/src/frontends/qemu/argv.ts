@@ -1,0 +1,58 @@
+import type { Finding } from '../../model/findings';
+import { frontendCodes } from '../codes';
+import type { LineIndex } from './lineIndex';
+import { harmlessOptions, impliedKeys, optionsWithoutArgument } from './optionTable';
+import type { ShellWord } from './shellWords';
+
+/** One option of an invocation: `-name [argument]`, or a positional word (a disk image). */
+export interface QemuOption {
+  /** Without leading dashes (`device`); '' for a positional word. */
+  name: string;
+  flag: ShellWord;
+  arg?: ShellWord;
+  /** Position among the invocation's options, 0-based. */
+  order: number;
+  start: number;
+  end: number;
+}
+
+/** Options we know take an argument, so they take the next word even when it starts with `-`. */
+const knownWithArgument = new Set([
+  ...Object.keys(impliedKeys), ...harmlessOptions, 'cpu', 'bios', 'global', 'readconfig', 'mem-path', 'drive',
+  'numa', 'object', 'device', 'chardev', 'netdev', 'nic', 'net', 'accel', 'machine', 'M',
+]);
+
+export function splitOptions(args: ShellWord[], lines: LineIndex, findings: Finding[]): QemuOption[] {
+  const options: QemuOption[] = [];
+  let i = 0;
+  while (i < args.length) {
+    const flag = args[i];
+    const order = options.length;
+    const match = /^--?([^-].*)$/s.exec(flag.text);
+    if (!match) {
+      options.push({ name: '', flag, order, start: flag.start, end: flag.end });
+      i++;
+      continue;
+    }
+    const name = match[1];
+    const takesArgument = optionsWithoutArgument.has(name) ? false
+      : knownWithArgument.has(name) ? true
+        : i + 1 < args.length && !args[i + 1].text.startsWith('-');
+    if (!takesArgument) {
+      options.push({ name, flag, order, start: flag.start, end: flag.end });
+      i++;
+      continue;
+    }
+    const arg = args[i + 1];
+    if (arg === undefined) {
+      const { code, severity } = frontendCodes.syntax;
+      findings.push({ code, severity, message: `option '${flag.text}' requires an argument`, range: lines.range(flag.start, flag.end) });
+      options.push({ name, flag, order, start: flag.start, end: flag.end });
+      i++;
+      continue;
+    }
+    options.push({ name, flag, arg, order, start: flag.start, end: arg.end });
+    i += 2;
+  }
+  return options;
+}

@@ -1,0 +1,124 @@
+import type { Finding } from '../../model/findings';
+import { parseBoolean, parseSize } from '../../model/sizes';
+import { written, type Located } from '../../model/values';
+import { frontendCodes, type FrontendCodeName } from '../codes';
+import type { PropEntry } from './optionProps';
+
+/**
+ * Typed reading of option properties, with QEMU's own complaints: QemuOpts strings are parsed
+ * (sizes, booleans), JSON values must already have the right type (QEMU's JSON input visitor
+ * rejects `"size":"1G"` with `Parameter 'size' expects uint64`).
+ */
+export class PropReader {
+  constructor(private readonly findings: Finding[]) {}
+
+  report(name: FrontendCodeName, message: string, entry: PropEntry, onKey = false): void {
+    const { code, severity } = frontendCodes[name];
+    // An empty value has an empty range; point at its key, which the user can see.
+    const emptyValue = entry.valueRange.start.line === entry.valueRange.end.line && entry.valueRange.start.character === entry.valueRange.end.character;
+    this.findings.push({ code, severity, message, range: onKey || emptyValue ? entry.keyRange : entry.valueRange });
+  }
+
+  /** Values hidden by unknown shell expansions cannot be read; say so once per value. */
+  private hidden(entry: PropEntry): boolean {
+    if (entry.unresolved.length === 0) return false;
+    const { code, severity } = frontendCodes.unresolvedExpansion;
+    entry.unresolved.forEach((expansion, index) => {
+      this.findings.push({
+        code,
+        severity,
+        message: `${expansion.text} is not set in this script, so the value of '${entry.key}' is unknown`,
+        range: entry.unresolvedRanges[index],
+      });
+    });
+    return true;
+  }
+
+  /** A bare `name` where a value is needed: QemuOpts reads it as name=on, which is never meant. */
+  private missingValue(entry: PropEntry): boolean {
+    if (entry.form !== 'flag') return false;
+    if (!entry.flagReported) this.report('syntax', `missing '=' and value after '${entry.key}'`, entry, true);
+    return true;
+  }
+
+  string(entry: PropEntry | undefined): Located<string> | undefined {
+    if (entry === undefined || this.missingValue(entry)) return undefined;
+    if (entry.syntax === 'json' && entry.jsonKind !== 'string') {
+      this.report('invalidValue', `Invalid parameter type for '${entry.key}', expected: string`, entry);
+      return undefined;
+    }
+    this.hidden(entry);
+    return written(String(entry.raw), entry.valueRange);
+  }
+
+  size(entry: PropEntry | undefined, defaultSuffix?: string): Located<number> | undefined {
+    if (entry === undefined || this.missingValue(entry)) return undefined;
+    if (entry.syntax === 'json') {
+      if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
+        this.report('invalidValue', `Parameter '${entry.key}' expects uint64`, entry);
+        return undefined;
+      }
+      return written(entry.raw, entry.valueRange);
+    }
+    if (this.hidden(entry)) return undefined;
+    const parsed = parseSize(String(entry.raw), defaultSuffix);
+    if (!parsed.ok) {
+      this.report('invalidValue', `invalid size for '${entry.key}': ${parsed.message}`, entry);
+      return undefined;
+    }
+    return written(parsed.bytes, entry.valueRange);
+  }
+
+  /** Unsigned integers (node ids, slots, addresses): decimal or 0x hex, no suffix. */
+  uint(entry: PropEntry | undefined): Located<number> | undefined {
+    if (entry === undefined || this.missingValue(entry)) return undefined;
+    if (entry.syntax === 'json') {
+      if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
+        this.report('invalidValue', `Parameter '${entry.key}' expects integer`, entry);
+        return undefined;
+      }
+      return written(entry.raw, entry.valueRange);
+    }
+    if (this.hidden(entry)) return undefined;
+    const text = String(entry.raw).trim();
+    if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(text)) {
+      this.report('invalidValue', `Parameter '${entry.key}' expects a non-negative integer, not '${text}'`, entry);
+      return undefined;
+    }
+    return written(Number(text), entry.valueRange);
+  }
+
+  boolean(entry: PropEntry | undefined): Located<boolean> | undefined {
+    if (entry === undefined) return undefined;
+    if (entry.syntax === 'json') {
+      if (entry.jsonKind !== 'boolean' || typeof entry.raw !== 'boolean') {
+        this.report('invalidValue', `Invalid parameter type for '${entry.key}', expected: boolean`, entry);
+        return undefined;
+      }
+      return written(entry.raw, entry.valueRange);
+    }
+    if (this.hidden(entry)) return undefined;
+    const parsed = parseBoolean(String(entry.raw));
+    if (!parsed.ok) {
+      this.report('invalidValue', `invalid value for '${entry.key}': ${parsed.message}`, entry);
+      return undefined;
+    }
+    return written(parsed.value, entry.valueRange);
+  }
+
+  /** QEMU's OnOffAuto: the strings on, off, auto (in JSON too). */
+  onOffAuto(entry: PropEntry | undefined): Located<'on' | 'off' | 'auto'> | undefined {
+    if (entry === undefined) return undefined;
+    if (entry.syntax === 'json' && entry.jsonKind !== 'string') {
+      this.report('invalidValue', `Invalid parameter type for '${entry.key}', expected: string`, entry);
+      return undefined;
+    }
+    if (this.hidden(entry)) return undefined;
+    const value = String(entry.raw);
+    if (value !== 'on' && value !== 'off' && value !== 'auto') {
+      this.report('invalidValue', `Parameter '${entry.key}' does not accept value '${value}' (use on, off or auto)`, entry);
+      return undefined;
+    }
+    return written(value, entry.valueRange);
+  }
+}

@@ -1,0 +1,90 @@
+import type { Finding } from '../../model/findings';
+import type { MachineModel } from '../../model/machine';
+import type { Range } from '../../model/range';
+import { written, type Located } from '../../model/values';
+import { frontendCodes } from '../codes';
+
+/** Ids as the options defined them, per QEMU namespace, in command-line order. */
+export interface IdRegistry {
+  object: Array<{ id: Located<string>; isBackend?: boolean }>;
+  device: Array<{ id: Located<string> }>;
+  netdev: Array<{ id: Located<string> }>;
+  chardev: Array<{ id: Located<string> }>;
+}
+
+const optionOf: Record<keyof IdRegistry, string> = { object: '-object', device: '-device', netdev: '-netdev', chardev: '-chardev' };
+
+/** Shell expansions we could not resolve make a value unknown, not wrong. */
+function unknown(value: string): boolean {
+  return value.includes('$') || value.includes('`');
+}
+
+export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, findings: Finding[]): void {
+  const first = new Map<string, Map<string, Range>>();
+  for (const namespace of Object.keys(ids) as Array<keyof IdRegistry>) {
+    const seen = new Map<string, Range>();
+    first.set(namespace, seen);
+    for (const { id } of ids[namespace]) {
+      if (unknown(id.value)) continue;
+      const earlier = seen.get(id.value);
+      if (earlier === undefined) {
+        seen.set(id.value, id.range);
+        continue;
+      }
+      const { code, severity } = frontendCodes.duplicateId;
+      findings.push({
+        code,
+        severity,
+        message: `id '${id.value}' is already used by an earlier ${optionOf[namespace]}`,
+        range: id.range,
+        related: [{ message: `first ${optionOf[namespace]} with id '${id.value}'`, range: earlier }],
+      });
+    }
+  }
+  // A -readconfig file may define what the command line refers to; we cannot read it.
+  if (model.readconfig.length > 0) return;
+
+  const backends = new Set(ids.object.filter((o) => o.isBackend).map((o) => o.id.value));
+  const objects = new Set(ids.object.map((o) => o.id.value));
+  const chardevs = first.get('chardev')!;
+  const netdevs = first.get('netdev')!;
+  const dangling = (reference: Located<string>, message: string): void => {
+    const { code, severity } = frontendCodes.danglingReference;
+    findings.push({ code, severity, message, range: reference.range });
+  };
+  const memdev = (key: string, reference: Located<string> | undefined): void => {
+    if (!reference || unknown(reference.value) || backends.has(reference.value)) return;
+    dangling(reference, objects.has(reference.value)
+      ? `${key} '${reference.value}' names an -object that is not a memory backend`
+      : `${key} '${reference.value}' does not name any -object`);
+  };
+  const chardev = (reference: Located<string> | undefined): void => {
+    if (!reference || unknown(reference.value) || chardevs.has(reference.value)) return;
+    dangling(reference, `chardev '${reference.value}' does not name any -chardev`);
+  };
+  const netdev = (reference: Located<string> | undefined): void => {
+    if (!reference || unknown(reference.value) || netdevs.has(reference.value)) return;
+    dangling(reference, `netdev '${reference.value}' does not name any -netdev or -nic`);
+  };
+
+  memdev('memory-backend', model.machine.memoryBackend);
+  for (const node of model.numaNodes) memdev('memdev', node.memdev);
+  for (const net of model.netdevs) chardev(net.chardev);
+  for (const device of model.devices) {
+    switch (device.kind) {
+      case 'memory-device': memdev('memdev', device.memdev); break;
+      case 'vhost-device': chardev(device.chardev); break;
+      case 'net-device': netdev(device.netdev); break;
+      default: {
+        // Other devices may refer to backends too (ivshmem memdev/chardev, serial ports...).
+        for (const property of device.properties) {
+          if (typeof property.value !== 'string') continue;
+          const reference = written(property.value, property.valueRange);
+          if (property.key === 'memdev') memdev('memdev', reference);
+          else if (property.key === 'chardev') chardev(reference);
+          else if (property.key === 'netdev') netdev(reference);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,523 @@
+import type { Finding } from '../../model/findings';
+import { frontendCodes } from '../codes';
+import { LineIndex } from './lineIndex';
+
+/**
+ * Splits a shell script into simple commands and words the way bash does, keeping for every
+ * character of every word the source offsets it came from, so that any piece of a word (a value
+ * inside `-device ...,memdev=m0`) maps back to exact document text through quotes, escapes,
+ * continuations and variable expansions.
+ */
+
+/** An expansion we could not resolve (unknown variable, command substitution...); kept as written. */
+export interface UnresolvedExpansion {
+  /** As written, e.g. `$HOME`, `${MEM}`, `$(nproc)`. */
+  text: string;
+  name?: string;
+  /** Character indices of the expansion in the word's text. */
+  from: number;
+  to: number;
+  sourceStart: number;
+  sourceEnd: number;
+}
+
+export interface ShellWord {
+  text: string;
+  /** Character i of `text` came from source offsets [starts[i], ends[i]). */
+  starts: number[];
+  ends: number[];
+  /** Source offsets of the whole word, quotes included. */
+  start: number;
+  end: number;
+  unresolved: UnresolvedExpansion[];
+  /** The source began with an unquoted `NAME=` or `NAME+=` (an assignment before a command word). */
+  assignment: boolean;
+  /** A quote in this word was never closed; the word ends at the end of that line. */
+  unterminated?: boolean;
+}
+
+export interface SimpleCommand {
+  words: ShellWord[];
+  start: number;
+  end: number;
+}
+
+export interface ShellScript {
+  commands: SimpleCommand[];
+  findings: Finding[];
+}
+
+const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
+const declarationBuiltins = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
+
+class WordBuilder {
+  text = '';
+  starts: number[] = [];
+  ends: number[] = [];
+  unresolved: UnresolvedExpansion[] = [];
+  quoted = false;
+  unterminated = false;
+
+  constructor(readonly start: number, readonly assignment: boolean) {}
+
+  add(ch: string, start: number, end: number): void {
+    this.text += ch;
+    this.starts.push(start);
+    this.ends.push(end);
+  }
+
+  /** Restores an earlier length (used to recover from an unterminated quote). */
+  truncate(length: number, unresolvedCount: number): void {
+    this.text = this.text.slice(0, length);
+    this.starts.length = length;
+    this.ends.length = length;
+    this.unresolved.length = unresolvedCount;
+  }
+
+  get hasContent(): boolean {
+    return this.text.length > 0 || this.quoted;
+  }
+}
+
+type PendingRedirect = { kind: 'file' } | { kind: 'heredoc'; stripTabs: boolean };
+
+class Tokenizer {
+  private pos = 0;
+  private readonly commands: SimpleCommand[] = [];
+  private readonly findings: Finding[] = [];
+  private current: ShellWord[] = [];
+  private builder: WordBuilder | null = null;
+  private redirect: PendingRedirect | null = null;
+  private heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
+  /** The current line was reached through a backslash-newline continuation. */
+  private continued = false;
+
+  constructor(private readonly text: string, private readonly lines: LineIndex, private readonly env: Map<string, string>) {}
+
+  run(): ShellScript {
+    const text = this.text;
+    while (this.pos < text.length) {
+      const c = text[this.pos];
+      if (c === '\\' && this.newlineLengthAt(this.pos + 1) > 0) {
+        this.pos += 1 + this.newlineLengthAt(this.pos + 1);
+        this.continued = true;
+        continue;
+      }
+      if (this.builder !== null) {
+        if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || isOperatorChar(c)) {
+          if ((c === '<' || c === '>') && this.isFdPrefix(this.builder)) this.builder = null;
+          else this.finishWord(this.pos);
+          continue;
+        }
+      } else {
+        if (c === ' ' || c === '\t' || c === '\r') { this.pos++; continue; }
+        if (c === '\n') {
+          this.endCommand();
+          this.pos++;
+          this.continued = false;
+          this.readHeredocs();
+          continue;
+        }
+        if (c === '#') { this.skipComment(); continue; }
+        if (isOperatorChar(c)) { this.readOperator(); continue; }
+        this.builder = new WordBuilder(this.pos, assignmentPattern.test(text.slice(this.pos, this.pos + 256)));
+      }
+      this.readWordPart();
+    }
+    this.finishWord(this.pos);
+    this.endCommand();
+    return { commands: this.commands, findings: this.findings };
+  }
+
+  private newlineLengthAt(offset: number): number {
+    if (this.text[offset] === '\n') return 1;
+    if (this.text[offset] === '\r' && this.text[offset + 1] === '\n') return 2;
+    return 0;
+  }
+
+  private isFdPrefix(builder: WordBuilder): boolean {
+    return /^\d+$/.test(builder.text) && !builder.quoted && this.text.slice(builder.start, this.pos) === builder.text;
+  }
+
+  private error(message: string, start: number, end: number): void {
+    const { code, severity } = frontendCodes.syntax;
+    this.findings.push({ code, severity, message, range: this.lines.range(start, end) });
+  }
+
+  private finishWord(end: number): void {
+    const builder = this.builder;
+    this.builder = null;
+    if (builder === null || !builder.hasContent) return;
+    const word: ShellWord = {
+      text: builder.text,
+      starts: builder.starts,
+      ends: builder.ends,
+      start: builder.start,
+      end: Math.max(end, builder.start),
+      unresolved: builder.unresolved,
+      assignment: builder.assignment,
+    };
+    if (builder.unterminated) word.unterminated = true;
+    const redirect = this.redirect;
+    this.redirect = null;
+    if (redirect === null) this.current.push(word);
+    else if (redirect.kind === 'heredoc') this.heredocs.push({ delimiter: word.text, stripTabs: redirect.stripTabs });
+  }
+
+  private endCommand(): void {
+    this.finishWord(this.pos);
+    this.redirect = null;
+    const words = this.current;
+    this.current = [];
+    if (words.length === 0) return;
+    this.commands.push({ words, start: words[0].start, end: words[words.length - 1].end });
+    this.applyAssignments(words);
+  }
+
+  /** Plain `VAR=value` commands and `export VAR=value` set variables for the rest of the script. */
+  private applyAssignments(words: ShellWord[]): void {
+    const first = words.findIndex((word) => !word.assignment);
+    if (first < 0) {
+      for (const word of words) this.assign(word);
+      return;
+    }
+    const command = words[first].text;
+    if (declarationBuiltins.has(command)) {
+      for (const word of words.slice(first + 1)) if (word.assignment) this.assign(word);
+    } else if (command === 'unset') {
+      for (const word of words.slice(first + 1)) this.env.delete(word.text);
+    }
+  }
+
+  private assign(word: ShellWord): void {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(word.text);
+    if (!match) return;
+    const value = word.text.slice(match[0].length);
+    this.env.set(match[1], match[2] ? (this.env.get(match[1]) ?? '') + value : value);
+  }
+
+  private readOperator(): void {
+    const text = this.text;
+    const rest = text.slice(this.pos, this.pos + 3);
+    const redirect = /^(<<-|<<<|<<|<>|<&|>>|>&|>\||&>>|&>|<|>)/.exec(rest);
+    if (redirect) {
+      const op = redirect[1];
+      this.pos += op.length;
+      this.redirect = op === '<<' || op === '<<-' ? { kind: 'heredoc', stripTabs: op === '<<-' } : { kind: 'file' };
+      return;
+    }
+    const separator = /^(;;|&&|\|\||\|&|[;&|()])/.exec(rest);
+    this.pos += separator ? separator[1].length : 1;
+    this.endCommand();
+  }
+
+  /** Here-document bodies follow the line that opened them; they are data, not commands. */
+  private readHeredocs(): void {
+    const pending = this.heredocs;
+    this.heredocs = [];
+    for (const { delimiter, stripTabs } of pending) {
+      while (this.pos < this.text.length) {
+        const newline = this.text.indexOf('\n', this.pos);
+        const lineEnd = newline < 0 ? this.text.length : newline;
+        let line = this.text.slice(this.pos, lineEnd).replace(/\r$/, '');
+        if (stripTabs) line = line.replace(/^\t+/, '');
+        this.pos = newline < 0 ? this.text.length : newline + 1;
+        if (line === delimiter) break;
+      }
+    }
+  }
+
+  /**
+   * A comment. Users put whole-line comments between the continued lines of one qemu invocation;
+   * bash ends the command there, but they mean to keep going, so when the next non-comment line
+   * looks like more options (starts with `-`) we skip the comment and continue the command.
+   */
+  private skipComment(): void {
+    const text = this.text;
+    const lineStart = text.lastIndexOf('\n', this.pos - 1) + 1;
+    const wholeLine = /^[ \t]*$/.test(text.slice(lineStart, this.pos));
+    if (!(this.continued && wholeLine && this.current.length > 0)) {
+      this.pos = this.lines.lineEnd(this.pos);
+      return;
+    }
+    let commentStart = this.pos;
+    for (;;) {
+      const commentEnd = this.lines.lineEnd(commentStart);
+      const endsWithBackslash = /\\\s*$/.test(text.slice(commentStart, commentEnd));
+      const newline = text.indexOf('\n', commentStart);
+      if (newline < 0) { this.pos = text.length; return; }
+      const nextLineStart = newline + 1;
+      const firstNonBlank = skipBlanks(text, nextLineStart);
+      const next = text[firstNonBlank];
+      if (next === '#') { commentStart = firstNonBlank; continue; }
+      const nextIsBlank = next === undefined || next === '\n' || next === '\r';
+      if (next === '-' || (endsWithBackslash && !nextIsBlank)) {
+        this.pos = firstNonBlank;
+        return;
+      }
+      this.pos = commentEnd;
+      return;
+    }
+  }
+
+  private readWordPart(): void {
+    const builder = this.builder!;
+    const text = this.text;
+    const c = text[this.pos];
+    if (c === "'") {
+      builder.quoted = true;
+      const close = text.indexOf("'", this.pos + 1);
+      if (close < 0) { this.unterminated("'", builder); return; }
+      for (let i = this.pos + 1; i < close; i++) builder.add(text[i], i, i + 1);
+      this.pos = close + 1;
+    } else if (c === '"') {
+      this.readDoubleQuoted(builder);
+    } else if (c === '\\') {
+      if (this.pos + 1 < text.length) {
+        builder.add(text[this.pos + 1], this.pos, this.pos + 2);
+        this.pos += 2;
+      } else {
+        builder.add('\\', this.pos, this.pos + 1);
+        this.pos++;
+      }
+    } else if (c === '$') {
+      this.readDollar(builder, false);
+    } else if (c === '`') {
+      this.readBacktick(builder);
+    } else {
+      builder.add(c, this.pos, this.pos + 1);
+      this.pos++;
+    }
+  }
+
+  /** Bash would read on to the end of the file; we stop at the end of the line to keep the rest. */
+  private unterminated(quote: string, builder: WordBuilder, snapshot?: { length: number; unresolved: number }): void {
+    const quoteAt = this.pos;
+    const lineEnd = this.lines.lineEnd(quoteAt);
+    this.error(`unterminated ${quote === "'" ? 'single' : 'double'} quote`, quoteAt, lineEnd);
+    if (snapshot) builder.truncate(snapshot.length, snapshot.unresolved);
+    for (let i = quoteAt + 1; i < lineEnd; i++) builder.add(this.text[i], i, i + 1);
+    builder.unterminated = true;
+    this.pos = lineEnd;
+  }
+
+  private readDoubleQuoted(builder: WordBuilder): void {
+    const text = this.text;
+    builder.quoted = true;
+    const snapshot = { length: builder.text.length, unresolved: builder.unresolved.length };
+    const open = this.pos;
+    this.pos++;
+    while (this.pos < text.length) {
+      const ch = text[this.pos];
+      if (ch === '"') { this.pos++; return; }
+      if (ch === '\\') {
+        const newline = this.newlineLengthAt(this.pos + 1);
+        const next = text[this.pos + 1];
+        if (newline > 0) this.pos += 1 + newline;
+        else if (next !== undefined && '$`"\\'.includes(next)) { builder.add(next, this.pos, this.pos + 2); this.pos += 2; }
+        else { builder.add('\\', this.pos, this.pos + 1); this.pos++; }
+      } else if (ch === '$') {
+        this.readDollar(builder, true);
+      } else if (ch === '`') {
+        this.readBacktick(builder);
+      } else {
+        builder.add(ch, this.pos, this.pos + 1);
+        this.pos++;
+      }
+    }
+    this.pos = open;
+    this.unterminated('"', builder, snapshot);
+  }
+
+  private readBacktick(builder: WordBuilder): void {
+    const start = this.pos;
+    let i = start + 1;
+    while (i < this.text.length && this.text[i] !== '`') i += this.text[i] === '\\' ? 2 : 1;
+    if (i >= this.text.length) {
+      this.error('unterminated command substitution (`)', start, this.lines.lineEnd(start));
+      this.addUnresolved(builder, start, this.lines.lineEnd(start), undefined);
+      return;
+    }
+    this.addUnresolved(builder, start, i + 1, undefined);
+  }
+
+  private readDollar(builder: WordBuilder, inDoubleQuotes: boolean): void {
+    const text = this.text;
+    const start = this.pos;
+    const next = text[start + 1];
+    if (next === '{') {
+      const close = findClosing(text, start + 2, '{', '}');
+      if (close < 0) {
+        this.error('unterminated ${...} expansion', start, this.lines.lineEnd(start));
+        this.addUnresolved(builder, start, this.lines.lineEnd(start), undefined);
+        return;
+      }
+      this.expandBraced(builder, start, close + 1, text.slice(start + 2, close), inDoubleQuotes);
+    } else if (next === '(') {
+      const close = findClosing(text, start + 2, '(', ')');
+      if (close < 0) {
+        this.error('unterminated $(...) substitution', start, this.lines.lineEnd(start));
+        this.addUnresolved(builder, start, this.lines.lineEnd(start), undefined);
+        return;
+      }
+      this.addUnresolved(builder, start, close + 1, undefined);
+    } else if (next === "'" && !inDoubleQuotes) {
+      this.readAnsiC(builder);
+    } else if (next === '"' && !inDoubleQuotes) {
+      this.pos++;
+      this.readDoubleQuoted(builder);
+    } else if (next !== undefined && /[A-Za-z_]/.test(next)) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(start + 1, start + 257))![0];
+      const end = start + 1 + name.length;
+      const value = this.env.get(name);
+      if (value === undefined) this.addUnresolved(builder, start, end, name);
+      else this.insertValue(builder, value, start, end, inDoubleQuotes);
+    } else if (next !== undefined && /[0-9@*#?$!-]/.test(next)) {
+      this.addUnresolved(builder, start, start + 2, next);
+    } else {
+      builder.add('$', start, start + 1);
+      this.pos = start + 1;
+    }
+  }
+
+  /** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`; anything else is unresolved. */
+  private expandBraced(builder: WordBuilder, start: number, end: number, inner: string, inDoubleQuotes: boolean): void {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([\s\S]*))?$/.exec(inner);
+    if (!match) {
+      const name = /[A-Za-z_][A-Za-z0-9_]*/.exec(inner)?.[0];
+      this.addUnresolved(builder, start, end, name);
+      return;
+    }
+    const [, name, operator, fallback] = match;
+    let value = this.env.get(name);
+    if (operator !== undefined && (value === undefined || (operator.startsWith(':') && value === ''))) {
+      const resolved = this.evaluateSimple(fallback ?? '');
+      if (resolved !== undefined && operator.endsWith('=')) this.env.set(name, resolved);
+      value = resolved;
+    }
+    if (value === undefined) this.addUnresolved(builder, start, end, name);
+    else this.insertValue(builder, value, start, end, inDoubleQuotes);
+  }
+
+  /** A default word inside `${X:-...}`: quotes removed and plain `$NAME`s substituted, else unknown. */
+  private evaluateSimple(word: string): string | undefined {
+    let unknown = false;
+    const substituted = word.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_all, braced: string | undefined, plain: string | undefined) => {
+      const value = this.env.get((braced ?? plain)!);
+      if (value === undefined) unknown = true;
+      return value ?? '';
+    });
+    if (unknown || /[$`]/.test(substituted)) return undefined;
+    return substituted.replace(/^'(.*)'$/s, '$1').replace(/^"(.*)"$/s, '$1');
+  }
+
+  private readAnsiC(builder: WordBuilder): void {
+    const text = this.text;
+    const start = this.pos;
+    builder.quoted = true;
+    const escapes: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', e: '\x1b', f: '\f', v: '\v' };
+    let i = start + 2;
+    while (i < text.length && text[i] !== "'") {
+      if (text[i] === '\\' && i + 1 < text.length) {
+        const mapped = escapes[text[i + 1]];
+        if (mapped !== undefined) builder.add(mapped, i, i + 2);
+        else { builder.add('\\', i, i + 1); builder.add(text[i + 1], i + 1, i + 2); }
+        i += 2;
+      } else {
+        builder.add(text[i], i, i + 1);
+        i++;
+      }
+    }
+    if (i >= text.length) {
+      this.pos = start + 1;
+      this.unterminated("'", builder);
+      return;
+    }
+    this.pos = i + 1;
+  }
+
+  private addUnresolved(builder: WordBuilder, start: number, end: number, name: string | undefined): void {
+    const from = builder.text.length;
+    for (let i = start; i < end; i++) builder.add(this.text[i], i, i + 1);
+    const expansion: UnresolvedExpansion = { text: this.text.slice(start, end), from, to: builder.text.length, sourceStart: start, sourceEnd: end };
+    if (name !== undefined) expansion.name = name;
+    builder.unresolved.push(expansion);
+    this.pos = end;
+  }
+
+  /** Unquoted expansions outside assignments are split into words on blanks, as bash's IFS does. */
+  private insertValue(builder: WordBuilder, value: string, start: number, end: number, quoted: boolean): void {
+    this.pos = end;
+    if (quoted || builder.assignment) {
+      for (let i = 0; i < value.length; i++) builder.add(value[i], start, end);
+      return;
+    }
+    let current = builder;
+    for (let i = 0; i < value.length; i++) {
+      const ch = value[i];
+      if (ch === ' ' || ch === '\t' || ch === '\n') {
+        if (current.hasContent) {
+          this.builder = current;
+          this.finishWord(end);
+        }
+        current = new WordBuilder(start, false);
+        this.builder = current;
+        continue;
+      }
+      current.add(ch, start, end);
+    }
+    this.builder = current;
+  }
+}
+
+function isOperatorChar(c: string): boolean {
+  return c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
+}
+
+function skipBlanks(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}
+
+/** Index of the bracket closing one opened just before `from`, skipping quoted text; -1 if none. */
+function findClosing(text: string, from: number, open: string, close: string): number {
+  let depth = 1;
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\') { i++; continue; }
+    if (ch === "'") {
+      const end = text.indexOf("'", i + 1);
+      if (end < 0) return -1;
+      i = end;
+      continue;
+    }
+    if (ch === open) depth++;
+    else if (ch === close && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Tokenizes a whole script. `variables` seeds the expansion environment (and receives the script's
+ * assignments). Never throws.
+ */
+export function splitShell(text: string, lines: LineIndex = new LineIndex(text), variables: Map<string, string> = new Map()): ShellScript {
+  return new Tokenizer(text, lines, variables).run();
+}
+
+/** Document range of characters [from, to) of a word; an empty slice is a point. */
+export function wordSliceOffsets(word: ShellWord, from: number, to: number): { start: number; end: number } {
+  const length = word.text.length;
+  if (length === 0) return { start: word.start, end: word.end };
+  const f = Math.max(0, Math.min(from, length));
+  const t = Math.max(f, Math.min(to, length));
+  if (t > f) return { start: word.starts[f], end: word.ends[t - 1] };
+  const point = f < length ? word.starts[f] : word.ends[length - 1];
+  return { start: point, end: point };
+}
+
+/** The unresolved expansions overlapping characters [from, to) of a word. */
+export function unresolvedIn(word: ShellWord, from: number, to: number): UnresolvedExpansion[] {
+  return word.unresolved.filter((expansion) => expansion.from < Math.max(to, from + 1) && expansion.to > from);
+}

@@ -1,0 +1,88 @@
+/**
+ * QEMU's constants and messages that the simulator reproduces. Messages are QEMU's own text
+ * (including its typos), because users search for them and the oracle tests compare them verbatim.
+ */
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+
+/** MEMORY_DEVICES_SAFE_MAX_MEMSLOTS (hw/mem/memory-device.c, 8.2+). */
+export const SAFE_MAX_MEMSLOTS = 509;
+/** MEMORY_DEVICES_SOFT_MEMSLOT_LIMIT: budget for all memory devices together. */
+export const SOFT_MEMSLOT_LIMIT = 256;
+/** VHOST_MEMORY_BASELINE_NREGIONS: vhost-user back-ends without CONFIGURE_MEM_SLOTS. */
+export const VHOST_USER_BASELINE_REGIONS = 8;
+/** VIRTIO_MEM_MIN_MEMSLOT_SIZE. */
+export const VIRTIO_MEM_MIN_MEMSLOT_SIZE = GiB;
+/** hv-balloon memslot granularity. */
+export const HV_BALLOON_GRANULARITY = 128 * MiB;
+/** ACPI_MAX_RAM_SLOTS: the most `-m slots=` x86 accepts. */
+export const MAX_RAM_SLOTS = 256;
+/** KVM_MEMSLOTS_NR_MAX_DEFAULT, used when the kernel reports 0. */
+export const KVM_DEFAULT_MEMSLOTS = 32;
+/** x86 host base page size and THP size: virtio-mem's default block size on such a host. */
+export const HOST_PAGE_SIZE = 4 * KiB;
+export const THP_SIZE = 2 * MiB;
+/** QEMU's default `-m` on x86. */
+export const DEFAULT_RAM_SIZE = 128 * MiB;
+/** Measured/spec'd uncertainty of boot-time KVM slot counts (spec §5.5). */
+export const KVM_BASELINE_UNCERTAINTY = 3;
+
+function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}
+
+export const messages = {
+  autoDecisionRefusesVhost:
+    'some memory device (like virtio-mem) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots',
+  autoDecisionRefusesVhostHint: 'Try plugging this vhost backend before plugging such memory devices.',
+  vhostLimitBelowUsed: (limit: number, used: number, reserved: number): string =>
+    `vhost backend memory slots limit (${limit}) is less than current number of used (${used}) and reserved (${reserved}) memory slots for memory devices.`,
+  vhostLimitBelowUsedLegacy: 'vhost backend memory slots limit is less than current number of present memory slots',
+  vhostNetInitFailed: (queue: number): string => `failed to init vhost_net for queue ${queue}`,
+  kvmNotEnoughFree: 'hypervisor has not enough free memory slots left',
+  kvmNoFreeLegacy: 'hypervisor has no free memory slots left',
+  vhostNotEnoughFree: 'a used vhost backend has not enough free memory slots left',
+  vhostNoFreeLegacy: 'a used vhost backend has no free memory slots left',
+  notEnoughSpace: (used: number, total: number): string =>
+    `not enough space, currently ${hex(used)} in use of total space for memory devices ${hex(total)}`,
+  noDeviceMemory:
+    'the configuration is not prepared for memory devices (e.g., for memory hotplug), consider specifying the maxmem option',
+  noDeviceMemoryLegacy: 'memory devices (e.g. for memory hotplug) are not enabled, please specify the maxmem option',
+  noDimmSlots: "no slots where allocated, please specify the 'slots' option",
+  noFreeDimmSlots: 'no free slots available',
+  nvdimmNotEnabled: "nvdimm is not enabled: missing 'nvdimm' in '-M'",
+  memdevMustBeSet: "'memdev' property must be set",
+  memdevNotFound: (driver: string, id: string): string => `Property '${driver}.memdev' can't find value '${id}'`,
+  dimmBusyMemdev: (id: string): string => `can't use already busy memdev: ${id}`,
+  virtioMemBusyMemdev: (id: string): string => `'memdev' property specifies a busy memdev: ${id}`,
+  virtioMemPreallocMemdev: (id: string): string =>
+    `'memdev' property specifies a memdev with preallocation enabled: ${id}. Instead, specify 'prealloc=on' for the virtio-mem device. `,
+  dynamicMemslotsNeedsUnpluggedInaccessible:
+    "'dynamic-memslots' property set to 'on' requires 'unplugged-inaccessible' to be 'on'",
+  unpluggedInaccessibleOffWarning:
+    "'unplugged-inaccessible' property set to 'off' with a memdev that does not support the shared zeropage.",
+  requestedSizeNotAligned: (block: number): string =>
+    `'requested-size' property has to be multiples of 'block-size' (${hex(block)})`,
+  memdevSizeNotAligned: (block: number): string =>
+    `'memdev' property memdev size has to be multiples of'block-size' (${hex(block)})`,
+  qomRequestedSizeNotAligned: (block: number): string =>
+    `'requested-size' has to be multiples of 'block-size' (${hex(block)})`,
+  qomRequestedSizeTooBig: (size: number): string =>
+    `'requested-size' cannot exceed the memory backend size(${hex(size)})`,
+  virtioMemUnplugInaccessible: "virtio-mem device cannot get unplugged while 'unplugged-inaccessible' != 'on'",
+  virtioMemUnplugPlugged: 'virtio-mem device cannot get unplugged while some of its memory is still plugged',
+  virtioMemUnplugPluggedLegacy: "virtio-mem device cannot get unplugged while 'size' != '0'",
+  virtioMemUnplugRequested: "virtio-mem device cannot get unplugged while 'requested-size' != '0'",
+  propertyNotFound: (driver: string, property: string): string => `Property '${driver}.${property}' not found`,
+  invalidDeviceModel: (driver: string): string => `'${driver}' is not a valid device model name`,
+  onlyOneBalloon: 'Only one balloon device is supported',
+  unsupportedSlots: (slots: number): string => `unsupported amount of memory slots: ${slots}`,
+  maxmemBelowSize: (maxmem: number, size: number): string =>
+    `invalid value of maxmem: maximum memory size (${hex(maxmem)}) must be at least the initial memory size (${hex(size)})`,
+  slotsWithoutMaxmemSpace: (maxmem: number, size: number): string =>
+    `invalid value of maxmem: memory slots were specified but maximum memory size (${hex(maxmem)}) is equal to the initial memory size (${hex(size)})`,
+  slotsWithoutMaxmem: 'slots specified but no max-size',
+  busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,
+  deviceNotFound: (id: string): string => `Device '${id}' not found`,
+};

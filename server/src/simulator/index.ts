@@ -1,0 +1,49 @@
+/**
+ * The memslot simulator: a pure, deterministic replay of QEMU's start-up and hot-plug as far as
+ * memslots go (KVM and vhost slot tables, memory devices' required/used/reserved memslots, the
+ * automatic memslot decision and QEMU's checks with their verbatim messages). Facts:
+ * ../shared/spec/qemu-memslots.md; measured values: qemu-oracle.md and qemu-oracle-scenarios.json.
+ *
+ * Stable API (the CLI, rules, hovers and the oracle tests call these):
+ *
+ * - `defaultHostProfile(): HostProfile` — a current upstream x86 host: QEMU 10.0, KVM 32764 slots,
+ *   SMM on, vhost max_mem_regions 64, no vhost-user rules, unknown vhost-user back-ends assumed 509
+ *   (and listed in `Simulation.unknownBackends`). Every value is `{ value, source, origin }` with
+ *   source 'default' | 'settings' | 'cli' | 'directive'.
+ * - `parseProfileOptions(args)` → `{ overrides, errors, rest }` for `--qemu VERSION`,
+ *   `--qemu-flavor upstream|rhel`, `--kvm-memslots N`, `--smm on|off`, `--vhost-max-mem-regions N`,
+ *   `--vhost-user SOCKET=N` (repeatable; SOCKET is a path glob, a socket file name or a chardev id;
+ *   N may be `nocfg` for a back-end without CONFIGURE_MEM_SLOTS, i.e. 8). Never prints or exits.
+ * - `applyProfileOptions(base, overrides, source, origin?)` → a new HostProfile; vhost-user rules
+ *   from later layers take precedence (first match wins).
+ * - `simulate(model, profile, hotplug?)` → `Simulation`. Plug order: `-m` checks; vhost netdevs
+ *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then,
+ *   if hot-plug events are given, the guest plugs every virtio-mem's requested-size and the events
+ *   run in order (a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ *
+ * `JSON.stringify(simulation)` is what the CLI prints. Contract fields: `outcome`, `refusedBy`
+ * (device/netdev id, or `driver#index` when it has none; null if started or refused by `-m`),
+ * `error` (QEMU's message without the "qemu-system-x86_64: <option>: " prefix), `memoryDevices[]`
+ * {id, driver, memslots, mapped} (`mapped` = memslots mapped when QEMU has started, before a guest
+ * driver runs; `mappedAfterGuestPlug` = once the guest plugged requested-size), `consumers[]`
+ * {id, kind, limit, used, headroom} (`kvm` and `kvm-smram` per KVM address space, then every vhost
+ * device; `used` = after reset, paused; `headroom` = limit − used − reserved), `events[]` (each step
+ * with `decisions[]`: inputs, result and a human explanation such as
+ * "limit 16 = floor(256 × 64 GiB / 1020 GiB)").
+ */
+export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
+export {
+  applyProfileOptions, defaultHostProfile, findVhostUserRule, parseProfileOptions, resolveVhostUserLimit, vhostUserSlotCap,
+} from './profile';
+export type {
+  HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule, VhostUserLimit,
+} from './profile';
+export { parseQemuVersion, formatQemuVersion, atLeast } from './version';
+export type { QemuVersion } from './version';
+export { decisionLimit, virtioMemMemslots, hvBalloonMemslots } from './decision';
+export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decision';
+export { messages, SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
+export type {
+  ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
+  SimulationEvent, UnknownBackend,
+} from './types';

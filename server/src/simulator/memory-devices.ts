@@ -1,0 +1,388 @@
+import type { Device, MemoryBackend, MemoryDevice } from '../model/machine';
+import { formatSize, parseBoolean } from '../model/sizes';
+import { atLeast } from './version';
+import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
+import { HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
+import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from './decision';
+import { openEvent, refuse } from './events';
+import type { MemoryDeviceState, SimState } from './state';
+import type { EventPhase, ModelRef, SimulationEvent } from './types';
+
+/**
+ * Pre-plug, realize and plug of one memory device, in QEMU's order (spec §1.3, §1.5, §2.5, §7):
+ * bus and DIMM-slot checks, device memory present, the memslot decision, KVM / vhost / space
+ * checks, then realize errors (busy memdev, virtio-mem properties), then the plug counters.
+ */
+
+function globalValue(state: SimState, drivers: string[], property: string): string | undefined {
+  let value: string | undefined;
+  for (const global of state.ctx.model.globals) {
+    if (drivers.includes(global.driver.value) && global.property.value === property) value = global.value.value;
+  }
+  return value;
+}
+
+const virtioMemDrivers = ['virtio-mem', 'virtio-mem-pci', 'virtio-mem-ccw'];
+
+function resolveDynamicMemslots(state: SimState, device: MemoryDevice): Pick<MemoryDeviceState, 'dynamic' | 'dynamicSource'> {
+  if (device.memoryKind !== 'virtio-mem' || !state.modern) return { dynamic: false, dynamicSource: 'not-applicable' };
+  if (device.dynamicMemslots) {
+    return { dynamic: device.dynamicMemslots.value, dynamicSource: device.dynamicMemslots.origin === 'global' ? 'global' : 'written' };
+  }
+  const global = globalValue(state, virtioMemDrivers, 'dynamic-memslots');
+  if (global !== undefined) {
+    const parsed = parseBoolean(global);
+    if (parsed.ok) return { dynamic: parsed.value, dynamicSource: 'global' };
+  }
+  if (state.ctx.profile.qemuFlavor.value === 'rhel') return { dynamic: true, dynamicSource: 'flavour-default' };
+  return { dynamic: false, dynamicSource: 'default' };
+}
+
+/** A backend with a guaranteed shared zeropage: private, fd-less, base-page-size RAM. */
+function hasSharedZeropage(backend: MemoryBackend): boolean {
+  return backend.type.value === 'memory-backend-ram' && !backend.share.value && !backend.hugetlb?.value;
+}
+
+function resolveUnpluggedInaccessible(state: SimState, device: MemoryDevice, backend: MemoryBackend): { value: boolean; explanation: string } {
+  const { version, machineType, model } = state.ctx;
+  if (!model.arch.startsWith('x86') && model.arch !== 'i386') return { value: true, explanation: 'non-x86 targets always behave as on' };
+  if (!atLeast(version, 7, 0)) return { value: false, explanation: `QEMU ${version.major}.${version.minor} has no unplugged-inaccessible (behaves as off)` };
+  let setting: boolean | 'auto';
+  let why: string;
+  const written = device.unpluggedInaccessible;
+  const global = globalValue(state, virtioMemDrivers, 'unplugged-inaccessible');
+  if (written) {
+    setting = written.value;
+    why = 'as written';
+  } else if (global !== undefined && (global === 'auto' || parseBoolean(global).ok)) {
+    setting = global === 'auto' ? 'auto' : (parseBoolean(global) as { ok: true; value: boolean }).value;
+    why = 'from -global';
+  } else if (machineTypeAtMost(machineType, 6, 2)) {
+    setting = false;
+    why = `machine type ${machineType.name} (6.2 or older) defaults to off`;
+  } else if (machineTypeAtMost(machineType, 8, 0) || !atLeast(version, 8, 1)) {
+    setting = 'auto';
+    why = machineTypeAtMost(machineType, 8, 0) ? `machine type ${machineType.name} (8.0 or older) defaults to auto` : 'QEMU before 8.1 defaults to auto';
+  } else {
+    setting = true;
+    why = 'default on (QEMU 8.1+ machine types)';
+  }
+  if (setting !== 'auto') return { value: setting, explanation: `unplugged-inaccessible=${setting ? 'on' : 'off'} (${why})` };
+  const zeropage = hasSharedZeropage(backend);
+  return {
+    value: !zeropage,
+    explanation: `unplugged-inaccessible=auto (${why}) resolves to ${zeropage ? 'off: the backend is private anonymous RAM with a shared zeropage' : 'on: the backend has no shared zeropage'}`,
+  };
+}
+
+function defaultBlockSize(backend: MemoryBackend): number {
+  if (backend.hugetlb?.value) return backend.hugetlbSize?.value ?? THP_SIZE;
+  return Math.max(HOST_PAGE_SIZE, THP_SIZE);
+}
+
+function backendPageSize(backend: MemoryBackend): number {
+  return backend.hugetlb?.value ? backend.hugetlbSize?.value ?? THP_SIZE : HOST_PAGE_SIZE;
+}
+
+/** q35's root bus pcie.0 takes no hot-plugged devices; a device without bus= lands there. */
+export function onRootBus(device: Device): boolean {
+  const bus = device.kind === 'memory-device' && device.bus ? device.bus.value : device.properties.find((p) => p.key === 'bus')?.value;
+  return bus === undefined || bus === 'pcie.0';
+}
+
+export function deviceLabel(id: string | undefined, driver: string, index: number): string {
+  return id ?? `${driver}#${index}`;
+}
+
+export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: ModelRef, phase: EventPhase): SimulationEvent {
+  const { ctx } = state;
+  const { version, layout } = ctx;
+  const driver = device.driver.value;
+  const id = deviceLabel(device.id?.value, driver, ref.index);
+  const event = openEvent(state, phase, 'memory-device-plug', id, ref);
+  const kind = device.memoryKind;
+
+  if (kind === 'hv-balloon' && !state.modern) return refuse(event, messages.invalidDeviceModel(driver));
+  if (kind === 'virtio-mem' && device.dynamicMemslots?.origin === 'written' && !state.modern) {
+    return refuse(event, messages.propertyNotFound(driver, 'dynamic-memslots'));
+  }
+  if (phase === 'hotplug' && ctx.machineType.family === 'q35' && driver.endsWith('-pci') && onRootBus(device)) {
+    return refuse(event, messages.busNotHotpluggable('pcie.0'));
+  }
+  const isDimm = kind === 'pc-dimm' || kind === 'nvdimm';
+  if (isDimm) {
+    if (kind === 'nvdimm' && !ctx.model.machine.properties.some((p) => p.key === 'nvdimm' && p.value !== null && parseBoolean(String(p.value)).ok && (parseBoolean(String(p.value)) as { value: boolean }).value)) {
+      return refuse(event, messages.nvdimmNotEnabled);
+    }
+    const slotsInput = { slots: layout.slots, dimmsPlugged: state.dimmsPlugged };
+    if (layout.slots === 0) {
+      event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: 'no DIMM slots: -m has no slots=' });
+      return refuse(event, messages.noDimmSlots);
+    }
+    if (state.dimmsPlugged >= layout.slots) {
+      event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: `all ${layout.slots} DIMM slots are taken` });
+      return refuse(event, messages.noFreeDimmSlots);
+    }
+  }
+  // An hv-balloon without memdev is an "empty" memory device: no address, no memslots.
+  if (kind === 'hv-balloon' && !device.memdev) {
+    if (state.balloons > 0) return refuse(event, messages.onlyOneBalloon);
+    state.balloons++;
+    event.decisions.push({ what: 'memslots', inputs: {}, result: 0, explanation: 'hv-balloon without memdev is an empty memory device: no memslots' });
+    return event;
+  }
+  if (!layout.hasDeviceMemory) {
+    event.decisions.push({
+      what: 'space-check', inputs: { ram: layout.ramSize, maxmem: layout.maxmem }, result: false, passed: false,
+      explanation: 'the machine has no device memory: maxmem is not larger than the boot RAM',
+    });
+    return refuse(event, atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy);
+  }
+  if (!device.memdev) return refuse(event, messages.memdevMustBeSet);
+  const backendId = device.memdev.value;
+  const backend = state.backends.get(backendId);
+  if (!backend) return refuse(event, messages.memdevNotFound(driver, backendId));
+  const size = backend.size?.value ?? 0;
+  const fdBacked = backendHasFd(backend, version);
+  const dynamic = resolveDynamicMemslots(state, device);
+  const decides = (kind === 'virtio-mem' && dynamic.dynamic) || kind === 'hv-balloon';
+  const reserved = state.reserved();
+
+  let memslots = 1;
+  let memslotSize: number | null = kind === 'virtio-mem' ? size : null;
+  let limitValue: number | null = null;
+  const blockSize = kind === 'virtio-mem' ? device.blockSize?.value ?? defaultBlockSize(backend) : null;
+  if (kind === 'virtio-mem') {
+    event.decisions.push({
+      what: 'dynamic-memslots', inputs: { source: dynamic.dynamicSource, flavour: ctx.profile.qemuFlavor.value }, result: dynamic.dynamic,
+      explanation: `dynamic-memslots=${dynamic.dynamic ? 'on' : 'off'} (${describeDynamicSource(dynamic.dynamicSource, ctx.profile.qemuFlavor.origin)})`,
+    });
+  }
+  if (decides) {
+    const max = Math.min(state.kvmMax(), state.vhostMax());
+    const free = Math.min(state.kvmFree(), state.vhostFree());
+    const limit = decisionLimit({
+      max, free, required: state.required, reserved, size,
+      deviceMemorySpace: layout.deviceMemorySpace, usedRegionSize: state.usedRegionSize,
+    });
+    limitValue = limit.limit;
+    event.decisions.push({
+      what: 'decision-limit',
+      inputs: {
+        max: finite(max), free: finite(free), required: state.required, reserved, size,
+        deviceMemorySpace: layout.deviceMemorySpace, usedRegionSize: state.usedRegionSize, budget: limit.budget, branch: limit.branch,
+      },
+      result: limit.limit,
+      explanation: limit.explanation,
+    });
+    const split = kind === 'hv-balloon' ? hvBalloonMemslots(size, limit.limit) : virtioMemMemslots(size, limit.limit, blockSize ?? THP_SIZE, backendPageSize(backend));
+    memslots = split.memslots;
+    memslotSize = split.memslotSize;
+    event.decisions.push({
+      what: 'memslots', inputs: { size, limit: limit.limit, blockSize }, result: memslots, explanation: split.explanation,
+    });
+  } else {
+    event.decisions.push({
+      what: 'memslots', inputs: { size }, result: 1,
+      explanation: kind === 'virtio-mem'
+        ? `1 memslot: without dynamic-memslots the whole ${formatSize(size)} backend is mapped as one region at plug`
+        : `1 memslot: a ${driver} maps its ${formatSize(size)} backend as one region`,
+    });
+  }
+
+  const checksFailed = state.modern ? modernSlotChecks(state, event, memslots, reserved) : legacySlotChecks(state, event);
+  if (checksFailed) return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+  const total = layout.deviceMemorySpace;
+  const fits = state.usedRegionSize + size <= total;
+  event.decisions.push({
+    what: 'space-check', inputs: { used: state.usedRegionSize, size, total }, result: fits, passed: fits,
+    explanation: `${formatSize(state.usedRegionSize)} in use + ${formatSize(size)} ${fits ? '≤' : '>'} ${formatSize(total)} of memory-device space (maxmem − ram)`,
+  });
+  if (!fits) {
+    refuse(event, messages.notEnoughSpace(state.usedRegionSize, total));
+    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+  }
+
+  // realize
+  const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize);
+  if (realizeError) {
+    refuse(event, realizeError);
+    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+  }
+
+  // plug
+  const autoDecided = decides && memslots > 1;
+  const requested = kind === 'virtio-mem' ? device.requestedSize?.value ?? 0 : null;
+  const mappedAtPlug = decides ? 0 : 1;
+  const entry: MemoryDeviceState = {
+    device, ref, id, driver, kind, size, memslots, memslotSize, mapped: 0,
+    mappedAfterGuestPlug: guestMapped(kind, dynamic.dynamic, requested, memslots, memslotSize),
+    requestedSize: requested, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
+    decisionLimit: limitValue, autoDecided, userVisible: vhostUserCounts(fdBacked, backend.share.value, version), fdBacked,
+    unpluggedInaccessible: kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend).value : true,
+    backendId, status: 'plugged',
+  };
+  state.memoryDevices.push(entry);
+  state.required += memslots;
+  state.usedRegionSize += size;
+  if (autoDecided) state.autoDecisions++;
+  if (isDimm) state.dimmsPlugged++;
+  if (kind === 'hv-balloon') state.balloons++;
+  state.busyBackends.add(backendId);
+  state.setMapped(entry, mappedAtPlug);
+  return event;
+}
+
+function finite(n: number): number | null {
+  return Number.isFinite(n) ? n : null;
+}
+
+function describeDynamicSource(source: MemoryDeviceState['dynamicSource'], flavourOrigin: string): string {
+  switch (source) {
+    case 'written': return 'as written';
+    case 'global': return 'from -global';
+    case 'flavour-default': return `not written; this QEMU flavour turns it on by default (${flavourOrigin}) [unverified third-party statement]`;
+    case 'default': return 'not written; upstream default off';
+    default: return 'not available in this QEMU version';
+  }
+}
+
+/** The memslots the guest driver maps once it has plugged requested-size (blocks from the start). */
+export function guestMapped(kind: MemoryDeviceState['kind'], dynamic: boolean, requested: number | null, memslots: number, memslotSize: number | null): number {
+  if (kind === 'hv-balloon') return 0;
+  if (kind !== 'virtio-mem' || !dynamic) return 1;
+  if (!requested || !memslotSize) return 0;
+  return Math.min(memslots, Math.ceil(requested / memslotSize));
+}
+
+function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: number, reserved: number): boolean {
+  const need = memslots + reserved;
+  if (state.ctx.kvm) {
+    const free = state.kvmFree();
+    const ok = free >= need;
+    event.decisions.push({
+      what: 'kvm-free-check', inputs: { free, required: memslots, reserved }, result: ok, passed: ok,
+      explanation: `KVM has ${free} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
+    });
+    if (!ok) {
+      refuse(event, messages.kvmNotEnoughFree);
+      return true;
+    }
+  }
+  const vfree = state.vhostFree();
+  if (Number.isFinite(vfree)) {
+    const ok = vfree >= need;
+    event.decisions.push({
+      what: 'vhost-free-check', inputs: { free: vfree, required: memslots, reserved }, result: ok, passed: ok,
+      explanation: `the fullest vhost back-end has ${vfree} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
+    });
+    if (!ok) {
+      refuse(event, messages.vhostNotEnoughFree);
+      return true;
+    }
+  }
+  return false;
+}
+
+function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
+  if (state.ctx.kvm) {
+    const free = state.ctx.profile.kvmMemslots.value - state.kvmUsed(0);
+    const ok = free >= 1;
+    event.decisions.push({ what: 'kvm-free-check', inputs: { free }, result: ok, passed: ok, explanation: `KVM address space 0 has ${free} free memslots (QEMU ≤ 8.1 needs one)` });
+    if (!ok) {
+      refuse(event, messages.kvmNoFreeLegacy);
+      return true;
+    }
+  }
+  for (const group of ['user', 'private'] as const) {
+    const limit = state.groupLimit(group);
+    if (!Number.isFinite(limit)) continue;
+    const used = state.trackedUsed(group);
+    const ok = limit > used;
+    event.decisions.push({ what: 'vhost-free-check', inputs: { limit, used }, result: ok, passed: ok, explanation: `vhost ${group === 'user' ? 'user' : 'kernel'} limit ${limit} ${ok ? '>' : '≤'} ${used} used memslots` });
+    if (!ok) {
+      refuse(event, messages.vhostNoFreeLegacy);
+      return true;
+    }
+  }
+  return false;
+}
+
+function realizeErrors(state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, kind: MemoryDeviceState['kind'], dynamic: boolean, blockSize: number | null): string | null {
+  const backendId = device.memdev?.value ?? '';
+  if (kind === 'hv-balloon' && state.balloons > 0) return messages.onlyOneBalloon;
+  if (state.busyBackends.has(backendId)) {
+    return kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId);
+  }
+  if (kind !== 'virtio-mem') return null;
+  if (backend.prealloc?.value) return messages.virtioMemPreallocMemdev(backendId);
+  const block = blockSize ?? THP_SIZE;
+  const requested = device.requestedSize?.value ?? 0;
+  if (requested % block !== 0) return messages.requestedSizeNotAligned(block);
+  if ((backend.size?.value ?? 0) % block !== 0) return messages.memdevSizeNotAligned(block);
+  const inaccessible = resolveUnpluggedInaccessible(state, device, backend);
+  event.decisions.push({ what: 'unplugged-inaccessible', inputs: { backend: backend.type.value, share: backend.share.value }, result: inaccessible.value, explanation: inaccessible.explanation });
+  if (!inaccessible.value && !hasSharedZeropage(backend)) event.warnings.push(messages.unpluggedInaccessibleOffWarning);
+  if (dynamic && !inaccessible.value) return messages.dynamicMemslotsNeedsUnpluggedInaccessible;
+  return null;
+}
+
+function recordRefused(
+  state: SimState, event: SimulationEvent, device: MemoryDevice, ref: ModelRef, id: string, kind: MemoryDeviceState['kind'], size: number,
+  memslots: number, memslotSize: number | null, dynamic: Pick<MemoryDeviceState, 'dynamic' | 'dynamicSource'>, limit: number | null,
+  fdBacked: boolean, backend: MemoryBackend, blockSize: number | null,
+): SimulationEvent {
+  state.memoryDevices.push({
+    device, ref, id, driver: device.driver.value, kind, size, memslots, memslotSize, mapped: 0, mappedAfterGuestPlug: 0,
+    requestedSize: device.requestedSize?.value ?? null, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
+    decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version), fdBacked,
+    unpluggedInaccessible: true, backendId: device.memdev?.value ?? null, status: 'refused',
+  });
+  return event;
+}
+
+/** `device_del` of a memory device (spec §2.5 for virtio-mem's preconditions). */
+export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, ref: ModelRef): SimulationEvent {
+  const event = openEvent(state, 'hotplug', 'memory-device-unplug', entry.id, ref);
+  if (entry.kind === 'virtio-mem') {
+    const plugged = entry.requestedSize ?? 0;
+    const inputs = { unpluggedInaccessible: entry.unpluggedInaccessible, plugged, requestedSize: entry.requestedSize };
+    let error: string | null = null;
+    if (!entry.unpluggedInaccessible) error = messages.virtioMemUnplugInaccessible;
+    else if (plugged !== 0) error = atLeast(state.ctx.version, 9, 1) ? messages.virtioMemUnplugPlugged : messages.virtioMemUnplugPluggedLegacy;
+    else if ((entry.requestedSize ?? 0) !== 0) error = messages.virtioMemUnplugRequested;
+    event.decisions.push({
+      what: 'unplug-check', inputs, result: error === null, passed: error === null,
+      explanation: error === null ? 'virtio-mem has no plugged memory and requested-size 0: it can be unplugged' : `assuming the guest has plugged requested-size (${formatSize(plugged)}), QEMU refuses the unplug`,
+    });
+    if (error) return refuse(event, error);
+  }
+  state.setMapped(entry, 0);
+  state.required -= entry.memslots;
+  state.usedRegionSize -= entry.size;
+  if (entry.autoDecided) state.autoDecisions--;
+  if (entry.kind === 'pc-dimm' || entry.kind === 'nvdimm') state.dimmsPlugged--;
+  if (entry.kind === 'hv-balloon') state.balloons--;
+  if (entry.backendId) state.busyBackends.delete(entry.backendId);
+  entry.status = 'unplugged';
+  return event;
+}
+
+/** `qom-set <id> requested-size <n>`, then the guest driver plugs or unplugs to match. */
+export function setRequestedSize(state: SimState, entry: MemoryDeviceState, value: number, ref: ModelRef): SimulationEvent {
+  const event = openEvent(state, 'hotplug', 'requested-size', entry.id, ref);
+  const block = entry.blockSize ?? THP_SIZE;
+  if (value % block !== 0) return refuse(event, messages.qomRequestedSizeNotAligned(block));
+  if (value > entry.size) return refuse(event, messages.qomRequestedSizeTooBig(entry.size));
+  entry.requestedSize = value;
+  const mapped = guestMapped(entry.kind, entry.dynamic, value, entry.memslots, entry.memslotSize);
+  entry.mappedAfterGuestPlug = mapped;
+  event.decisions.push({
+    what: 'requested-size', inputs: { requestedSize: value, memslotSize: entry.memslotSize, memslots: entry.memslots }, result: mapped,
+    explanation: entry.dynamic
+      ? `the guest plugs ${formatSize(value)} from the start of the device: ${mapped} memslot${mapped === 1 ? '' : 's'} of ${formatSize(entry.memslotSize ?? 0)} mapped`
+      : 'without dynamic-memslots the single memslot stays mapped whatever the guest plugs',
+  });
+  state.setMapped(entry, mapped);
+  return event;
+}

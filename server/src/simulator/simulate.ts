@@ -1,0 +1,287 @@
+import type { Device, MachineModel, Netdev } from '../model/machine';
+import { formatSize } from '../model/sizes';
+import { bootLayout, machineTypeInfo } from './layout';
+import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS, messages } from './constants';
+import { describeProfile, type HostProfile } from './profile';
+import { openEvent, refuse } from './events';
+import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
+import { initVhost } from './vhost';
+import { SimState, vhostGroup, type Context } from './state';
+import type { ConsumerResult, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
+
+/**
+ * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
+ * machine init, `-device`s (QemuOpts form in order, then JSON form in order), system reset; then
+ * the caller's hot-plug events, after the guest has plugged each virtio-mem's requested-size.
+ * Pure: the model and profile are only read.
+ */
+export function simulate(model: MachineModel, profile: HostProfile, hotplug: HotplugEvent[] = []): Simulation {
+  const version = profile.qemuVersion.value;
+  const machineType = machineTypeInfo(model);
+  const layout = bootLayout(model, machineType, version);
+  const kvm = usesKvm(model);
+  const x86 = machineType.family === 'q35' || machineType.family === 'pc';
+  const smmAddressSpace = kvm && x86 && profile.smm.value && model.machine.smm?.value !== 'off';
+  const ctx: Context = { model, profile, version, machineType, layout, kvm, smmAddressSpace };
+  const state = new SimState(ctx);
+
+  let failure = machineChecks(state);
+  if (!failure) failure = runNetdevs(state);
+  if (!failure) {
+    state.stage = 'realize';
+    failure = runDevices(state);
+  }
+  if (!failure) {
+    state.stage = 'reset';
+    resetEvent(state);
+    if (hotplug.length > 0) {
+      guestPlugEvent(state);
+      runHotplug(state, hotplug);
+    }
+  }
+  return buildResult(state, failure);
+}
+
+function usesKvm(model: MachineModel): boolean {
+  const first = model.accelerators[0]?.value ?? model.machine.accel?.value;
+  if (first !== undefined) return first.split(':')[0] === 'kvm';
+  // Without -accel QEMU tries tcg first, unless the binary's name ends in "kvm" (qemu-kvm).
+  return /kvm$/.test(model.binary?.value ?? '');
+}
+
+interface Failure {
+  event: SimulationEvent;
+  option: string;
+}
+
+function machineChecks(state: SimState): Failure | null {
+  const { layout, model, machineType, kvm } = state.ctx;
+  const event = openEvent(state, 'machine', 'machine-init', null, null);
+  event.decisions.push({
+    what: 'accelerator', inputs: { accelerators: model.accelerators.map((a) => a.value).join(',') || null, binary: model.binary?.value ?? null },
+    result: kvm ? 'kvm' : 'tcg',
+    explanation: kvm ? 'KVM: its memslot limit applies' : 'TCG (no -accel kvm / -enable-kvm, and QEMU tries tcg first): no KVM memslot limit',
+  });
+  const fail = (error: string): Failure => ({ event: refuse(event, error), option: '-m' });
+  const { ramSize, maxmem, slots } = layout;
+  const maxmemWritten = model.memory.maxmem !== undefined;
+  if (maxmemWritten && maxmem < ramSize) return fail(messages.maxmemBelowSize(maxmem, ramSize));
+  if (slots > 0 && !maxmemWritten) return fail(messages.slotsWithoutMaxmem);
+  if (slots > 0 && maxmem === ramSize) return fail(messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
+  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail(messages.unsupportedSlots(slots));
+  event.decisions.push({
+    what: 'boot-layout',
+    inputs: { machineType: machineType.name, ram: ramSize, maxmem, slots, belowFourG: layout.belowFourG, aboveFourG: layout.aboveFourG },
+    result: layout.afterReset.kvm, explanation: layout.explanation,
+  });
+  event.decisions.push({
+    what: 'memory-options', inputs: { ram: ramSize, maxmem, slots }, result: layout.deviceMemorySpace,
+    explanation: layout.hasDeviceMemory
+      ? `memory-device space ${formatSize(layout.deviceMemorySpace)} = maxmem ${formatSize(maxmem)} − ram ${formatSize(ramSize)}, ${slots} DIMM slot(s)`
+      : 'no device memory (maxmem not above ram): memory devices cannot be plugged',
+  });
+  return null;
+}
+
+const netdevRank: Record<string, number> = { netdev: 1, nic: 2, net: 3 };
+
+/** QEMU creates JSON netdevs, then -netdev, -nic and -net, each family in command-line order. */
+export function netdevPlugOrder(netdevs: Netdev[]): number[] {
+  const rank = (n: Netdev): number => (n.syntax === 'json' ? 0 : netdevRank[n.option] ?? 4);
+  return netdevs.map((_, i) => i).sort((a, b) => rank(netdevs[a]) - rank(netdevs[b]) || a - b);
+}
+
+/** QemuOpts-form `-device`s are realised first, then JSON-form ones, each in command-line order. */
+export function devicePlugOrder(devices: Device[]): number[] {
+  const rank = (d: Device): number => (d.syntax === 'json' ? 1 : 0);
+  return devices.map((_, i) => i).sort((a, b) => rank(devices[a]) - rank(devices[b]) || a - b);
+}
+
+function refOf(collection: ModelRef['collection'], index: number, order: number, id: string | undefined): ModelRef {
+  return { collection, index, order, id: id ?? null };
+}
+
+function runNetdevs(state: SimState): Failure | null {
+  const netdevs = state.ctx.model.netdevs;
+  for (const index of netdevPlugOrder(netdevs)) {
+    const netdev = netdevs[index];
+    if (!netdev.vhost) continue;
+    const id = deviceLabel(netdev.id?.value, netdev.type.value, index);
+    const event = initVhost(state, {
+      id, ref: refOf('netdevs', index, netdev.order, netdev.id?.value), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true,
+    }, 'netdevs');
+    if (event.result !== 'ok') return { event, option: `-${netdev.option}` };
+  }
+  return null;
+}
+
+function runDevices(state: SimState): Failure | null {
+  const devices = state.ctx.model.devices;
+  for (const index of devicePlugOrder(devices)) {
+    const device = devices[index];
+    const ref = refOf('devices', index, device.order, device.id?.value);
+    const event = addDevice(state, device, ref, 'devices');
+    if (event && event.result !== 'ok') return { event, option: '-device' };
+  }
+  return null;
+}
+
+function addDevice(state: SimState, device: Device, ref: ModelRef, phase: 'devices' | 'hotplug'): SimulationEvent | null {
+  if (device.kind === 'memory-device') return plugMemoryDevice(state, device, ref, phase);
+  if (device.kind === 'vhost-device') {
+    const id = deviceLabel(device.id?.value, device.driver.value, ref.index);
+    if (phase === 'hotplug' && state.ctx.machineType.family === 'q35' && device.driver.value.endsWith('-pci') && onRootBus(device)) {
+      return refuse(openEvent(state, phase, 'vhost-init', id, ref), messages.busNotHotpluggable('pcie.0'));
+    }
+    return initVhost(state, { id, ref, kind: device.backend, chardev: device.chardev?.value, netdev: false }, phase);
+  }
+  if (phase === 'hotplug') return openEvent(state, phase, 'device-add', device.id?.value ?? device.driver.value, ref);
+  return null;
+}
+
+function resetEvent(state: SimState): void {
+  const event = openEvent(state, 'reset', 'reset', null, null);
+  const { layout } = state.ctx;
+  event.decisions.push({
+    what: 'after-reset', inputs: { kvmBefore: layout.atRealize.kvm, kvmAfter: layout.afterReset.kvm, vhostUserBefore: layout.atRealize.vhostUser, vhostUserAfter: layout.afterReset.vhostUser },
+    result: layout.afterReset.kvm,
+    explanation: `system reset re-lays out boot RAM: ${layout.atRealize.kvm} → ${layout.afterReset.kvm} KVM slots for boot memory and firmware`,
+  });
+  for (const vhost of state.vhosts) {
+    if (!vhost.active || vhost.limit === null) continue;
+    const used = state.vhostUsed(vhost.kind);
+    if (used > vhost.limit) {
+      event.result = 'warning';
+      event.warnings.push(`${vhost.id}: ${used} memory regions after reset exceed the back-end limit ${vhost.limit} (${vhost.usedAtInit} at init); QEMU does not re-check, setting the memory table fails when the device starts`);
+    }
+  }
+}
+
+function guestPlugEvent(state: SimState): void {
+  const event = openEvent(state, 'guest', 'guest-plug', null, null);
+  for (const device of state.memoryDevices) {
+    if (device.status !== 'plugged' || device.kind !== 'virtio-mem' || !device.dynamic) continue;
+    state.setMapped(device, device.mappedAfterGuestPlug);
+    event.decisions.push({
+      what: 'requested-size', inputs: { id: device.id, requestedSize: device.requestedSize, memslotSize: device.memslotSize }, result: device.mapped,
+      explanation: `assuming the guest driver plugs requested-size ${formatSize(device.requestedSize ?? 0)} of ${device.id}: ${device.mapped} memslot(s) mapped`,
+    });
+  }
+}
+
+function runHotplug(state: SimState, hotplug: HotplugEvent[]): void {
+  hotplug.forEach((step, index) => {
+    const ref = (id: string | undefined): ModelRef => ({ collection: 'hotplug', index, order: -1, id: id ?? null });
+    switch (step.kind) {
+      case 'object_add': {
+        const id = step.backend.id?.value;
+        if (id !== undefined) state.backends.set(id, step.backend);
+        openEvent(state, 'hotplug', 'object-add', id ?? null, ref(id));
+        break;
+      }
+      case 'chardev-add': {
+        const id = step.chardev.id?.value;
+        if (id !== undefined) state.chardevs.set(id, step.chardev);
+        openEvent(state, 'hotplug', 'chardev-add', id ?? null, ref(id));
+        break;
+      }
+      case 'netdev_add': {
+        const netdev = step.netdev;
+        const id = netdev.id?.value ?? `${netdev.type.value}#hotplug${index}`;
+        if (netdev.vhost) initVhost(state, { id, ref: ref(netdev.id?.value), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true }, 'hotplug');
+        else openEvent(state, 'hotplug', 'device-add', id, ref(netdev.id?.value));
+        break;
+      }
+      case 'device_add':
+        addDevice(state, step.device, ref(step.device.id?.value), 'hotplug');
+        break;
+      case 'device_del':
+      case 'netdev_del': {
+        const memory = step.kind === 'device_del' ? state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged') : undefined;
+        if (memory) {
+          unplugMemoryDevice(state, memory, ref(step.id));
+          break;
+        }
+        const vhost = state.vhosts.find((v) => v.active && v.id === step.id && (v.ref.collection === 'netdevs') === (step.kind === 'netdev_del'));
+        const event = openEvent(state, 'hotplug', 'vhost-remove', step.id, ref(step.id));
+        if (vhost) state.removeVhost(vhost);
+        else if (step.kind === 'device_del' && !state.ctx.model.devices.some((d) => d.id?.value === step.id)) refuse(event, messages.deviceNotFound(step.id));
+        break;
+      }
+      case 'qom-set': {
+        const device = state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged' && d.kind === 'virtio-mem');
+        if (device) setRequestedSize(state, device, step.value, ref(step.id));
+        else refuse(openEvent(state, 'hotplug', 'requested-size', step.id, ref(step.id)), messages.deviceNotFound(step.id));
+        break;
+      }
+    }
+  });
+}
+
+function buildResult(state: SimState, failure: Failure | null): Simulation {
+  const { ctx } = state;
+  const reserved = state.reserved();
+  const memoryDevices: MemoryDeviceResult[] = state.memoryDevices.map((d) => ({
+    id: d.id, driver: d.driver, memslots: d.memslots, mapped: d.mapped, kind: d.kind, ref: d.ref, status: d.status, size: d.size,
+    memslotSize: d.memslotSize, dynamicMemslots: d.dynamic, dynamicMemslotsSource: d.dynamicSource, decisionLimit: d.decisionLimit,
+    autoDecided: d.autoDecided, requestedSize: d.requestedSize,
+    mappedAfterGuestPlug: d.status === 'plugged' ? d.mappedAfterGuestPlug : 0, fdBacked: d.fdBacked, backend: d.backendId,
+  }));
+  let guestExtraAll = 0;
+  let guestExtraUser = 0;
+  for (const d of state.memoryDevices) {
+    if (d.status !== 'plugged') continue;
+    const extra = guestMapped(d.kind, d.dynamic, d.requestedSize, d.memslots, d.memslotSize) - d.mapped;
+    guestExtraAll += extra;
+    if (d.userVisible) guestExtraUser += extra;
+  }
+  const consumers: ConsumerResult[] = [];
+  const headroom = (limit: number, used: number): number => Math.max(0, limit - used - reserved);
+  if (ctx.kvm) {
+    const limit = ctx.profile.kvmMemslots.value;
+    const spaces: Array<0 | 1> = ctx.smmAddressSpace ? [0, 1] : [0];
+    const atInit = ctx.layout.atRealize.kvm;
+    for (const as of spaces) {
+      const used = state.kvmUsed(as);
+      consumers.push({
+        id: as === 0 ? 'kvm' : 'kvm-smram', kind: 'kvm', limit, used, headroom: headroom(limit, used), ref: null, addressSpace: as,
+        limitSource: { source: ctx.profile.kvmMemslots.source, origin: ctx.profile.kvmMemslots.origin }, limitKnown: true,
+        usedAtInit: atInit + (as === 1 ? 1 : 0), usedAfterGuestPlug: used + guestExtraAll, reserved, uncertainty: KVM_BASELINE_UNCERTAINTY,
+        overLimitAfterReset: used > limit,
+      });
+    }
+  }
+  for (const vhost of state.vhosts) {
+    if (!vhost.active) continue;
+    const used = state.vhostUsed(vhost.kind);
+    const extra = vhostGroup(vhost.kind) === 'user' ? guestExtraUser : guestExtraAll;
+    consumers.push({
+      id: vhost.id, kind: vhost.kind, limit: vhost.limit, used, headroom: vhost.limit === null ? null : headroom(vhost.limit, used), ref: vhost.ref,
+      limitSource: vhost.limitSource, limitKnown: vhost.limitKnown, usedAtInit: vhost.usedAtInit, usedAfterGuestPlug: used + extra, reserved,
+      uncertainty: 0, overLimitAfterReset: vhost.limit !== null && state.stage === 'reset' && used > vhost.limit,
+    });
+  }
+  const error = failure?.event.error ?? null;
+  return {
+    outcome: failure ? 'refused' : 'starts',
+    refusedBy: failure ? failure.event.id : null,
+    error,
+    memoryDevices,
+    consumers,
+    events: state.events,
+    hint: error === messages.autoDecisionRefusesVhost ? messages.autoDecisionRefusesVhostHint : null,
+    refusedByRef: failure?.event.ref ?? null,
+    refusedOption: failure?.option ?? null,
+    unknownBackends: state.unknownBackends,
+    hotplugErrors: state.events
+      .filter((e) => e.phase === 'hotplug' && e.error !== null)
+      .map((e) => ({ step: e.step, id: e.id, error: e.error ?? '', hang: e.result === 'hang' })),
+    machine: {
+      type: ctx.machineType.name, family: ctx.machineType.family, kvm: ctx.kvm, smmAddressSpace: ctx.smmAddressSpace,
+      ramSize: ctx.layout.ramSize, maxmem: ctx.layout.maxmem, slots: ctx.layout.slots, deviceMemorySpace: ctx.layout.deviceMemorySpace,
+      deviceMemoryUsed: state.usedRegionSize, requiredMemslots: state.required, usedMemslots: state.mappedAll, reservedMemslots: reserved,
+      autoDecisionActive: state.autoDecisions > 0,
+    },
+    profile: describeProfile(ctx.profile),
+  };
+}

@@ -1,0 +1,187 @@
+import type { Chardev, MachineModel, MemoryBackend, MemoryDevice, MemoryDeviceKind, VhostBackendKind } from '../model/machine';
+import type { HostProfile, ProfileSource } from './profile';
+import type { QemuVersion } from './version';
+import { atLeast } from './version';
+import type { BootLayout, MachineTypeInfo, SectionCounts } from './layout';
+import type { ModelRef, SimulationEvent, UnknownBackend } from './types';
+
+/**
+ * The mutable state of one simulation run: QEMU's memory-device counters (required, used,
+ * reserved, the auto-decision counter), the vhost devices initialised so far, and the boot layout
+ * at the current moment. Queries mirror QEMU's functions of the same purpose.
+ */
+export type Stage = 'netdevs' | 'realize' | 'reset';
+
+/** vhost-user back-ends map fd-backed RAM only; kernel and vDPA back-ends map all RAM. */
+export type VhostGroup = 'user' | 'private';
+
+export function vhostGroup(kind: VhostBackendKind): VhostGroup {
+  return kind === 'vhost-user' ? 'user' : 'private';
+}
+
+export interface MemoryDeviceState {
+  device: MemoryDevice;
+  ref: ModelRef;
+  id: string;
+  driver: string;
+  kind: MemoryDeviceKind;
+  size: number;
+  memslots: number;
+  memslotSize: number | null;
+  mapped: number;
+  mappedAfterGuestPlug: number;
+  requestedSize: number | null;
+  blockSize: number | null;
+  dynamic: boolean;
+  dynamicSource: 'written' | 'global' | 'flavour-default' | 'default' | 'not-applicable';
+  decisionLimit: number | null;
+  autoDecided: boolean;
+  /** vhost-user maps this device's memory. */
+  userVisible: boolean;
+  fdBacked: boolean;
+  unpluggedInaccessible: boolean;
+  backendId: string | null;
+  status: 'plugged' | 'refused' | 'unplugged';
+}
+
+export interface VhostState {
+  id: string;
+  ref: ModelRef;
+  kind: VhostBackendKind;
+  limit: number | null;
+  limitSource: { source: ProfileSource | 'qemu' | 'assumed'; origin: string };
+  limitKnown: boolean;
+  usedAtInit: number;
+  active: boolean;
+}
+
+export interface Context {
+  model: MachineModel;
+  profile: HostProfile;
+  version: QemuVersion;
+  machineType: MachineTypeInfo;
+  layout: BootLayout;
+  kvm: boolean;
+  smmAddressSpace: boolean;
+}
+
+export class SimState {
+  stage: Stage = 'netdevs';
+  required = 0;
+  usedRegionSize = 0;
+  autoDecisions = 0;
+  mappedAll = 0;
+  mappedUser = 0;
+  dimmsPlugged = 0;
+  balloons = 0;
+  readonly memoryDevices: MemoryDeviceState[] = [];
+  readonly vhosts: VhostState[] = [];
+  readonly events: SimulationEvent[] = [];
+  readonly unknownBackends: UnknownBackend[] = [];
+  readonly busyBackends = new Set<string>();
+  readonly backends: Map<string, MemoryBackend>;
+  readonly chardevs: Map<string, Chardev>;
+  /** QEMU 8.2–10.0: removing a vhost device zeroes its group's used counter until the next commit. */
+  readonly trackingReset = new Set<VhostGroup>();
+  private minLimit: Record<VhostGroup, number> = { user: Infinity, private: Infinity };
+
+  constructor(readonly ctx: Context) {
+    this.backends = new Map();
+    for (const backend of ctx.model.backends) if (backend.id) this.backends.set(backend.id.value, backend);
+    this.chardevs = new Map();
+    for (const chardev of ctx.model.chardevs) if (chardev.id) this.chardevs.set(chardev.id.value, chardev);
+    for (const piece of ctx.layout.backends) if (piece.backendId) this.busyBackends.add(piece.backendId);
+  }
+
+  get modern(): boolean {
+    return atLeast(this.ctx.version, 8, 2);
+  }
+
+  boot(): SectionCounts {
+    if (this.stage === 'netdevs') return { kvm: 0, vhostAll: 0, vhostUser: 0 };
+    return this.stage === 'realize' ? this.ctx.layout.atRealize : this.ctx.layout.afterReset;
+  }
+
+  kvmUsed(addressSpace: 0 | 1): number {
+    const base = this.boot().kvm + this.mappedAll;
+    // KVM-SMRAM mirrors all of system memory plus the SMRAM window (spec §4: AS 1 ≈ AS 0 + 1).
+    return addressSpace === 1 && this.stage !== 'netdevs' ? base + 1 : base;
+  }
+
+  kvmFree(): number {
+    if (!this.ctx.kvm) return Infinity;
+    // 8.2+ takes the fullest address space; older QEMU looked at address space 0 only.
+    const used = this.modern && this.ctx.smmAddressSpace ? this.kvmUsed(1) : this.kvmUsed(0);
+    return this.ctx.profile.kvmMemslots.value - used;
+  }
+
+  kvmMax(): number {
+    return this.ctx.kvm ? this.ctx.profile.kvmMemslots.value : Infinity;
+  }
+
+  vhostUsed(kind: VhostBackendKind): number {
+    const boot = this.boot();
+    return kind === 'vhost-user' ? boot.vhostUser + this.mappedUser : boot.vhostAll + this.mappedAll;
+  }
+
+  /** What QEMU's used-slot tracking reports for a group (differs from the truth after the 8.2–10.0 bug). */
+  trackedUsed(group: VhostGroup): number {
+    if (this.trackingReset.has(group)) return 0;
+    return this.vhostUsed(group === 'user' ? 'vhost-user' : 'vhost-kernel');
+  }
+
+  vhostMax(): number {
+    return Math.min(this.minLimit.user, this.minLimit.private);
+  }
+
+  vhostFree(): number {
+    let free = Infinity;
+    for (const group of ['user', 'private'] as const) {
+      if (Number.isFinite(this.minLimit[group])) free = Math.min(free, this.minLimit[group] - this.trackedUsed(group));
+    }
+    return free;
+  }
+
+  groupLimit(group: VhostGroup): number {
+    return this.minLimit[group];
+  }
+
+  reserved(): number {
+    if (!this.ctx.layout.hasDeviceMemory) return 0;
+    return Math.max(0, this.required - this.mappedAll);
+  }
+
+  addVhost(vhost: VhostState): void {
+    this.vhosts.push(vhost);
+    const group = vhostGroup(vhost.kind);
+    if (vhost.limit !== null) this.minLimit[group] = Math.min(this.minLimit[group], vhost.limit);
+    // Registering the device's memory listener commits, which refreshes its group's counter.
+    this.trackingReset.delete(group);
+  }
+
+  removeVhost(vhost: VhostState): void {
+    vhost.active = false;
+    const group = vhostGroup(vhost.kind);
+    this.minLimit[group] = Infinity;
+    for (const other of this.vhosts) {
+      if (other.active && other.limit !== null && vhostGroup(other.kind) === group) {
+        this.minLimit[group] = Math.min(this.minLimit[group], other.limit);
+      }
+    }
+    if (this.modern && !atLeast(this.ctx.version, 10, 1)) this.trackingReset.add(group);
+  }
+
+  /** A memory transaction that maps or unmaps RAM: every vhost device commits and recounts. */
+  setMapped(device: MemoryDeviceState, mapped: number): void {
+    const delta = mapped - device.mapped;
+    if (delta === 0) return;
+    device.mapped = mapped;
+    this.mappedAll += delta;
+    if (device.userVisible) this.mappedUser += delta;
+    this.trackingReset.clear();
+  }
+
+  nextStep(): number {
+    return this.events.length + 1;
+  }
+}

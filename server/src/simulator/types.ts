@@ -1,0 +1,157 @@
+import type { Chardev, Device, MemoryBackend, MemoryDeviceKind, Netdev, VhostBackendKind } from '../model/machine';
+import type { ProfileSource } from './profile';
+
+/** Points back at the model item a result is about, so rules and hovers can find its range. */
+export interface ModelRef {
+  collection: 'devices' | 'netdevs' | 'backends' | 'memory' | 'hotplug';
+  /** Index in that collection of the model (or in the hotplug list). */
+  index: number;
+  /** The item's `order` (position among the invocation's options); -1 for hotplug items. */
+  order: number;
+  id: string | null;
+}
+
+/** Things the caller may do after start (QMP/HMP), in order. Items are model items, as a front end builds them. */
+export type HotplugEvent =
+  | { kind: 'object_add'; backend: MemoryBackend }
+  | { kind: 'chardev-add'; chardev: Chardev }
+  | { kind: 'netdev_add'; netdev: Netdev }
+  | { kind: 'device_add'; device: Device }
+  | { kind: 'device_del'; id: string }
+  | { kind: 'netdev_del'; id: string }
+  | { kind: 'qom-set'; id: string; property: 'requested-size'; value: number };
+
+/** One value a decision used, or its result. */
+export type DecisionValue = number | string | boolean | null;
+
+export interface Decision {
+  /** What was decided or checked. */
+  what:
+    | 'decision-limit' | 'memslots' | 'kvm-free-check' | 'vhost-free-check' | 'space-check'
+    | 'dimm-slot-check' | 'auto-decision-check' | 'vhost-used-check' | 'dynamic-memslots'
+    | 'unplugged-inaccessible' | 'vhost-limit' | 'boot-layout' | 'memory-options' | 'unplug-check'
+    | 'requested-size' | 'after-reset' | 'accelerator';
+  inputs: Record<string, DecisionValue>;
+  result: DecisionValue;
+  passed?: boolean;
+  explanation: string;
+}
+
+export type EventPhase = 'machine' | 'netdevs' | 'devices' | 'reset' | 'guest' | 'hotplug';
+
+export type EventAction =
+  | 'machine-init' | 'vhost-init' | 'memory-device-plug' | 'reset' | 'guest-plug'
+  | 'memory-device-unplug' | 'vhost-remove' | 'requested-size' | 'object-add' | 'chardev-add' | 'device-add';
+
+export interface SimulationEvent {
+  step: number;
+  phase: EventPhase;
+  action: EventAction;
+  /** Device or netdev id (or a generated label when it has none). */
+  id: string | null;
+  ref: ModelRef | null;
+  /** `hang`: QEMU retries forever (hot-added vhost-user netdev refused by the auto-decision check). */
+  result: 'ok' | 'refused' | 'warning' | 'hang' | 'skipped';
+  error: string | null;
+  warnings: string[];
+  decisions: Decision[];
+}
+
+export interface MemoryDeviceResult {
+  id: string;
+  driver: string;
+  /** Memslots the device requires (virtio-mem dynamic-memslots=on / hv-balloon: the decided count). */
+  memslots: number;
+  /** Memslots mapped when QEMU has started (paused, before a guest driver plugs anything). */
+  mapped: number;
+  // --- beyond the CLI contract ---
+  kind: MemoryDeviceKind;
+  ref: ModelRef;
+  status: 'plugged' | 'refused' | 'unplugged';
+  size: number;
+  memslotSize: number | null;
+  dynamicMemslots: boolean;
+  dynamicMemslotsSource: 'written' | 'global' | 'flavour-default' | 'default' | 'not-applicable';
+  /** The decision limit (auto-deciding devices only). */
+  decisionLimit: number | null;
+  /** This device decided more than one memslot: later vhost back-ends with < 509 slots are refused. */
+  autoDecided: boolean;
+  requestedSize: number | null;
+  /** Memslots mapped once the guest driver has plugged requested-size (dynamic virtio-mem). */
+  mappedAfterGuestPlug: number;
+  /** Its memory has an fd (vhost-user maps it). */
+  fdBacked: boolean;
+  backend: string | null;
+}
+
+export type ConsumerKind = 'kvm' | VhostBackendKind;
+
+export interface ConsumerResult {
+  id: string;
+  kind: ConsumerKind;
+  /** null: no limit (vDPA). */
+  limit: number | null;
+  /** Slots in use when QEMU has started (paused, after reset, before firmware). */
+  used: number;
+  /** More DIMM-like (1-memslot) devices that fit before QEMU refuses: limit − used − reserved. */
+  headroom: number | null;
+  // --- beyond the CLI contract ---
+  ref: ModelRef | null;
+  addressSpace?: number;
+  limitSource: { source: ProfileSource | 'qemu' | 'assumed'; origin: string };
+  /** vhost-user: no profile rule matched, the limit is the profile's assumption. */
+  limitKnown: boolean;
+  /** Slots in use while devices were realised (vhost: at its own init). */
+  usedAtInit: number;
+  /** Slots in use once the guest driver has plugged every virtio-mem's requested-size. */
+  usedAfterGuestPlug: number;
+  /** Memory-device slots reserved (required − mapped) at the end; counted against every consumer. */
+  reserved: number;
+  /** ± this many slots: firmware and option ROMs change the boot-area split (KVM only). */
+  uncertainty: number;
+  /** Used exceeds the limit after reset (QEMU does not re-check; vhost_set_mem_table fails later). */
+  overLimitAfterReset: boolean;
+}
+
+export interface UnknownBackend {
+  id: string;
+  chardev: string | null;
+  socketPath: string | null;
+  assumedLimit: number;
+  ref: ModelRef;
+}
+
+export interface Simulation {
+  outcome: 'starts' | 'refused';
+  refusedBy: string | null;
+  /** QEMU's message without its "qemu-system-x86_64: <option>: " prefix. */
+  error: string | null;
+  memoryDevices: MemoryDeviceResult[];
+  consumers: ConsumerResult[];
+  events: SimulationEvent[];
+  // --- beyond the CLI contract ---
+  /** QEMU's extra hint line after the error, if any. */
+  hint: string | null;
+  refusedByRef: ModelRef | null;
+  /** The option QEMU names in the error prefix ('-device', '-netdev', '-m'), when refused. */
+  refusedOption: string | null;
+  unknownBackends: UnknownBackend[];
+  /** Hot-plug steps that QEMU would refuse (the VM keeps running). */
+  hotplugErrors: Array<{ step: number; id: string | null; error: string; hang: boolean }>;
+  machine: {
+    type: string;
+    family: string;
+    kvm: boolean;
+    smmAddressSpace: boolean;
+    ramSize: number;
+    maxmem: number;
+    slots: number;
+    deviceMemorySpace: number;
+    deviceMemoryUsed: number;
+    requiredMemslots: number;
+    usedMemslots: number;
+    reservedMemslots: number;
+    autoDecisionActive: boolean;
+  };
+  profile: Record<string, { value: string | number | boolean; source: ProfileSource; origin: string }>;
+}
