@@ -140,6 +140,8 @@ export async function runQemu(options: QemuRunOptions): Promise<QemuObservation>
       if (reply.return !== undefined) {
         observation.started = true;
         observation.qemuVersion = versionOf(qmp.greeting);
+        const kvm = (await qmp.client.execute('query-kvm', undefined, remaining(deadline))).return as { enabled?: boolean } | undefined;
+        observation.kvmEnabled = kvm?.enabled;
         for (const step of options.steps ?? []) {
           const bound = Math.min(options.stepTimeoutMs ?? 10_000, remaining(deadline));
           const reply = await qmp.client.execute(step.execute, step.arguments, bound).catch((error: Error) => error);
@@ -215,8 +217,6 @@ async function waitForQmp(path: string, deadline: number, exited: () => boolean)
 async function observe(client: QmpClient, observation: QemuObservation, deadline: number): Promise<void> {
   const run = (command: string, args?: Record<string, unknown>): Promise<QmpReply> =>
     client.execute(command, args, remaining(deadline));
-  const kvm = (await run('query-kvm')).return as { enabled?: boolean } | undefined;
-  observation.kvmEnabled = kvm?.enabled;
   const peripherals = ((await run('qom-list', { path: '/machine/peripheral' })).return ?? []) as { name: string; type: string }[];
   for (const child of peripherals) {
     if (!child.type.startsWith('child<virtio-mem')) continue;

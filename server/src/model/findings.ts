@@ -19,4 +19,25 @@ export interface Finding {
   related?: RelatedInformation[];
   /** Opaque payload for quick fixes (e.g. ids of the devices involved). */
   data?: Record<string, unknown>;
+  /** Fixes offered for this finding, most useful first. */
+  fixes?: Fix[];
+}
+
+/** A replacement of the document text in `range` (0-based, like LSP); an empty range inserts. */
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+/**
+ * A fix a rule offers for its finding: exact edits on the same document. Adapters turn it into an
+ * LSP code action (or apply it in the CLI); the rule decides which one is clearly right.
+ */
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The clearly right fix: marked preferred in the editor. */
+  isPreferred?: boolean;
+  /** Safe to apply together with the other fix-all fixes (source.fixAll.memslot). */
+  fixAll?: boolean;
 }

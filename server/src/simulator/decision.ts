@@ -1,4 +1,4 @@
-import { formatSize } from '../model/sizes';
+import { size as formatSize } from './format';
 import { GiB, HV_BALLOON_GRANULARITY, SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT, VIRTIO_MEM_MIN_MEMSLOT_SIZE } from './constants';
 
 /**

@@ -1,5 +1,6 @@
 import type { Device, MemoryBackend, MemoryDevice } from '../model/machine';
-import { formatSize, parseBoolean } from '../model/sizes';
+import { parseBoolean } from '../model/sizes';
+import { size as formatSize } from './format';
 import { atLeast } from './version';
 import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
 import { HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
@@ -204,7 +205,8 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   }
 
   // realize
-  const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize);
+  const inaccessible = kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend) : null;
+  const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize, inaccessible);
   if (realizeError) {
     refuse(event, realizeError);
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
@@ -219,7 +221,7 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     mappedAfterGuestPlug: guestMapped(kind, dynamic.dynamic, requested, memslots, memslotSize),
     requestedSize: requested, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
     decisionLimit: limitValue, autoDecided, userVisible: vhostUserCounts(fdBacked, backend.share.value, version), fdBacked,
-    unpluggedInaccessible: kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend).value : true,
+    unpluggedInaccessible: inaccessible?.value ?? true,
     backendId, status: 'plugged',
   };
   state.memoryDevices.push(entry);
@@ -308,7 +310,10 @@ function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
   return false;
 }
 
-function realizeErrors(state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, kind: MemoryDeviceState['kind'], dynamic: boolean, blockSize: number | null): string | null {
+function realizeErrors(
+  state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, kind: MemoryDeviceState['kind'], dynamic: boolean,
+  blockSize: number | null, inaccessible: { value: boolean; explanation: string } | null,
+): string | null {
   const backendId = device.memdev?.value ?? '';
   if (kind === 'hv-balloon' && state.balloons > 0) return messages.onlyOneBalloon;
   if (state.busyBackends.has(backendId)) {
@@ -320,7 +325,7 @@ function realizeErrors(state: SimState, event: SimulationEvent, device: MemoryDe
   const requested = device.requestedSize?.value ?? 0;
   if (requested % block !== 0) return messages.requestedSizeNotAligned(block);
   if ((backend.size?.value ?? 0) % block !== 0) return messages.memdevSizeNotAligned(block);
-  const inaccessible = resolveUnpluggedInaccessible(state, device, backend);
+  if (!inaccessible) return null;
   event.decisions.push({ what: 'unplugged-inaccessible', inputs: { backend: backend.type.value, share: backend.share.value }, result: inaccessible.value, explanation: inaccessible.explanation });
   if (!inaccessible.value && !hasSharedZeropage(backend)) event.warnings.push(messages.unpluggedInaccessibleOffWarning);
   if (dynamic && !inaccessible.value) return messages.dynamicMemslotsNeedsUnpluggedInaccessible;

@@ -1,5 +1,5 @@
 import type { Device, MachineModel, Netdev } from '../model/machine';
-import { formatSize } from '../model/sizes';
+import { size as formatSize } from './format';
 import { bootLayout, machineTypeInfo } from './layout';
 import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS, messages } from './constants';
 import { describeProfile, type HostProfile } from './profile';
@@ -87,14 +87,19 @@ const netdevRank: Record<string, number> = { netdev: 1, nic: 2, net: 3 };
 
 /** QEMU creates JSON netdevs, then -netdev, -nic and -net, each family in command-line order. */
 export function netdevPlugOrder(netdevs: Netdev[]): number[] {
-  const rank = (n: Netdev): number => (n.syntax === 'json' ? 0 : netdevRank[n.option] ?? 4);
-  return netdevs.map((_, i) => i).sort((a, b) => rank(netdevs[a]) - rank(netdevs[b]) || a - b);
+  return stableBuckets(netdevs, (n) => (n.syntax === 'json' ? 0 : netdevRank[n.option] ?? 4), 5);
 }
 
 /** QemuOpts-form `-device`s are realised first, then JSON-form ones, each in command-line order. */
 export function devicePlugOrder(devices: Device[]): number[] {
-  const rank = (d: Device): number => (d.syntax === 'json' ? 1 : 0);
-  return devices.map((_, i) => i).sort((a, b) => rank(devices[a]) - rank(devices[b]) || a - b);
+  return stableBuckets(devices, (d) => (d.syntax === 'json' ? 1 : 0), 2);
+}
+
+/** Indices grouped by rank, each group in list order (a linear stable sort on a small key). */
+function stableBuckets<T>(items: T[], rank: (item: T) => number, ranks: number): number[] {
+  const buckets: number[][] = Array.from({ length: ranks }, () => []);
+  items.forEach((item, index) => buckets[rank(item)].push(index));
+  return buckets.flat();
 }
 
 function refOf(collection: ModelRef['collection'], index: number, order: number, id: string | undefined): ModelRef {

@@ -45,6 +45,9 @@ export class ModelBuilder {
   private readonly findings: Finding[];
   private readonly reader: PropReader;
   private readonly ids: IdRegistry = { object: [], device: [], netdev: [], chardev: [] };
+  /** -blockdev node names, to find the file behind `-machine pflash0=<node>`. */
+  private readonly blockNodes = new Map<string, { file?: string; filename?: Located<string> }>();
+  private pflashNode?: string;
 
   constructor(private readonly invocation: Invocation, private readonly lines: LineIndex) {
     const command = invocation.command;
@@ -67,6 +70,7 @@ export class ModelBuilder {
         this.unmodelled(option, `internal error while reading this option: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
+    this.resolvePflash();
     checkIdsAndReferences(this.model, this.ids, this.findings);
     return this.model;
   }
@@ -111,6 +115,7 @@ export class ModelBuilder {
         return;
       }
       case 'drive': return this.buildDrive(option);
+      case 'blockdev': return this.buildBlockdev(option);
       case 'object': return this.buildObject(option);
       case 'numa': return this.buildNuma(option);
       case 'device': return this.buildDevice(option);
@@ -177,7 +182,10 @@ export class ModelBuilder {
         }
         case 'pflash0': {
           const v = this.reader.string(entry);
-          if (v) this.model.firmware = { loader: v, kind: 'efi' };
+          if (v) {
+            this.model.firmware = { loader: v, kind: 'efi' };
+            this.pflashNode = v.value;
+          }
           break;
         }
         default: break;
@@ -223,6 +231,33 @@ export class ModelBuilder {
       return;
     }
     this.unmodelled(option, 'does not affect memory slots');
+  }
+
+  private buildBlockdev(option: QemuOption): void {
+    const props = this.props(option, undefined);
+    this.unmodelled(option, 'does not affect memory slots');
+    if (!props) return;
+    const nodeName = lastEntry(props.entries, 'node-name')?.raw;
+    if (typeof nodeName !== 'string') return;
+    const file = lastEntry(props.entries, 'file');
+    const filename = lastEntry(props.entries, 'filename');
+    const node: { file?: string; filename?: Located<string> } = {};
+    if (typeof file?.raw === 'string') node.file = file.raw;
+    if (typeof filename?.raw === 'string') node.filename = written(filename.raw, filename.valueRange);
+    this.blockNodes.set(nodeName, node);
+  }
+
+  /** `-machine pflash0=<node>` names a block node; the loader is the file at the end of its chain. */
+  private resolvePflash(): void {
+    let name = this.pflashNode;
+    for (let step = 0; name !== undefined && step < 8; step++) {
+      const node = this.blockNodes.get(name);
+      if (node?.filename) {
+        this.model.firmware.loader = node.filename;
+        return;
+      }
+      name = node?.file;
+    }
   }
 
   private buildObject(option: QemuOption): void {

@@ -73,6 +73,13 @@ export function readOptionProps(
   if (jsonAllowed && word.text.trimStart().startsWith('{')) {
     const parsed = parseJson(word.text);
     if (!parsed.ok) {
+      // JSON built from shell variables we could not resolve is unknown, not wrong.
+      const hiding = word.unresolved.find((e) => e.from <= parsed.from && parsed.from <= e.to);
+      if (hiding) {
+        const { code, severity } = frontendCodes.unresolvedExpansion;
+        findings.push({ code, severity, message: `${hiding.text} is not set in this script, so the JSON of -${optionName} cannot be read`, range: lines.range(hiding.sourceStart, hiding.sourceEnd) });
+        return undefined;
+      }
       const { code, severity } = frontendCodes.invalidJson;
       findings.push({ code, severity, message: `invalid JSON in -${optionName}: ${parsed.message}`, range: range(parsed.from, parsed.to) });
       return undefined;

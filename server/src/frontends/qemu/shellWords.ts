@@ -492,6 +492,13 @@ function findClosing(text: string, from: number, open: string, close: string): n
       i = end;
       continue;
     }
+    if (ch === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (end >= text.length) return -1;
+      i = end;
+      continue;
+    }
     if (ch === open) depth++;
     else if (ch === close && --depth === 0) return i;
   }
