@@ -54,10 +54,10 @@ const problemsRow = (text) => page.locator('.markers-panel .monaco-list-row').fi
 /** Opens `relative` by clicking through the explorer tree, as a user would. */
 async function openFromExplorer(relative) {
   await page.keyboard.press('Control+Shift+E');
-  const rows = page.locator('.explorer-folders-view .monaco-list-row');
+  const tree = page.locator('.explorer-folders-view');
   const parts = relative.split('/');
   for (const [i, part] of parts.entries()) {
-    const row = rows.filter({ has: page.locator(`.label-name:text-is("${part}")`) }).first();
+    const row = tree.getByRole('treeitem', { name: part, exact: true }).first();
     await row.waitFor();
     const isFolder = i < parts.length - 1;
     if (isFolder && (await row.getAttribute('aria-expanded')) === 'true') continue;
@@ -67,6 +67,8 @@ async function openFromExplorer(relative) {
 
 /** Opens `relative` through Quick Open (Ctrl+P). */
 async function quickOpen(relative) {
+  // Keyboard focus must be in the workbench (not a hover or a panel list) for Ctrl+P to reach it.
+  await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } }).catch(() => page.locator('.monaco-workbench').click());
   await page.keyboard.press('Control+P');
   await quickInput.waitFor();
   await quickInput.fill(relative);

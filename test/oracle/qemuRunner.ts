@@ -11,7 +11,10 @@ import { QmpClient, type QmpReply } from './qmp';
  * - KVM slots per address space, replayed from the `kvm_set_user_memory` trace (size 0 = delete);
  * - virtio-mem memslots, counted from the `memslot-N[0]` QOM children of each device's
  *   virtio-backend (mapped ⇔ the alias has a container).
- * QEMU is always killed; every wait is bounded by the run's deadline.
+ * The caller's argv says how QEMU runs (the oracle scenarios pass `-S -nodefaults -display none
+ * -accel kvm`, so the simulator reads the same options); the runner only adds the QMP socket and
+ * the trace log. QEMU is always killed; every wait is bounded by the run's deadline, and waits
+ * are for conditions (QMP socket up, QMP answer, process exit), never fixed sleeps.
  */
 
 export interface QemuRunOptions {
@@ -190,8 +193,9 @@ function remaining(deadline: number): number {
   return Math.max(1, deadline - Date.now());
 }
 
+/** A bounded wait that does not keep the process alive once nothing else is pending. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }
 
 function versionOf(greeting: Record<string, unknown>): string | undefined {

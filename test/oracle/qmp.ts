@@ -13,6 +13,8 @@ export interface QmpReply {
  */
 export class QmpClient {
   private buffer = '';
+  /** Objects that arrived while nobody was waiting. */
+  private readonly queue: Record<string, unknown>[] = [];
   private waiter: { resolve: (value: Record<string, unknown>) => void; reject: (error: Error) => void } | undefined;
   private closedError: Error | undefined;
 
@@ -58,8 +60,6 @@ export class QmpClient {
   close(): void {
     this.socket.destroy();
   }
-
-  private readonly queue: Record<string, unknown>[] = [];
 
   private drain(): void {
     let newline: number;

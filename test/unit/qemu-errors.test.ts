@@ -120,7 +120,7 @@ test('unresolved expansions that hide needed values: MS906 warning at the expans
     ['MS906', 'warning', rangeOf(text, '${SIZE}')],
     ['MS906', 'warning', rangeOf(text, '$BACKEND')],
   ]);
-  assert.equal(m.diagnostics[0].message, "$MEM is not set in this script, so the value of 'size' is unknown");
+  assert.equal(m.diagnostics[0].message, "$MEM has no value known in this script, so the value of 'size' is unknown");
   assert.equal(m.backends.length, 1);
 });
 
@@ -145,4 +145,20 @@ test('keyval -machine rejects short-form booleans, like QEMU', () => {
 test('bad -global reports MS901', () => {
   const m = one('qemu-system-x86_64 -global foo');
   assert.deepEqual(m.diagnostics.map((d) => d.code), ['MS901']);
+});
+
+test('JSON hidden by an unknown variable is MS906, not broken JSON', () => {
+  const text = `qemu-system-x86_64 -object "{\\"qom-type\\":\\"memory-backend-ram\\",\\"id\\":\\"m0\\",\\"size\\":$SIZE}"`;
+  const m = one(text);
+  assert.deepEqual(m.diagnostics.map((d) => [d.code, d.range]), [['MS906', rangeOf(text, '$SIZE')]]);
+});
+
+test('-object and -netdev need an id, like QEMU says', () => {
+  const text = 'qemu-system-x86_64 -object memory-backend-ram,size=1G -netdev user -nic user';
+  const m = one(text);
+  assert.deepEqual(m.diagnostics.map((d) => [d.code, d.message, d.range]), [
+    ['MS901', "Parameter 'id' is missing", rangeOf(text, 'memory-backend-ram,size=1G')],
+    ['MS901', "Parameter 'id' is missing", rangeOf(text, 'user')],
+  ]);
+  assert.equal(m.backends.length, 1);
 });

@@ -91,6 +91,19 @@ test('firmware from -bios or a pflash drive', () => {
   assert.deepEqual(m.unmodelled.map((u) => u.option), ['-drive']);
 });
 
+test('firmware from -machine pflash0 through the -blockdev chain', () => {
+  const text = [
+    'qemu-system-x86_64',
+    `-blockdev '{"driver":"file","filename":"/usr/share/OVMF/OVMF_CODE.fd","node-name":"fw-storage","read-only":true}'`,
+    `-blockdev '{"node-name":"fw-format","read-only":true,"driver":"raw","file":"fw-storage"}'`,
+    '-machine q35,pflash0=fw-format',
+  ].join(' ');
+  const m = one(text);
+  assert.equal(m.firmware.kind, 'efi');
+  assert.equal(m.firmware.loader?.value, '/usr/share/OVMF/OVMF_CODE.fd');
+  assert.deepEqual(m.firmware.loader?.range, rangeOf(text, '"/usr/share/OVMF/OVMF_CODE.fd"'));
+});
+
 test('memory backends: typed properties and the share default per type', () => {
   const text = [
     'qemu-system-x86_64',

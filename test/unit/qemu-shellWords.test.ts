@@ -148,3 +148,16 @@ test('an unterminated double quote is reported too', () => {
   assert.equal(findings[0]?.message, 'unterminated double quote');
   assert.deepEqual(findings[0].range, { start: positionOf(text, text.indexOf('"')), end: positionOf(text, text.length) });
 });
+
+test('command substitutions may hold quotes with parentheses', () => {
+  const text = 'qemu-system-x86_64 -name "$(echo ")")" -m 1G';
+  const words = splitShell(text).commands[0].words;
+  assert.deepEqual(texts(words), ['qemu-system-x86_64', '-name', '$(echo ")")', '-m', '1G']);
+});
+
+test('a variable assigned from an unknown value stays unknown', () => {
+  const text = 'mem=$1\nqemu-system-x86_64 -m "$mem"';
+  const words = splitShell(text).commands[1].words;
+  assert.equal(words[2].text, '$mem');
+  assert.deepEqual(words[2].unresolved.map((u) => u.name), ['mem']);
+});

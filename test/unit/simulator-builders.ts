@@ -29,6 +29,8 @@ export interface MachineOptions {
   smm?: 'on' | 'off' | 'auto';
   firmware?: 'bios' | 'efi';
   nvdimm?: boolean;
+  /** -cpu model; default 'host' (the oracle scenarios use -cpu host); null for none written (qemu64). */
+  cpu?: string | null;
 }
 
 export class MachineBuilder {
@@ -49,6 +51,8 @@ export class MachineBuilder {
     const accel = options.accel === undefined ? 'kvm' : options.accel;
     if (accel !== null) m.accelerators.push(w(accel, line));
     if (options.firmware) m.firmware.kind = options.firmware;
+    const cpu = options.cpu === undefined ? 'host' : options.cpu;
+    if (cpu !== null) m.cpu.model = w(cpu, line);
   }
 
   private next(): number {

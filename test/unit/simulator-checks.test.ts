@@ -124,3 +124,19 @@ test('every decision carries inputs and an explanation', () => {
   const memslots = sim.events.flatMap((e) => e.decisions).find((d) => d.what === 'memslots');
   assert.match(memslots?.explanation ?? '', /^16 memslots of 4 GiB = ceil\(64 GiB \/ max\(align_up\(64 GiB \/ 16, 2 MiB\)/);
 });
+
+test('qemu64 (40 phys-bits) cannot address maxmem=1T: measured message', () => {
+  const model = machine({ type: 'q35', ram: 4 * GiB, maxmem: TiB, slots: 4, cpu: null }).backend('memory-backend-ram', 'vmem0', 64 * GiB)
+    .virtioMem('vm0', 'vmem0', { requested: GiB }).build();
+  const sim = run(model);
+  assert.deepEqual([sim.outcome, sim.refusedBy, sim.refusedOption], ['refused', null, null]);
+  assert.equal(sim.error, 'Address space limit 0xffffffffff < 0x1097fffffff phys-bits too low (40)');
+  assert.equal(run(machine({ type: 'q35', ram: 4 * GiB, cpu: null }).build()).outcome, 'starts');
+});
+
+test('aarch64 virt: one RAM region and two flash slots, no SMM address space', () => {
+  const model = machine({ type: 'virt', ram: 4 * GiB }).build();
+  model.arch = 'aarch64';
+  const sim = simulate(model, defaultHostProfile());
+  assert.deepEqual(sim.consumers.map((c) => [c.id, c.used]), [['kvm', 3]]);
+});

@@ -83,6 +83,8 @@ export const messages = {
   slotsWithoutMaxmemSpace: (maxmem: number, size: number): string =>
     `invalid value of maxmem: memory slots were specified but maximum memory size (${hex(maxmem)}) is equal to the initial memory size (${hex(size)})`,
   slotsWithoutMaxmem: 'slots specified but no max-size',
+  physBitsTooLow: (limit: number, used: number, bits: number): string =>
+    `Address space limit ${hex(limit)} < ${hex(used)} phys-bits too low (${bits})`,
   busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,
   deviceNotFound: (id: string): string => `Device '${id}' not found`,
 };

@@ -7,7 +7,8 @@ import { openEvent, refuse } from './events';
 import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
 import { initVhost } from './vhost';
 import { SimState, vhostGroup, type Context } from './state';
-import type { ConsumerResult, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
+import { GiB } from './constants';
+import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
 
 /**
  * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
@@ -69,6 +70,11 @@ function machineChecks(state: SimState): Failure | null {
   if (slots > 0 && !maxmemWritten) return fail(messages.slotsWithoutMaxmem);
   if (slots > 0 && maxmem === ramSize) return fail(messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
   if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail(messages.unsupportedSlots(slots));
+  const physBits = physBitsCheck(state);
+  if (physBits) {
+    event.decisions.push(physBits.decision);
+    if (physBits.error) return { event: refuse(event, physBits.error), option: '' };
+  }
   event.decisions.push({
     what: 'boot-layout',
     inputs: { machineType: machineType.name, ram: ramSize, maxmem, slots, belowFourG: layout.belowFourG, aboveFourG: layout.aboveFourG },
@@ -81,6 +87,33 @@ function machineChecks(state: SimState): Failure | null {
       : 'no device memory (maxmem not above ram): memory devices cannot be plugged',
   });
   return null;
+}
+
+/**
+ * pc_memory_init(): the highest guest-physical address in use (end of device memory, then the
+ * 64-bit PCI hole: 32 GiB on q35, 2 GiB on pc [inf]) must fit the CPU's phys-bits (40 for the default
+ * qemu64 model). Skipped for `-cpu host`/`max` or host-phys-bits, whose width the profile does not know.
+ */
+function physBitsCheck(state: SimState): { decision: Decision; error: string | null } | null {
+  const { model, layout, machineType } = state.ctx;
+  if (machineType.family !== 'q35' && machineType.family !== 'pc') return null;
+  const cpu = model.cpu.model?.value ?? 'qemu64';
+  if (model.cpu.physBits === undefined && (cpu === 'host' || cpu === 'max' || model.cpu.hostPhysBits?.value)) return null;
+  const bits = model.cpu.physBits?.value ?? 40;
+  const alignGiB = (n: number): number => Math.ceil(n / GiB) * GiB;
+  let end = 4 * GiB + layout.aboveFourG;
+  if (layout.hasDeviceMemory) end = alignGiB(end) + layout.deviceMemorySpace + layout.slots * GiB;
+  const hole64 = machineType.family === 'q35' ? 32 * GiB : 2 * GiB;
+  const maxUsed = alignGiB(end) + hole64 - 1;
+  const limit = 2 ** bits - 1;
+  const ok = maxUsed <= limit;
+  return {
+    decision: {
+      what: 'memory-options', inputs: { cpu, physBits: bits, maxUsedAddress: maxUsed, pciHole64: hole64 }, result: ok, passed: ok,
+      explanation: `highest guest-physical address 0x${maxUsed.toString(16)} (device memory and the ${formatSize(hole64)} 64-bit PCI hole) ${ok ? 'fits' : 'does not fit'} ${bits} phys-bits of the ${cpu} CPU model`,
+    },
+    error: ok ? null : messages.physBitsTooLow(limit, maxUsed, bits),
+  };
 }
 
 const netdevRank: Record<string, number> = { netdev: 1, nic: 2, net: 3 };
@@ -276,7 +309,7 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
     events: state.events,
     hint: error === messages.autoDecisionRefusesVhost ? messages.autoDecisionRefusesVhostHint : null,
     refusedByRef: failure?.event.ref ?? null,
-    refusedOption: failure?.option ?? null,
+    refusedOption: failure?.option || null,
     unknownBackends: state.unknownBackends,
     hotplugErrors: state.events
       .filter((e) => e.phase === 'hotplug' && e.error !== null)

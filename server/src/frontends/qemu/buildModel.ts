@@ -266,6 +266,7 @@ export class ModelBuilder {
     const type = this.reader.string(lastEntry(props.entries, 'qom-type'));
     const item = this.item(option, props);
     if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && backendTypes.has(type.value) });
+    else this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
       this.reportMissing(option, props, 'qom-type', "-object needs a type ('qom-type')");
       return this.unmodelled(option, 'object without a type');
@@ -406,6 +407,7 @@ export class ModelBuilder {
     const type = this.reader.string(lastEntry(entries, 'type'));
     const item = this.item(option, props);
     if (item.id && family !== 'net') this.ids.netdev.push({ id: item.id });
+    if (family === 'netdev') this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
       this.reportMissing(option, props, 'type', `-${option.name} needs a type`);
       return this.unmodelled(option, 'network backend without a type');

@@ -77,7 +77,7 @@ export function readOptionProps(
       const hiding = word.unresolved.find((e) => e.from <= parsed.from && parsed.from <= e.to);
       if (hiding) {
         const { code, severity } = frontendCodes.unresolvedExpansion;
-        findings.push({ code, severity, message: `${hiding.text} is not set in this script, so the JSON of -${optionName} cannot be read`, range: lines.range(hiding.sourceStart, hiding.sourceEnd) });
+        findings.push({ code, severity, message: `${hiding.text} has no value known in this script, so the JSON of -${optionName} cannot be read`, range: lines.range(hiding.sourceStart, hiding.sourceEnd) });
         return undefined;
       }
       const { code, severity } = frontendCodes.invalidJson;

@@ -27,7 +27,7 @@ export class PropReader {
       this.findings.push({
         code,
         severity,
-        message: `${expansion.text} is not set in this script, so the value of '${entry.key}' is unknown`,
+        message: `${expansion.text} has no value known in this script, so the value of '${entry.key}' is unknown`,
         range: entry.unresolvedRanges[index],
       });
     });

@@ -192,6 +192,11 @@ class Tokenizer {
   private assign(word: ShellWord): void {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(word.text);
     if (!match) return;
+    // A value built from something we could not resolve is itself unknown.
+    if (word.unresolved.length > 0) {
+      this.env.delete(match[1]);
+      return;
+    }
     const value = word.text.slice(match[0].length);
     this.env.set(match[1], match[2] ? (this.env.get(match[1]) ?? '') + value : value);
   }
