@@ -1,5 +1,5 @@
 import { analyzeDocument, detectDocumentKind, type DocumentKind } from './frontends';
-import type { Finding } from './model/findings';
+import type { Finding, Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
 import { makeRange, type Range } from './model/range';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
@@ -20,6 +20,8 @@ export interface DocumentHint {
 
 export interface MachineAnalysis {
   model: MachineModel;
+  /** The host profile this machine was simulated with (defaults < settings or CLI < file directive). */
+  profile: HostProfile;
   /** The simulator's verdict for this machine; absent only when the simulator failed on it. */
   simulation?: Simulation;
   /** Front-end diagnostics of this machine, then rule findings. */
@@ -34,8 +36,23 @@ export interface DocumentAnalysis {
   findings: Finding[];
 }
 
-/** `profile` defaults to the simulator's current upstream x86 host. */
-export function analyzeText(text: string, hint: DocumentHint, profile: HostProfile = defaultHostProfile()): DocumentAnalysis {
+export interface AnalysisOptions {
+  /** The host as settings or CLI flags describe it; file directives override it. Default: the simulator's upstream x86 host. */
+  profile?: HostProfile;
+  /** Per rule code, the severity settings or the CLI give it. */
+  severityOverrides?: Record<string, Severity>;
+  /** Rule codes turned off. */
+  disabled?: string[];
+}
+
+function isHostProfile(value: HostProfile | AnalysisOptions): value is HostProfile {
+  return 'qemuVersion' in value && 'kvmMemslots' in value;
+}
+
+/** `options` may be a bare host profile (the older signature). */
+export function analyzeText(text: string, hint: DocumentHint, options: HostProfile | AnalysisOptions = {}): DocumentAnalysis {
+  const resolved: AnalysisOptions = isHostProfile(options) ? { profile: options } : options;
+  const profile = resolved.profile ?? defaultHostProfile();
   let kind: DocumentKind | undefined;
   try {
     kind = detectDocumentKind(text, hint);
@@ -59,7 +76,7 @@ function analyzeMachine(model: MachineModel, profile: HostProfile): MachineAnaly
   // Each step is guarded so one machine's crash stays a finding on that machine and the others
   // are still analysed. The rules plug in after the simulation.
   const simulation = runGuarded('simulating this machine', model.headRange, findings, () => simulate(model, profile));
-  return simulation === undefined ? { model, findings } : { model, simulation, findings };
+  return simulation === undefined ? { model, profile, findings } : { model, profile, simulation, findings };
 }
 
 /**

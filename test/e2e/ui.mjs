@@ -72,7 +72,8 @@ async function quickOpen(relative) {
   await page.keyboard.press('Control+P');
   await quickInput.waitFor();
   await quickInput.fill(relative);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+  const match = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: path.basename(relative) }).first();
+  await match.waitFor().catch(async (e) => { await shot('debug-quick-open'); throw e; });
   await page.keyboard.press('Enter');
 }
 

@@ -70,7 +70,7 @@ function profileArgs(scenario: Scenario, dir: string, host: HostFacts, version: 
   return args;
 }
 
-function describe(label: string, view: QemuView | SimulatorView): string {
+function show(label: string, view: QemuView | SimulatorView): string {
   return `${label}: ${JSON.stringify(view)}`;
 }
 
@@ -99,7 +99,7 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
     await Promise.all(backends.map((b) => b.close()));
   }
   const qemu = viewOf(observation);
-  const context = `\n  command: ${text}\n  ${describe('QEMU', qemu)}\n  QEMU stderr: ${observation.stderr.trim().slice(0, 2000)}`;
+  const context = `\n  command: ${text}\n  ${show('QEMU', qemu)}\n  QEMU stderr: ${observation.stderr.trim().slice(0, 2000)}`;
   assert.deepEqual(observation.harnessErrors, [], `harness problems${context}`);
   if (usesKvm) assert.equal(observation.started ? observation.kvmEnabled : true, true, `KVM not enabled${context}`);
 
@@ -120,7 +120,7 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
 
   // The simulator must agree with QEMU.
   const simulated = simulateCommandLine(text, { args: profileArgs(scenario, dir, host, version) }, hotplug);
-  const both = `${context}\n  ${describe('simulator', simulated)}`;
+  const both = `${context}\n  ${show('simulator', simulated)}`;
   if (process.env.MEMSLOT_ORACLE_VERBOSE) console.log(`${scenario.name}${both}`);
   assert.equal(simulated.outcome, qemu.outcome, `outcome differs${both}`);
   assert.equal(simulated.refusedBy, qemu.refusedBy, `refusing device differs${both}`);

@@ -170,16 +170,16 @@ export async function runQemu(options: QemuRunOptions): Promise<QemuObservation>
     }
   } catch (error) {
     // QEMU exiting while we talk to it is an outcome; anything else is the harness's problem.
-    await Promise.race([exited, delay(Math.min(2000, remaining(deadline)))]);
+    await within(exited, Math.min(2000, remaining(deadline)));
     if (!hasExited) observation.harnessErrors.push(`QMP: ${(error as Error).message}`);
   } finally {
     qmp?.client.close();
-    await Promise.race([exited, delay(Math.max(0, Math.min(5000, remaining(deadline))))]);
+    await within(exited, Math.max(0, Math.min(5000, remaining(deadline))));
     if (!hasExited) {
       child.kill('SIGKILL');
-      await Promise.race([exited, delay(5000)]);
+      await within(exited, 5000);
     }
-    await Promise.race([stderrClosed, delay(2000)]);
+    await within(stderrClosed, 2000);
   }
   observation.stderr = stderr;
   const messages = parseStderr(stderr, basename(binary), options.argv);
@@ -193,9 +193,15 @@ function remaining(deadline: number): number {
   return Math.max(1, deadline - Date.now());
 }
 
-/** A bounded wait that does not keep the process alive once nothing else is pending. */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits for `promise` at most `ms`; the timer goes away as soon as the promise settles. */
+function within(promise: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })])
+    .finally(() => clearTimeout(timer));
 }
 
 function versionOf(greeting: Record<string, unknown>): string | undefined {

@@ -140,3 +140,8 @@ test('aarch64 virt: one RAM region and two flash slots, no SMM address space', (
   const sim = simulate(model, defaultHostProfile());
   assert.deepEqual(sim.consumers.map((c) => [c.id, c.used]), [['kvm', 3]]);
 });
+
+test('virtio-mem refuses an SGX EPC backend', () => {
+  const model = machine({ type: 'q35', ram: 4 * GiB, maxmem: 8 * GiB }).backend('memory-backend-epc', 'e', GiB).virtioMem('v0', 'e').build();
+  assert.equal(run(model).error, "'memdev' property specifies an unsupported memdev");
+});

@@ -56,6 +56,7 @@ export const messages = {
   memdevNotFound: (driver: string, id: string): string => `Property '${driver}.memdev' can't find value '${id}'`,
   dimmBusyMemdev: (id: string): string => `can't use already busy memdev: ${id}`,
   virtioMemBusyMemdev: (id: string): string => `'memdev' property specifies a busy memdev: ${id}`,
+  virtioMemUnsupportedMemdev: "'memdev' property specifies an unsupported memdev",
   virtioMemPreallocMemdev: (id: string): string =>
     `'memdev' property specifies a memdev with preallocation enabled: ${id}. Instead, specify 'prealloc=on' for the virtio-mem device. `,
   dynamicMemslotsNeedsUnpluggedInaccessible:

@@ -320,6 +320,7 @@ function realizeErrors(
     return kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId);
   }
   if (kind !== 'virtio-mem') return null;
+  if (backend.type.value === 'memory-backend-epc') return messages.virtioMemUnsupportedMemdev;
   if (backend.prealloc?.value) return messages.virtioMemPreallocMemdev(backendId);
   const block = blockSize ?? THP_SIZE;
   const requested = device.requestedSize?.value ?? 0;

@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/findings';
 import { frontendCodes } from '../codes';
 import type { LineIndex } from './lineIndex';
-import { harmlessOptions, impliedKeys, optionsWithoutArgument } from './optionTable';
+import { takesArgument } from './optionTable';
 import type { ShellWord } from './shellWords';
 
 /** One option of an invocation: `-name [argument]`, or a positional word (a disk image). */
@@ -16,12 +16,6 @@ export interface QemuOption {
   end: number;
 }
 
-/** Options we know take an argument, so they take the next word even when it starts with `-`. */
-const knownWithArgument = new Set([
-  ...Object.keys(impliedKeys), ...harmlessOptions, 'cpu', 'bios', 'global', 'readconfig', 'mem-path', 'drive',
-  'numa', 'object', 'device', 'chardev', 'netdev', 'nic', 'net', 'accel', 'machine', 'M',
-]);
-
 export function splitOptions(args: ShellWord[], lines: LineIndex, findings: Finding[]): QemuOption[] {
   const options: QemuOption[] = [];
   let i = 0;
@@ -35,10 +29,9 @@ export function splitOptions(args: ShellWord[], lines: LineIndex, findings: Find
       continue;
     }
     const name = match[1];
-    const takesArgument = optionsWithoutArgument.has(name) ? false
-      : knownWithArgument.has(name) ? true
-        : i + 1 < args.length && !args[i + 1].text.startsWith('-');
-    if (!takesArgument) {
+    // QEMU accepts `--name` as `-name`. An option we do not know takes the next word unless that looks like an option.
+    const hasArgument = takesArgument(name) ?? (i + 1 < args.length && !args[i + 1].text.startsWith('-'));
+    if (!hasArgument) {
       options.push({ name, flag, order, start: flag.start, end: flag.end });
       i++;
       continue;

@@ -1,0 +1,123 @@
+import type { Fix, RelatedInformation } from '../model/findings';
+import type { Device, MachineModel, MemoryDevice } from '../model/machine';
+import { messages, SAFE_MAX_MEMSLOTS, simulate, type MemoryDeviceResult, type Simulation } from '../simulator';
+import { moveOptionsBefore, setXmlAttribute } from './edits';
+import { decisionOf, describeItem, itemOfRef, memoryDeviceOf, refusalEvent, userId, withDevices } from './lookup';
+import { declareVhostUserLimitFix, vhostUserPattern } from './shared-fixes';
+import { finding, type Rule, type RuleContext } from './types';
+
+/**
+ * MS001 — a vhost back-end with fewer than 509 memslots is initialised after a memory device
+ * (virtio-mem with dynamic-memslots=on, hv-balloon) decided to use more than one memslot.
+ * QEMU's vhost_dev_init() refuses it (hw/virtio/vhost.c, spec qemu-memslots.md §3.6 check A).
+ *
+ * Fixes: on a command line, move the refused -device (and its -chardev, if that comes later) before
+ * the first deciding device, so the decision sees the back-end and picks one memslot; in domain
+ * XML, where libvirt fixes the order, set dynamicMemslots='no' on the deciding devices; always,
+ * declare the back-end's limit if it really has 509 slots.
+ */
+export const vhostRefusedAfterMemslotDecision: Rule = {
+  code: 'MS001',
+  slug: 'vhost-refused-after-memslot-decision',
+  title: 'vhost back-end refused after a memory device decided its memslots',
+  defaultSeverity: 'error',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model } = context;
+    if (simulation.error !== messages.autoDecisionRefusesVhost) return [];
+    const event = refusalEvent(simulation);
+    const refused = itemOfRef(model, simulation.refusedByRef);
+    const deciders = simulation.memoryDevices.filter((d) => d.autoDecided && d.status === 'plugged');
+    const limitDecision = decisionOf(event, 'vhost-limit');
+    const limit = typeof limitDecision?.result === 'number' ? limitDecision.result : null;
+    const limitWhy = limitDecision?.explanation ?? 'the back-end limit comes from the host profile';
+    const deciderText = deciders.map((d) => `${d.driver} '${d.id}' (${d.memslots} memslots)`).join(', ');
+    const related: RelatedInformation[] = deciders.map((d) => ({
+      message: `${d.driver} '${d.id}' decided ${d.memslots} memslots here (decision limit ${d.decisionLimit ?? '?'}), before ${describeItem(refused)} was initialised`,
+      range: itemOfRef(model, d.ref)?.range ?? model.headRange,
+    }));
+    const message =
+      `QEMU refuses ${describeItem(refused)}: "${messages.autoDecisionRefusesVhost}". ` +
+      `Its back-end allows ${limit ?? 'fewer than 509'} memslots (${limitWhy}), fewer than ${SAFE_MAX_MEMSLOTS}, ` +
+      `and ${deciderText || 'a memory device'} decided more than one memslot before it. ${messages.autoDecisionRefusesVhostHint}`;
+    const subjects = [userId(refused), ...deciders.map((d) => d.id)].filter((s): s is string => s !== undefined);
+    return [finding(this, {
+      message,
+      range: refused?.range ?? model.headRange,
+      related,
+      subjects,
+      data: { limit, deciders: deciders.map((d) => d.id) },
+      fixes: fixesFor(context, refused, deciders),
+    })];
+  },
+};
+
+function fixesFor(context: RuleContext, refused: ReturnType<typeof itemOfRef>, deciders: MemoryDeviceResult[]): Fix[] {
+  const fixes: Fix[] = [];
+  if (refused && refused.kind !== 'memory-backend' && refused.kind !== 'netdev') {
+    const fix = context.model.frontend === 'libvirt' ? dynamicMemslotsOffFix(context, deciders) : moveBeforeDeciderFix(context, refused, deciders);
+    if (fix) fixes.push(fix);
+  }
+  const chardevId = refused && (refused.kind === 'vhost-device' || refused.kind === 'netdev') ? refused.chardev?.value : undefined;
+  const pattern = vhostUserPattern(context.model, chardevId);
+  if (pattern !== undefined) {
+    fixes.push(declareVhostUserLimitFix(
+      context, pattern, SAFE_MAX_MEMSLOTS,
+      `Declare that the back-end at ${pattern} supports ${SAFE_MAX_MEMSLOTS} memslots (only if it does, e.g. libvirt's or QEMU 9.0+ libvhost-user, current virtiofsd)`,
+    ));
+  }
+  return fixes;
+}
+
+/** Is the simulation of the changed model free of this refusal? */
+function stillRefusedHere(simulation: Simulation): boolean {
+  return simulation.error === messages.autoDecisionRefusesVhost;
+}
+
+function moveBeforeDeciderFix(context: RuleContext, refused: Device, deciders: MemoryDeviceResult[]): Fix | null {
+  const { model, document } = context;
+  if (refused.kind !== 'vhost-device') return null;
+  const refusedIndex = model.devices.indexOf(refused);
+  // QEMU realises QemuOpts -devices before JSON ones: moving helps unless the refused device is
+  // JSON and a decider is not.
+  const candidates = deciders
+    .map((d) => ({ result: d, device: memoryDeviceOf(model, d.ref) }))
+    .filter((d): d is { result: MemoryDeviceResult; device: MemoryDevice } => d.device !== undefined)
+    .filter((d) => refused.syntax === 'qemuopts' || d.device.syntax === 'json');
+  if (candidates.length === 0 || refusedIndex < 0) return null;
+  const first = candidates.reduce((a, b) => (a.device.order <= b.device.order ? a : b)).device;
+  const firstIndex = model.devices.indexOf(first);
+  if (first.order > refused.order) return null;
+  const reordered = model.devices.filter((d) => d !== refused);
+  reordered.splice(reordered.indexOf(first), 0, refused);
+  const after = simulate(withDevices(model, reordered), context.profile);
+  if (stillRefusedHere(after) || firstIndex < 0) return null;
+  const chardev = refused.chardev ? model.chardevs.find((c) => c.id?.value === refused.chardev?.value) : undefined;
+  const moved = chardev && chardev.order > first.order && chardev.order < refused.order ? [chardev.range, refused.range] : [refused.range];
+  const what = moved.length === 2 ? `${describeItem(refused)} and its -chardev` : describeItem(refused);
+  return {
+    title: `Move ${what} before ${describeItem(first)}, so the decision sees the back-end's limit`,
+    edits: moveOptionsBefore(document, moved, first.range),
+    isPreferred: after.outcome === 'starts',
+    fixAll: after.outcome === 'starts',
+  };
+}
+
+function dynamicMemslotsOffFix(context: RuleContext, deciders: MemoryDeviceResult[]): Fix | null {
+  const { model, document } = context;
+  const devices = deciders.map((d) => memoryDeviceOf(model, d.ref)).filter((d): d is MemoryDevice => d?.memoryKind === 'virtio-mem');
+  if (devices.length === 0 || devices.length !== deciders.length) return null;
+  const edits = devices.map((device) => setXmlAttribute(document, device.range, 'target', 'dynamicMemslots', 'no', device.dynamicMemslots));
+  if (edits.some((e) => e === null)) return null;
+  const changed: MachineModel = withDevices(model, model.devices.map((d) =>
+    devices.includes(d as MemoryDevice) ? { ...(d as MemoryDevice), dynamicMemslots: { value: false, range: d.range, origin: 'written' } } : d));
+  const after = simulate(changed, context.profile);
+  if (stillRefusedHere(after)) return null;
+  const names = devices.map((d) => `'${userId(d) ?? d.driver.value}'`).join(', ');
+  return {
+    title: `Set dynamicMemslots='no' on ${names} (libvirt emits memory devices before vhost-user devices, so reordering cannot help)`,
+    edits: edits.filter((e) => e !== null),
+    isPreferred: after.outcome === 'starts',
+    fixAll: after.outcome === 'starts',
+  };
+}

@@ -1,0 +1,27 @@
+import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../directives/format';
+import type { Fix } from '../model/findings';
+import type { MachineModel } from '../model/machine';
+import { applyProfileOptions, type HostProfile, type VhostUserLimit } from '../simulator';
+import type { RuleContext } from './types';
+
+/** The pattern a `--vhost-user` declaration should use for a back-end: its socket path, else its chardev id. */
+export function vhostUserPattern(model: MachineModel, chardevId: string | undefined): string | undefined {
+  if (chardevId === undefined) return undefined;
+  const chardev = model.chardevs.find((c) => c.id?.value === chardevId);
+  return chardev?.path?.value ?? chardevId;
+}
+
+export function limitText(limit: VhostUserLimit): string {
+  return limit === 'no-configure-mem-slots' ? 'nocfg' : String(limit);
+}
+
+/** The profile as it would be with the back-end declared (what the inserted directive does). */
+export function profileWithVhostUser(profile: HostProfile, pattern: string, limit: VhostUserLimit): HostProfile {
+  return applyProfileOptions(profile, { vhostUserBackends: [{ pattern, limit }] }, 'directive');
+}
+
+/** "Declare this back-end's limit": inserts a `memslot:` directive line above the machine. */
+export function declareVhostUserLimitFix(context: RuleContext, pattern: string, limit: VhostUserLimit, title: string): Fix {
+  const body = directiveOption(directiveStyleOf(context.model), '--vhost-user', `${pattern}=${limitText(limit)}`);
+  return { title, edits: [insertDirectiveLine(context.document, context.model, body)] };
+}

@@ -1,0 +1,65 @@
+import type { DocumentKind } from '../frontends';
+import type { Finding, Fix, RelatedInformation, Severity } from '../model/findings';
+import type { MachineModel } from '../model/machine';
+import type { Range } from '../model/range';
+import type { HostProfile, Simulation } from '../simulator';
+import type { DocumentText } from './document';
+
+/**
+ * What every rule sees: one machine, the simulator's verdict for it under the file's host profile,
+ * and the document text. The text is only for computing fix edits; a rule never re-parses it, it
+ * uses the ranges in the model.
+ */
+export interface RuleContext {
+  model: MachineModel;
+  simulation: Simulation;
+  profile: HostProfile;
+  document: DocumentText;
+  kind: DocumentKind;
+}
+
+/** The settings value of a rule's severity: a severity, or 'off' to turn the rule off. */
+export type SeveritySetting = Severity | 'off';
+
+export interface RuleMetadata {
+  /** Stable code, e.g. 'MS001'; docs/rules/<code>.md explains it. */
+  code: string;
+  /** Stable readable name, e.g. 'vhost-refused-after-memslot-decision'. */
+  slug: string;
+  title: string;
+  defaultSeverity: Severity;
+  /** Who reports it: a rule over the simulation, a front end, the directive reader, or memslot itself. */
+  reporter: 'rule' | 'frontend' | 'directive' | 'internal';
+}
+
+export interface Rule extends RuleMetadata {
+  reporter: 'rule';
+  check(context: RuleContext): Finding[];
+}
+
+/** What a rule's check builds; `finding()` fills in the rule's code and default severity. */
+export interface FindingDraft {
+  message: string;
+  range: Range;
+  related?: RelatedInformation[];
+  /** Ids of the devices, netdevs or backends the finding is about, the primary one first (suppression and "disable" use them). */
+  subjects?: string[];
+  data?: Record<string, unknown>;
+  fixes?: Fix[];
+}
+
+export function finding(rule: Pick<RuleMetadata, 'code' | 'defaultSeverity'>, draft: FindingDraft): Finding {
+  const data: Record<string, unknown> = { ...(draft.data ?? {}) };
+  if (draft.subjects && draft.subjects.length > 0) data.subjects = draft.subjects;
+  const result: Finding = { code: rule.code, severity: rule.defaultSeverity, message: draft.message, range: draft.range };
+  if (draft.related && draft.related.length > 0) result.related = draft.related;
+  if (Object.keys(data).length > 0) result.data = data;
+  if (draft.fixes && draft.fixes.length > 0) result.fixes = draft.fixes;
+  return result;
+}
+
+/** The ids a finding names (rule findings put them in `data.subjects`). */
+export function findingSubjects(found: Finding): string[] {
+  const subjects = found.data?.subjects;
+  return Array.isArray(subjects) ? subjects.filter((s): s is string => typeof s === 'string') : [];
+}
