@@ -10,6 +10,6 @@ await build({ entryPoints: benches, outdir: 'out/bench', bundle: true, platform:
 for (const bench of benches) {
   const out = join('out', bench).replace(/\.ts$/, '.js');
   console.log(`# ${bench}`);
-  const result = spawnSync(process.execPath, ['--expose-gc', out], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [out], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }

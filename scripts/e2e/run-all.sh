@@ -25,6 +25,10 @@ part() {
   summary="$summary  $name: $line"$'\n'
 }
 part integration node scripts/e2e/run-vscode.mjs tests ${MEMSLOT_E2E_ALL:+--env MEMSLOT_E2E_ALL=1}
+# Activation happens once per host: each of these kinds gets a fresh host where it is opened first.
+for first in broken.qemu libvirt/domain.xml; do
+  part "activation by $first" node scripts/e2e/run-vscode.mjs tests --env MEMSLOT_E2E_FIRST=$first --env "MEMSLOT_E2E_GREP=activation by first file"
+done
 part ui node scripts/e2e/run-vscode.mjs ui --vsix memslot.vsix
 part neovim bash test/e2e/nvim/run.sh
 echo "=== end-to-end summary ($(( $(date +%s) - t0 )) s; screenshots in test-results/e2e/)"

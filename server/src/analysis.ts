@@ -1,11 +1,14 @@
+import { applySuppressions, profileWithDirectives, readDirectives, type DirectiveRead } from './directives';
 import { analyzeDocument, detectDocumentKind, type DocumentKind } from './frontends';
 import type { Finding, Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
 import { makeRange, type Range } from './model/range';
+import { applySeverityOverrides, DocumentText, runRules, type RunRulesOptions } from './rules';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
 
 /**
- * The one join point of the core: text → front end → (simulator) → findings, as plain data.
+ * The one join point of the core: text → front end → directives → host profile → simulator →
+ * rules → suppressions → findings, as plain data.
  * Both adapters (LSP server and CLI) call `analyzeText` and only convert its result, so the editor
  * and the command line can never disagree.
  */
@@ -39,8 +42,8 @@ export interface DocumentAnalysis {
 export interface AnalysisOptions {
   /** The host as settings or CLI flags describe it; file directives override it. Default: the simulator's upstream x86 host. */
   profile?: HostProfile;
-  /** Per rule code, the severity settings or the CLI give it. */
-  severityOverrides?: Record<string, Severity>;
+  /** Per code, the severity settings give it, or 'off'. */
+  severityOverrides?: Record<string, Severity | 'off'>;
   /** Rule codes turned off. */
   disabled?: string[];
 }
@@ -67,16 +70,53 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   } catch (error) {
     return { kind, machines: [], findings: [internalError('reading the document', error, documentStart())] };
   }
-  const machines = (frontend.machines ?? []).map((model) => analyzeMachine(model, profile));
-  return { kind, machines, findings: [...(frontend.diagnostics ?? [])] };
+  const documentFindings: Finding[] = [...(frontend.diagnostics ?? [])];
+  // The file's own `memslot:` directives set its host profile over settings or CLI flags.
+  const directives: DirectiveRead = runGuarded('reading memslot directives', documentStart(), documentFindings, () => readDirectives(text, kind as DocumentKind))
+    ?? { profileArgs: [], suppressions: [], findings: [] };
+  documentFindings.push(...directives.findings);
+  const fileProfile = profileWithDirectives(profile, directives);
+  const ruleOptions: RunRulesOptions = {
+    ...(resolved.severityOverrides ? { severityOverrides: resolved.severityOverrides } : {}),
+    ...(resolved.disabled ? { disabled: resolved.disabled } : {}),
+  };
+  const document = new DocumentText(text);
+  const models = frontend.machines ?? [];
+  const machines = models.map((model) => analyzeMachine(model, fileProfile, { document, kind: kind as DocumentKind, ruleOptions }));
+  return suppress({ kind, machines, findings: applySeverityOverrides(documentFindings, ruleOptions) }, directives, ruleOptions);
 }
 
-function analyzeMachine(model: MachineModel, profile: HostProfile): MachineAnalysis {
-  const findings: Finding[] = [...(model.diagnostics ?? [])];
+interface MachineContext {
+  document: DocumentText;
+  kind: DocumentKind;
+  ruleOptions: RunRulesOptions;
+}
+
+function analyzeMachine(model: MachineModel, profile: HostProfile, context: MachineContext): MachineAnalysis {
+  const findings: Finding[] = applySeverityOverrides([...(model.diagnostics ?? [])], context.ruleOptions);
   // Each step is guarded so one machine's crash stays a finding on that machine and the others
-  // are still analysed. The rules plug in after the simulation.
+  // are still analysed.
   const simulation = runGuarded('simulating this machine', model.headRange, findings, () => simulate(model, profile));
-  return simulation === undefined ? { model, profile, findings } : { model, profile, simulation, findings };
+  if (simulation === undefined) return { model, profile, findings };
+  const ruleFindings = runGuarded('checking the rules', model.headRange, findings, () =>
+    runRules({ model, simulation, profile, document: context.document, kind: context.kind }, context.ruleOptions));
+  findings.push(...(ruleFindings ?? []));
+  return { model, profile, simulation, findings };
+}
+
+/**
+ * Drops the findings a `disable <code> for <id>` directive names, across the whole file, and
+ * reports the suppressions that matched nothing as file-level findings.
+ */
+function suppress(analysis: DocumentAnalysis, directives: DirectiveRead, ruleOptions: RunRulesOptions): DocumentAnalysis {
+  if (directives.suppressions.length === 0) return analysis;
+  const result = applySuppressions(allFindings(analysis), directives.suppressions, analysis.machines.map((machine) => machine.model));
+  const kept = new Set(result.findings);
+  return {
+    ...analysis,
+    findings: [...analysis.findings.filter((finding) => kept.has(finding)), ...applySeverityOverrides(result.unused, ruleOptions)],
+    machines: analysis.machines.map((machine) => ({ ...machine, findings: machine.findings.filter((finding) => kept.has(finding)) })),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { collectInputs } from './cli/inputs';
 import { formatJson } from './cli/report-json';
 import { formatSarif } from './cli/report-sarif';
 import { formatText } from './cli/report-text';
+import type { Severity } from './model/findings';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type HostProfile } from './simulator';
 
 /** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
@@ -17,6 +18,8 @@ Directories are searched for *.sh, *.bash, *.qemu, *.qemuargs, *.args and libvir
 
 Options:
   --format text|json|sarif     output format (default: text)
+  --fail-on LEVEL              exit 1 on findings of LEVEL or above: error, warning,
+                               information or hint (default: error)
   -h, --help                   show this help
   --version                    show the version
 
@@ -30,13 +33,20 @@ Host profile (what the command line cannot say about the host):
                                chardev id; N may be nocfg for a backend without
                                CONFIGURE_MEM_SLOTS, i.e. 8); repeatable
 
-Exit status: 0 no problems, 1 findings of severity error or warning, 2 usage or I/O error.
+A '# memslot: ...' (or '<!-- memslot: ... -->') directive in a file sets its host profile and
+takes precedence over these options.
+
+Exit status: 0 no findings at or above --fail-on, 1 such findings, 2 usage or I/O error.
 `;
 
 type Format = 'text' | 'json' | 'sarif';
 
+/** Most severe first: `--fail-on X` fails on X and everything before it. */
+const severityOrder: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
+
 interface CliOptions {
   format: Format;
+  failOn: Severity;
   paths: string[];
   profile: HostProfile;
 }
@@ -47,6 +57,7 @@ function parseArguments(args: string[]): ParseOutcome {
   const profile = parseProfileOptions(args);
   if (profile.errors.length) return usageError(profile.errors.join('\n'));
   let format: Format = 'text';
+  let failOn: Severity = 'error';
   const paths: string[] = [];
   const rest = profile.rest;
   for (let index = 0; index < rest.length; index++) {
@@ -65,11 +76,20 @@ function parseArguments(args: string[]): ParseOutcome {
       format = value;
       continue;
     }
+    if (arg === '--fail-on' || arg.startsWith('--fail-on=')) {
+      const value = arg === '--fail-on' ? rest[++index] : arg.slice('--fail-on='.length);
+      const level = severityOrder.find((severity) => severity === value);
+      if (level === undefined) {
+        return usageError(`--fail-on must be error, warning, information or hint${value === undefined ? '' : `, not '${value}'`}`);
+      }
+      failOn = level;
+      continue;
+    }
     if (arg.startsWith('-') && arg !== '-') return usageError(`unknown option '${arg}'`);
     paths.push(arg);
   }
   if (paths.length === 0) return usageError('no FILE or DIR given');
-  return { kind: 'run', options: { format, paths, profile: applyProfileOptions(defaultHostProfile(), profile.overrides, 'cli') } };
+  return { kind: 'run', options: { format, failOn, paths, profile: applyProfileOptions(defaultHostProfile(), profile.overrides, 'cli') } };
 }
 
 function usageError(message: string): ParseOutcome {
@@ -104,8 +124,9 @@ function run(args: string[]): number {
       : formatText(reports);
   process.stdout.write(output);
   if (inputs.errors.length) return 2;
+  const threshold = severityOrder.indexOf(options.failOn);
   const failing = reports.some(({ analysis }) =>
-    allFindings(analysis).some((finding) => finding.severity === 'error' || finding.severity === 'warning'));
+    allFindings(analysis).some((finding) => severityOrder.indexOf(finding.severity) <= threshold));
   return failing ? 1 : 0;
 }
 

@@ -1,18 +1,33 @@
 import {
+  CodeActionKind,
   createConnection,
+  DidChangeConfigurationNotification,
+  InlayHintKind,
+  MarkupKind,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
+  type CodeAction,
   type Diagnostic,
+  type InitializeParams,
   type InitializeResult,
+  type InlayHint,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { allFindings, analyzeText } from './analysis';
+import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
+import { codeActions, fixAllKind } from './features/codeActions';
+import { hoverAt } from './features/hover';
+import { inlayHints } from './features/inlayHints';
+import { buildReport } from './features/report';
 import { Debouncer } from './lsp/debouncer';
 import { findingToDiagnostic } from './lsp/diagnostics';
 import { documentPath } from './lsp/document-path';
+import { findingKey, keyOfDiagnosticData } from './lsp/findingKey';
+import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
+import { reportRequestMethod, type ReportParams, type ReportResult } from './protocol';
+import { ruleDocUrl } from './rule-docs';
 
-/** LSP wiring only: documents in, the core's findings out as diagnostics. */
+/** LSP wiring only: documents and settings in; the core's findings, hovers, hints and fixes out. */
 
 const changeDelayMs = 200;
 
@@ -20,15 +35,81 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const debouncer = new Debouncer(changeDelayMs);
 
-connection.onInitialize((): InitializeResult => ({
-  capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-  serverInfo: { name: 'memslot' },
-}));
+let settings: ServerSettings = defaultServerSettings();
+let clientPullsConfiguration = false;
+let clientRefreshesInlayHints = false;
+let lastSettingsProblems = '';
+
+/** The analysis of the latest version of each open document, computed at most once per version. */
+const analyses = new Map<string, { version: number; analysis: DocumentAnalysis }>();
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
+  clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+  const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
+  if (initial !== undefined) applySettings(initial);
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      hoverProvider: true,
+      inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
+    },
+    serverInfo: { name: 'memslot' },
+  };
+});
+
+connection.onInitialized(() => {
+  if (!clientPullsConfiguration) return;
+  void connection.client.register(DidChangeConfigurationNotification.type, { section: 'memslot' }).catch(() => undefined);
+  void pullSettings();
+});
+
+connection.onDidChangeConfiguration((change) => {
+  if (clientPullsConfiguration) void pullSettings();
+  else applySettings((change.settings as { memslot?: unknown } | undefined)?.memslot);
+});
+
+async function pullSettings(): Promise<void> {
+  try {
+    const [section] = await connection.workspace.getConfiguration([{ section: 'memslot' }]) as unknown[];
+    applySettings(section);
+  } catch (error) {
+    connection.console.error(`memslot: could not read the settings: ${describeError(error)}`);
+  }
+}
+
+/** Validates the settings, warns once about bad values, and re-analyses every open document. */
+function applySettings(raw: unknown): void {
+  const read = readServerSettings(raw);
+  settings = read.settings;
+  const problems = read.problems.join('\n');
+  if (problems && problems !== lastSettingsProblems) {
+    connection.console.warn(problems);
+    void connection.window.showWarningMessage(`memslot: some settings are invalid and were ignored:\n${problems}`);
+  }
+  lastSettingsProblems = problems;
+  analyses.clear();
+  for (const document of documents.all()) debouncer.schedule(document.uri, () => validate(document.uri), 0);
+  if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+}
+
+function analysisOf(document: TextDocument): DocumentAnalysis {
+  const cached = analyses.get(document.uri);
+  if (cached && cached.version === document.version) return cached.analysis;
+  const analysis = analyzeText(document.getText(), { languageId: document.languageId, path: documentPath(document.uri) }, {
+    profile: settings.profile,
+    severityOverrides: settings.severityOverrides,
+  });
+  analyses.set(document.uri, { version: document.version, analysis });
+  return analysis;
+}
 
 documents.onDidOpen(({ document }) => debouncer.schedule(document.uri, () => validate(document.uri), 0));
 documents.onDidChangeContent(({ document }) => debouncer.schedule(document.uri, () => validate(document.uri)));
 documents.onDidClose(({ document }) => {
   debouncer.cancel(document.uri);
+  analyses.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 
@@ -38,11 +119,10 @@ function validate(uri: string): void {
   const version = document.version;
   let diagnostics: Diagnostic[];
   try {
-    const analysis = analyzeText(document.getText(), { languageId: document.languageId, path: documentPath(uri) });
-    diagnostics = allFindings(analysis).map((finding) => findingToDiagnostic(finding, uri));
+    diagnostics = allFindings(analysisOf(document)).map((finding) => findingToDiagnostic(finding, uri));
   } catch (error) {
     // analyzeText guards itself; this is the last line so one document can never stop the server.
-    connection.console.error(`memslot: analysis of ${uri} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    connection.console.error(`memslot: analysis of ${uri} failed: ${describeError(error)}`);
     return;
   }
   // A result for a text the user has since changed (or closed) is stale: drop it; the newer
@@ -50,6 +130,62 @@ function validate(uri: string): void {
   const current = documents.get(uri);
   if (!current || current.version !== version) return;
   void connection.sendDiagnostics({ uri, version, diagnostics });
+}
+
+connection.onHover(({ textDocument, position }) => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return null;
+  const markdown = guarded('hover', () => hoverAt(analysisOf(document), position));
+  return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
+});
+
+connection.languages.inlayHint.on(({ textDocument, range }): InlayHint[] => {
+  const document = documents.get(textDocument.uri);
+  if (!document || !settings.inlayHintsEnabled) return [];
+  const hints = guarded('inlay hints', () => inlayHints(analysisOf(document), range)) ?? [];
+  return hints.map((hint) => ({ position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true }));
+});
+
+connection.onCodeAction(({ textDocument, range, context }): CodeAction[] => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return [];
+  const wanted = (kind: string) => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
+  const codes = context.diagnostics.filter((diagnostic) => diagnostic.source === 'memslot').map((diagnostic) => String(diagnostic.code));
+  const actions = guarded('code actions', () => codeActions(analysisOf(document), range, codes, ruleDocUrl)) ?? [];
+  const byKey = new Map(context.diagnostics.map((diagnostic) => [keyOfDiagnosticData(diagnostic.data), diagnostic]));
+  return actions.filter((action) => wanted(action.kind)).map((action) => {
+    const diagnostic = action.finding ? byKey.get(findingKey(action.finding)) : undefined;
+    return {
+      title: action.title,
+      kind: action.kind,
+      ...(action.edits.length ? { edit: { changes: { [textDocument.uri]: action.edits } } } : {}),
+      ...(action.isPreferred ? { isPreferred: true } : {}),
+      ...(diagnostic ? { diagnostics: [diagnostic] } : {}),
+      ...(action.command ? { command: action.command } : {}),
+    };
+  });
+});
+
+connection.onRequest(reportRequestMethod, (params: ReportParams): ReportResult => {
+  const document = documents.get(params.uri);
+  if (!document) return null;
+  const analysis = analysisOf(document);
+  if (analysis.kind === undefined) return null;
+  return guarded('the report', () => buildReport(analysis, params.uri, document.version, ruleDocUrl)) ?? null;
+});
+
+/** A feature that fails logs and answers nothing; the server keeps serving. */
+function guarded<T>(what: string, run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (error) {
+    connection.console.error(`memslot: ${what} failed: ${describeError(error)}`);
+    return undefined;
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
 connection.onShutdown(() => debouncer.dispose());

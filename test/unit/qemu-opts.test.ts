@@ -69,12 +69,12 @@ test('JSON: escapes, nesting and single-quoted strings (accepted by QEMU)', () =
 test('JSON: errors say what and where', () => {
   // [text, message, offending text, its offset counted by hand]
   const cases: Array<[string, string, string, number]> = [
-    ['{"driver":"x",}', 'expected a quoted key', '}', 14],
-    ['{"driver" "x"}', "expected ':' after key 'driver'", '"', 10],
-    ['{"size":1G}', "expected ',' or '}'", 'G', 9],
-    ['{"a":1,"a":2}', "duplicate key 'a'", '"a"', 7],
-    ['{"a":tru}', "invalid JSON value 'tru'", 'tru', 5],
-    ['{"a":1} x', 'unexpected text after the JSON value', 'x', 8],
+    ['{"driver":"x",}', 'JSON parse error, expecting value (a comma before })', '}', 14],
+    ['{"driver" "x"}', "JSON parse error, missing : in object pair (after key 'driver')", '"', 10],
+    ['{"size":1G}', "JSON parse error, expected separator in dict (',' or '}')", 'G', 9],
+    ['{"a":1,"a":2}', "JSON parse error, duplicate key 'a'", '"a"', 7],
+    ['{"a":tru}', "JSON parse error, invalid keyword 'tru'", 'tru', 5],
+    ['{"a":1} x', 'Expecting at most one JSON value (text follows the JSON object)', 'x', 8],
   ];
   for (const [text, message, at, offset] of cases) {
     const parsed = parseJson(text);
@@ -86,9 +86,9 @@ test('JSON: errors say what and where', () => {
   }
   const open = parseJson('{"driver":"virtio-mem-pci"');
   assert.equal(open.ok, false);
-  assert.equal(!open.ok && open.message, "unexpected end of JSON, expected ',' or '}'");
+  assert.equal(!open.ok && open.message, "JSON parse error, premature EOI (',' or '}' is missing)");
   const unterminated = parseJson('{"driver":"virt');
-  assert.equal(!unterminated.ok && unterminated.message, 'unterminated JSON string');
+  assert.equal(!unterminated.ok && unterminated.message, `JSON parse error, stray '"virt' (unterminated string)`);
 });
 
 test('JSON: deep nesting is an error, not a stack overflow', () => {

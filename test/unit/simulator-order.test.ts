@@ -111,3 +111,11 @@ test('two virtio-mem devices share the budget: 128 then 192 (64 × 1 GiB each)',
   assert.deepEqual(sim.memoryDevices.map((d) => [d.decisionLimit, d.memslots]), [[128, 64], [192, 64]]);
   assert.equal(sim.machine.reservedMemslots, 128);
 });
+
+test('a check-A refusal names the memory device that decided', () => {
+  const model = sharedBase().backend('memory-backend-memfd', 'vmem0', 64 * GiB).virtioMem('vm0', 'vmem0', { dynamic: true })
+    .vhostUserFs('fs0', 'vu0', '/tmp/vu.sock').build();
+  const refusal = simulate(model, profile).events.find((e) => e.id === 'fs0')?.decisions.find((d) => d.what === 'auto-decision-check');
+  assert.equal(refusal?.inputs.decidedBy, 'vm0');
+  assert.match(refusal?.explanation ?? '', /^vm0 decided more than one memslot; a back-end limit of 32 is below 509: refused/);
+});

@@ -1,4 +1,4 @@
-import type { ProfileSource, Simulation } from '../simulator';
+import type { HostProfile, ProfileSource, Simulation } from '../simulator';
 
 /** One value the verdict depends on that the file cannot say, with who set it. */
 export interface HostAssumption {
@@ -21,15 +21,24 @@ const labels: Record<string, string> = {
  * The host profile as the simulation used it, plus each vhost backend's limit with where it came
  * from (a settings entry, a CLI flag, a file directive, QEMU itself, or an assumption).
  */
-export function hostAssumptions(simulation: Simulation): HostAssumption[] {
+export function hostAssumptions(simulation: Simulation, profile?: HostProfile): HostAssumption[] {
   const out: HostAssumption[] = Object.entries(simulation.profile).map(([key, entry]) => ({
     name: labels[key] ?? key,
     value: typeof entry.value === 'boolean' ? (entry.value ? 'on' : 'off') : String(entry.value),
     source: entry.source,
     origin: entry.origin,
   }));
+  for (const rule of profile?.vhostUserBackends ?? []) {
+    out.push({
+      name: `vhost-user backend ${rule.pattern}`,
+      value: rule.limit === 'no-configure-mem-slots' ? '8 (no CONFIGURE_MEM_SLOTS)' : String(rule.limit),
+      source: rule.source,
+      origin: rule.origin,
+    });
+  }
   for (const consumer of simulation.consumers) {
-    if (consumer.kind === 'kvm') continue;
+    // Limits set by a profile rule are listed above, with the rule.
+    if (consumer.kind === 'kvm' || (profile && consumer.limitKnown && consumer.kind === 'vhost-user' && consumer.limitSource.source !== 'qemu')) continue;
     out.push({
       name: `${consumer.kind} ${consumer.id} limit`,
       value: consumer.limit === null ? 'no limit' : String(consumer.limit),

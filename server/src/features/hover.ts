@@ -23,7 +23,7 @@ export function hoverAt(analysis: DocumentAnalysis, position: Position): string 
     ...share,
     consumerTable(machine.simulation),
     ...refusal(machine, machine.simulation, target),
-    assumptionTable(machine.simulation),
+    assumptionTable(machine),
   ];
   return sections.filter((section) => section.length > 0).join('\n\n');
 }
@@ -132,7 +132,8 @@ function refusal(machine: MachineAnalysis, simulation: Simulation, target: Targe
   return [`**QEMU refuses**: ${simulation.error ?? ''}${hint}`, `**Plug order**\n\n${plugOrderExplanation(machine.model).join('\n\n')}\n\n${order.join('\n')}`];
 }
 
-function assumptionTable(simulation: Simulation): string {
-  const rows = hostAssumptions(simulation).map((entry) => `| ${entry.name} | ${entry.value} | ${sourceLabel(entry.source)} |`);
+function assumptionTable(machine: MachineAnalysis): string {
+  if (!machine.simulation) return '';
+  const rows = hostAssumptions(machine.simulation, machine.profile).map((entry) => `| ${entry.name} | ${entry.value} | ${sourceLabel(entry.source)} |`);
   return `**Host assumptions**\n\n| | value | set by |\n| --- | --- | --- |\n${rows.join('\n')}`;
 }

@@ -82,7 +82,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
         metadataBytes: { withTdpMmu: metadata.withTdpMmu, withoutTdpMmu: metadata.withoutTdpMmu },
       };
     }),
-    host: hostAssumptions(simulation),
+    host: hostAssumptions(simulation, machine.profile),
   };
 }
 

@@ -1,6 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../model/findings';
 import { ruleDocUrl } from '../rule-docs';
+import { findingKey } from './findingKey';
 
 /** The only place findings become LSP diagnostics; ranges are already LSP-shaped (0-based). */
 export function findingToDiagnostic(finding: Finding, documentUri: string, docUrl: (code: string) => string = ruleDocUrl): Diagnostic {
@@ -18,7 +19,8 @@ export function findingToDiagnostic(finding: Finding, documentUri: string, docUr
       message: info.message,
     }));
   }
-  if (finding.data !== undefined) diagnostic.data = finding.data;
+  // The key finds the finding's fixes again when the editor asks for code actions.
+  diagnostic.data = { ...(finding.data ?? {}), memslotKey: findingKey(finding) };
   return diagnostic;
 }
 

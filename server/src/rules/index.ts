@@ -19,7 +19,7 @@ export type { Rule, RuleContext, RuleMetadata, SeveritySetting } from './types';
 export { findingSubjects } from './types';
 export { DocumentText } from './document';
 export { applyTextEdits } from './edits';
-export { memslotSettingsSchema, readMemslotSettings, severitySettingValues } from './settings';
+export { memslotSettingsSchema, profileWithSettings, readMemslotSettings, severitySettingValues } from './settings';
 export type { MemslotSettings, SettingsRead } from './settings';
 
 export interface MachineCheckInput {

@@ -40,6 +40,8 @@ export interface Rule extends RuleMetadata {
 /** What a rule's check builds; `finding()` fills in the rule's code and default severity. */
 export interface FindingDraft {
   message: string;
+  /** Only where the facts set the severity (e.g. a warning in one QEMU version, an error in the next). */
+  severity?: Severity;
   range: Range;
   related?: RelatedInformation[];
   /** Ids of the devices, netdevs or backends the finding is about, the primary one first (suppression and "disable" use them). */
@@ -51,7 +53,7 @@ export interface FindingDraft {
 export function finding(rule: Pick<RuleMetadata, 'code' | 'defaultSeverity'>, draft: FindingDraft): Finding {
   const data: Record<string, unknown> = { ...(draft.data ?? {}) };
   if (draft.subjects && draft.subjects.length > 0) data.subjects = draft.subjects;
-  const result: Finding = { code: rule.code, severity: rule.defaultSeverity, message: draft.message, range: draft.range };
+  const result: Finding = { code: rule.code, severity: draft.severity ?? rule.defaultSeverity, message: draft.message, range: draft.range };
   if (draft.related && draft.related.length > 0) result.related = draft.related;
   if (Object.keys(data).length > 0) result.data = data;
   if (draft.fixes && draft.fixes.length > 0) result.fixes = draft.fixes;

@@ -22,7 +22,8 @@
  *   run in order (a hot-plug failure does not change `outcome`; see `hotplugErrors`).
  *
  * `JSON.stringify(simulation)` is what the CLI prints. Contract fields: `outcome`, `refusedBy`
- * (device/netdev id, or `driver#index` when it has none; null if started or refused by `-m`),
+ * (device/netdev id, or `driver#index` when it has none; null if it started or QEMU refused the
+ * `-m`/machine options, e.g. slots > 256 or "phys-bits too low"; `refusedOption` says which option),
  * `error` (QEMU's message without the "qemu-system-x86_64: <option>: " prefix), `memoryDevices[]`
  * {id, driver, memslots, mapped} (`mapped` = memslots mapped when QEMU has started, before a guest
  * driver runs; `mappedAfterGuestPlug` = once the guest plugged requested-size), `consumers[]`
@@ -30,6 +31,19 @@
  * device; `used` = after reset, paused; `headroom` = limit − used − reserved), `events[]` (each step
  * with `decisions[]`: inputs, result and a human explanation such as
  * "limit 16 = floor(256 × 64 GiB / 1020 GiB)").
+ *
+ * Extra fields: `hint` (QEMU's second line, e.g. "Try plugging this vhost backend before..."),
+ * `refusedByRef`/`ref` (collection + index + order of the model item, for ranges), `unknownBackends`
+ * (vhost-user back-ends no profile rule matched: simulated with `unknownVhostUserAssumption`),
+ * `hotplugErrors` (`hang: true` for a hot-added vhost-user netdev that QEMU retries forever),
+ * per consumer `limitSource`/`limitKnown`/`usedAtInit`/`usedAfterGuestPlug`/`reserved`/
+ * `uncertainty` (KVM ± 3: firmware changes the boot-area split)/`overLimitAfterReset` (a vhost device
+ * that passed its init check with fewer boot regions than exist after reset), `machine` (device
+ * memory and QEMU's required/used/reserved counters) and `profile` (every value with its source).
+ *
+ * Not modelled: VFIO BARs and VGA/option-ROM BARs (they appear after firmware), ivshmem, s390x,
+ * DIMM `addr`/`slot` placement and fragmentation, virtio-mem `memaddr`, the VFIO DMA-mapping check,
+ * AMD's relocation of RAM above 1 TiB, vhost-net multiqueue (one consumer per netdev).
  */
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
 export {

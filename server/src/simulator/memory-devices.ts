@@ -39,6 +39,17 @@ function resolveDynamicMemslots(state: SimState, device: MemoryDevice): Pick<Mem
   return { dynamic: false, dynamicSource: 'default' };
 }
 
+/** A boolean -machine property (last one wins, as QEMU's keyval merge does). */
+function machineFlag(state: SimState, key: string): boolean {
+  let value = false;
+  for (const property of state.ctx.model.machine.properties) {
+    if (property.key !== key) continue;
+    const parsed = typeof property.value === 'boolean' ? { ok: true as const, value: property.value } : parseBoolean(String(property.value));
+    if (parsed.ok) value = parsed.value;
+  }
+  return value;
+}
+
 /** A backend with a guaranteed shared zeropage: private, fd-less, base-page-size RAM. */
 function hasSharedZeropage(backend: MemoryBackend): boolean {
   return backend.type.value === 'memory-backend-ram' && !backend.share.value && !backend.hugetlb?.value;
@@ -112,7 +123,7 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   }
   const isDimm = kind === 'pc-dimm' || kind === 'nvdimm';
   if (isDimm) {
-    if (kind === 'nvdimm' && !ctx.model.machine.properties.some((p) => p.key === 'nvdimm' && p.value !== null && parseBoolean(String(p.value)).ok && (parseBoolean(String(p.value)) as { value: boolean }).value)) {
+    if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) {
       return refuse(event, messages.nvdimmNotEnabled);
     }
     const slotsInput = { slots: layout.slots, dimmsPlugged: state.dimmsPlugged };

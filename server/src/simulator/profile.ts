@@ -241,5 +241,10 @@ export function describeProfile(profile: HostProfile): Record<string, { value: s
     smm: profile.smm,
     vhostMaxMemRegions: profile.vhostMaxMemRegions,
     unknownVhostUserAssumption: profile.unknownVhostUserAssumption,
+    vhostUserBackends: {
+      value: profile.vhostUserBackends.map((r) => `${r.pattern}=${r.limit === 'no-configure-mem-slots' ? 'nocfg' : r.limit}`).join(', '),
+      source: profile.vhostUserBackends[0]?.source ?? 'default',
+      origin: profile.vhostUserBackends.length ? profile.vhostUserBackends.map((r) => `${r.origin} (${r.source})`).join('; ') : 'no vhost-user back-end limits configured',
+    },
   };
 }

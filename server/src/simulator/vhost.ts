@@ -79,10 +79,12 @@ export function initVhost(state: SimState, spec: VhostSpec, phase: EventPhase): 
   if (state.modern && limit !== null) {
     const active = state.autoDecisions > 0;
     const refused = limit < SAFE_MAX_MEMSLOTS && active;
+    // Naming the deciding devices costs a scan, so only a refusal pays it.
+    const decidedBy = refused ? state.memoryDevices.filter((d) => d.autoDecided && d.status === 'plugged').map((d) => d.id).join(',') : null;
     event.decisions.push({
-      what: 'auto-decision-check', inputs: { limit, autoDecidingDevices: state.autoDecisions }, result: !refused, passed: !refused,
+      what: 'auto-decision-check', inputs: { limit, autoDecidingDevices: state.autoDecisions, decidedBy }, result: !refused, passed: !refused,
       explanation: active
-        ? `${state.autoDecisions} memory device(s) decided more than one memslot; a back-end limit of ${limit} is ${refused ? `below ${SAFE_MAX_MEMSLOTS}: refused` : `at least ${SAFE_MAX_MEMSLOTS}: accepted`}`
+        ? `${decidedBy ?? `${state.autoDecisions} memory device(s)`} decided more than one memslot; a back-end limit of ${limit} is ${refused ? `below ${SAFE_MAX_MEMSLOTS}: refused` : `at least ${SAFE_MAX_MEMSLOTS}: accepted`}`
         : 'no memory device has auto-decided more than one memslot',
     });
     if (refused) return fail(messages.autoDecisionRefusesVhost);

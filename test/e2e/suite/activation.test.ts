@@ -35,3 +35,17 @@ suite('activation', () => {
     assert.deepEqual(memslotDiagnostics(unrelated.document.uri).map((d) => d.message), []);
   });
 });
+
+// Activation is once per extension host, so proving that a given kind of file activates memslot
+// by itself needs a fresh host whose first file it is: scripts/e2e/run-all.sh starts extra runs
+// with MEMSLOT_E2E_FIRST=<file> and MEMSLOT_E2E_GREP='activation by first file'.
+const firstFile = process.env.MEMSLOT_E2E_FIRST;
+if (firstFile) {
+  suite(`activation by first file ${firstFile}`, () => {
+    test('memslot is dormant, then opening the file activates it', async () => {
+      assert.equal(memslotExtension().isActive, false, 'already active before any file was opened');
+      await openFile(firstFile);
+      await waitFor('the extension to activate', () => (memslotExtension().isActive ? true : undefined));
+    });
+  });
+}

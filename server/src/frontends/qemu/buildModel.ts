@@ -92,7 +92,8 @@ export class ModelBuilder {
 
   private item(option: QemuOption, props: OptionProps): ModelItem {
     const item: ModelItem = { range: this.range(option), order: option.order, syntax: props.syntax, properties: props.entries.map(toProperty) };
-    const id = this.reader.string(lastEntry(props.entries, 'id'));
+    // QemuOpts takes the first `id=` (a later one is ignored); JSON refuses a repeated key.
+    const id = this.reader.string(props.entries.find((entry) => entry.key === 'id'));
     if (id) item.id = id;
     return item;
   }
@@ -151,12 +152,12 @@ export class ModelBuilder {
     const size = lastEntry(props.entries, 'size');
     const slots = lastEntry(props.entries, 'slots');
     const maxmem = lastEntry(props.entries, 'maxmem');
-    // -m's size alone has the legacy default unit MiB; maxmem is plain bytes (spec §10.1).
-    const sizeValue = this.reader.size(size, 'M');
+    // -m's size alone has the legacy default unit MiB; maxmem is plain bytes (spec §10.1, checked against QEMU 10).
+    const sizeValue = this.reader.size(size, 'memory');
     if (sizeValue) memory.size = sizeValue;
-    const slotsValue = this.reader.uint(slots);
+    const slotsValue = this.reader.uint(slots, 'memory');
     if (slotsValue) memory.slots = slotsValue;
-    const maxmemValue = this.reader.size(maxmem);
+    const maxmemValue = this.reader.size(maxmem, 'memory');
     if (maxmemValue) memory.maxmem = maxmemValue;
   }
 
@@ -268,7 +269,7 @@ export class ModelBuilder {
     if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && backendTypes.has(type.value) });
     else this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
-      this.reportMissing(option, props, 'qom-type', "-object needs a type ('qom-type')");
+      this.reportMissing(option, props, 'qom-type', "Parameter 'qom-type' is missing");
       return this.unmodelled(option, 'object without a type');
     }
     if (!backendTypes.has(type.value)) return this.unmodelled(option, `object type '${type.value}' is not modelled`);
@@ -310,8 +311,8 @@ export class ModelBuilder {
     if (nodeId) node.nodeId = nodeId;
     const memdev = this.reader.string(lastEntry(props.entries, 'memdev'));
     if (memdev) node.memdev = memdev;
-    // Legacy `mem=` takes MiB when it ends in a digit (numa.c fixes up suffix-less values).
-    const mem = this.reader.size(lastEntry(props.entries, 'mem'), 'M');
+    // Legacy `mem=` takes MiB when written without a suffix (numa.c fixes up suffix-less values).
+    const mem = this.reader.size(lastEntry(props.entries, 'mem'), 'numa-mem');
     if (mem) node.mem = mem;
     this.model.numaNodes.push(node);
   }
@@ -323,7 +324,7 @@ export class ModelBuilder {
     const item = this.item(option, props);
     if (item.id) this.ids.device.push({ id: item.id });
     if (!driver) {
-      this.reportMissing(option, props, 'driver', "-device needs a driver ('driver')");
+      this.reportMissing(option, props, 'driver', "Parameter 'driver' is missing");
       return this.unmodelled(option, 'device without a driver');
     }
     this.model.devices.push(this.classifyDevice(driver, item, props.entries));
@@ -336,11 +337,11 @@ export class ModelBuilder {
       const device: Device = { ...item, kind: 'memory-device', driver, memoryKind };
       const memdev = read.string(lastEntry(entries, 'memdev'));
       if (memdev) device.memdev = memdev;
-      const node = read.uint(lastEntry(entries, 'node'));
+      const node = read.uint(lastEntry(entries, 'node'), 'device');
       if (node) device.node = node;
-      const requestedSize = read.size(lastEntry(entries, 'requested-size'));
+      const requestedSize = read.size(lastEntry(entries, 'requested-size'), 'device');
       if (requestedSize) device.requestedSize = requestedSize;
-      const blockSize = read.size(lastEntry(entries, 'block-size'));
+      const blockSize = read.size(lastEntry(entries, 'block-size'), 'device');
       if (blockSize) device.blockSize = blockSize;
       const dynamic = read.boolean(lastEntry(entries, 'dynamic-memslots'));
       if (dynamic) device.dynamicMemslots = dynamic;
@@ -350,7 +351,7 @@ export class ModelBuilder {
       if (prealloc) device.prealloc = prealloc;
       // DIMMs call their guest-physical address `addr`; virtio memory devices call it `memaddr`.
       const addressKey = memoryKind === 'pc-dimm' || memoryKind === 'nvdimm' || memoryKind === 'hv-balloon' ? 'addr' : 'memaddr';
-      const memaddr = read.uint(lastEntry(entries, addressKey));
+      const memaddr = read.uint(lastEntry(entries, addressKey), 'device');
       if (memaddr) device.memaddr = memaddr;
       const bus = read.string(lastEntry(entries, 'bus'));
       if (bus) device.bus = bus;
@@ -388,7 +389,7 @@ export class ModelBuilder {
     const backend = this.reader.string(lastEntry(props.entries, 'backend'));
     const item = this.item(option, props);
     if (item.id) this.ids.chardev.push({ id: item.id });
-    else this.reportMissing(option, props, 'id', "-chardev needs an 'id'");
+    else this.reportMissing(option, props, 'id', 'chardev: no id specified');
     if (!backend) return this.unmodelled(option, 'chardev without a backend');
     const chardev: Chardev = { ...item, kind: 'chardev', backend };
     const path = this.reader.string(lastEntry(props.entries, 'path'));
@@ -409,7 +410,7 @@ export class ModelBuilder {
     if (item.id && family !== 'net') this.ids.netdev.push({ id: item.id });
     if (family === 'netdev') this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
-      this.reportMissing(option, props, 'type', `-${option.name} needs a type`);
+      this.reportMissing(option, props, 'type', option.name === 'netdev' ? "Parameter 'type' is missing" : `-${option.name} needs a type`);
       return this.unmodelled(option, 'network backend without a type');
     }
     const netdev: Netdev = { ...item, kind: 'netdev', option: family, type };

@@ -1,7 +1,8 @@
 /**
  * A small JSON parser that keeps the position of every value and member, so each JSON property of
  * `-device '{...}'` maps back to its text. Accepts what QEMU's JSON parser accepts (also
- * 'single-quoted' strings); rejects duplicate keys like QEMU does.
+ * 'single-quoted' strings); rejects duplicate keys like QEMU does. Messages begin with QEMU 10's own
+ * words (`JSON parse error, duplicate key`), checked against the real binary.
  */
 
 interface Span {
@@ -42,7 +43,7 @@ class JsonParser {
   parseDocument(): JsonNode {
     const value = this.parseValue(0);
     this.skipSpace();
-    if (this.pos < this.text.length) throw new JsonError('unexpected text after the JSON value', this.pos, this.text.length);
+    if (this.pos < this.text.length) throw new JsonError('Expecting at most one JSON value (text follows the JSON object)', this.pos, this.text.length);
     return value;
   }
 
@@ -56,10 +57,10 @@ class JsonParser {
   }
 
   private parseValue(depth: number): JsonNode {
-    if (depth > maxDepth) this.fail('JSON nested too deeply');
+    if (depth > maxDepth) this.fail('JSON parse error, nested too deeply');
     this.skipSpace();
     const c = this.text[this.pos];
-    if (c === undefined) this.fail('unexpected end of JSON, expected a value');
+    if (c === undefined) this.fail('JSON parse error, premature EOI (a value is missing)');
     if (c === '{') return this.parseObject(depth);
     if (c === '[') return this.parseArray(depth);
     if (c === '"' || c === "'") {
@@ -75,8 +76,10 @@ class JsonParser {
         return node === null ? { kind: 'null', from, to: this.pos } : { kind: 'boolean', value: node, from, to: this.pos };
       }
     }
-    const bad = /^[^\s,:\]}]+/.exec(this.text.slice(this.pos))?.[0] ?? c;
-    throw new JsonError(`invalid JSON value '${bad}'`, this.pos, this.pos + bad.length);
+    const bad = /^[^\s,:\]}]+/.exec(this.text.slice(this.pos))?.[0];
+    if (bad === undefined) throw new JsonError('JSON parse error, expecting value', this.pos, this.pos + 1);
+    const message = /^[A-Za-z]/.test(bad) ? `JSON parse error, invalid keyword '${bad}'` : `JSON parse error, stray '${bad}'`;
+    throw new JsonError(message, this.pos, this.pos + bad.length);
   }
 
   private parseObject(depth: number): JsonNode {
@@ -92,14 +95,16 @@ class JsonParser {
     for (;;) {
       this.skipSpace();
       const q = this.text[this.pos];
-      if (q !== '"' && q !== "'") this.fail(q === undefined ? "unexpected end of JSON, expected a key or '}'" : 'expected a quoted key');
+      if (q === undefined) this.fail('JSON parse error, premature EOI (a key or } is missing)');
+      if (q === '}') this.fail('JSON parse error, expecting value (a comma before })');
+      if (q !== '"' && q !== "'") this.fail('JSON parse error, key is not a string in object');
       const keyFrom = this.pos;
       const key = this.parseString();
       const keyTo = this.pos;
-      if (seen.has(key)) throw new JsonError(`duplicate key '${key}'`, keyFrom, keyTo);
+      if (seen.has(key)) throw new JsonError(`JSON parse error, duplicate key '${key}'`, keyFrom, keyTo);
       seen.add(key);
       this.skipSpace();
-      if (this.text[this.pos] !== ':') this.fail(`expected ':' after key '${key}'`);
+      if (this.text[this.pos] !== ':') this.fail(this.pos >= this.text.length ? 'JSON parse error, premature EOI' : `JSON parse error, missing : in object pair (after key '${key}')`);
       this.pos++;
       const value = this.parseValue(depth + 1);
       members.push({ key, keyFrom, keyTo, value });
@@ -107,7 +112,7 @@ class JsonParser {
       const next = this.text[this.pos];
       if (next === ',') { this.pos++; continue; }
       if (next === '}') { this.pos++; return { kind: 'object', members, from, to: this.pos }; }
-      this.fail(next === undefined ? "unexpected end of JSON, expected ',' or '}'" : "expected ',' or '}'");
+      this.fail(next === undefined ? "JSON parse error, premature EOI (',' or '}' is missing)" : "JSON parse error, expected separator in dict (',' or '}')");
     }
   }
 
@@ -126,7 +131,7 @@ class JsonParser {
       const next = this.text[this.pos];
       if (next === ',') { this.pos++; continue; }
       if (next === ']') { this.pos++; return { kind: 'array', items, from, to: this.pos }; }
-      this.fail(next === undefined ? "unexpected end of JSON, expected ',' or ']'" : "expected ',' or ']'");
+      this.fail(next === undefined ? "JSON parse error, premature EOI (',' or ']' is missing)" : "JSON parse error, expected separator in list (',' or ']')");
     }
   }
 
@@ -147,19 +152,19 @@ class JsonParser {
           this.pos += 6;
           continue;
         }
-        throw new JsonError('invalid escape in JSON string', this.pos, Math.min(this.text.length, this.pos + 2));
+        throw new JsonError('JSON parse error, invalid escape sequence in string', this.pos, Math.min(this.text.length, this.pos + 2));
       }
-      if (c.charCodeAt(0) < 0x20) throw new JsonError('control character in JSON string', this.pos, this.pos + 1);
+      if (c.charCodeAt(0) < 0x20) throw new JsonError('JSON parse error, control character in string', this.pos, this.pos + 1);
       value += c;
       this.pos++;
     }
-    throw new JsonError('unterminated JSON string', from, this.text.length);
+    throw new JsonError(`JSON parse error, stray '${this.text.slice(from)}' (unterminated string)`, from, this.text.length);
   }
 
   private parseNumber(): JsonNode {
     const from = this.pos;
     const match = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.text.slice(this.pos));
-    if (!match) this.fail('invalid JSON number');
+    if (!match) this.fail(`JSON parse error, stray '${/^[^\s,\]}]*/.exec(this.text.slice(this.pos))?.[0] ?? ''}'`);
     this.pos += match[0].length;
     return { kind: 'number', value: Number(match[0]), from, to: this.pos };
   }

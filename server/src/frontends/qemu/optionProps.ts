@@ -81,7 +81,7 @@ export function readOptionProps(
         return undefined;
       }
       const { code, severity } = frontendCodes.invalidJson;
-      findings.push({ code, severity, message: `invalid JSON in -${optionName}: ${parsed.message}`, range: range(parsed.from, parsed.to) });
+      findings.push({ code, severity, message: `-${optionName}: ${parsed.message}`, range: range(parsed.from, parsed.to) });
       return undefined;
     }
     if (parsed.value.kind !== 'object') {

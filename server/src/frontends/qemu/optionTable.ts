@@ -38,7 +38,10 @@ const removedWithoutArgument = [
   'no-kvm-pit-reinjection', 'nodefconfig', 'rtc-td-hack', 'async-teardown', 'audio-help', 'virtfs_synth',
   'enable-nesting', 'tdf',
 ];
-const removedWithArgument = ['rotate', 'tb-size', 'soundhw', 'watchdog', 'chroot', 'runas', 'writeconfig', 'balloon', 'pcidevice', 'net-dump'];
+const removedWithArgument = ['rotate', 'tb-size', 'soundhw', 'watchdog', 'chroot', 'runas', 'writeconfig', 'balloon', 'pcidevice'];
+
+/** Options QEMU 10 no longer knows (it refuses them as `invalid option`). */
+export const removedOptions: ReadonlySet<string> = new Set([...removedWithoutArgument, ...removedWithArgument]);
 
 /** Options without an argument; the word after them is the next option or a disk image. */
 export const optionsWithoutArgument: ReadonlySet<string> = new Set([...currentWithoutArgument, ...removedWithoutArgument]);

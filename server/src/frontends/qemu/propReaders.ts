@@ -1,8 +1,21 @@
 import type { Finding } from '../../model/findings';
-import { parseBoolean, parseSize } from '../../model/sizes';
+import { parseBoolean } from '../../model/sizes';
 import { written, type Located } from '../../model/values';
 import { frontendCodes, type FrontendCodeName } from '../codes';
 import type { PropEntry } from './optionProps';
+import { parseMemorySize, parseNumaMemSize, parseQemuSize } from './qemuSize';
+
+/**
+ * Which QEMU code reads a size, since each words its complaint differently (QEMU 10):
+ * `property`: a QOM property of -object, or -numa's mem (`Parameter 'size' expects a size value`);
+ * `device`: a -device property (`Parameter 'requested-size' expects size`);
+ * `memory`: -m's size and maxmem (`Parameter 'size' expects a non-negative number below 2^64`);
+ * `numa-mem`: -numa node,mem=, where a number without a suffix is MiB.
+ */
+export type SizeReader = 'property' | 'device' | 'memory' | 'numa-mem';
+
+/** Which QEMU code reads an unsigned integer: -device's property parser or -m's QemuOpts. */
+export type UintReader = 'device' | 'memory' | 'other';
 
 /**
  * Typed reading of option properties, with QEMU's own complaints: QemuOpts strings are parsed
@@ -51,7 +64,7 @@ export class PropReader {
     return written(String(entry.raw), entry.valueRange);
   }
 
-  size(entry: PropEntry | undefined, defaultSuffix?: string): Located<number> | undefined {
+  size(entry: PropEntry | undefined, reader: SizeReader = 'property'): Located<number> | undefined {
     if (entry === undefined || this.missingValue(entry)) return undefined;
     if (entry.syntax === 'json') {
       if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
@@ -61,28 +74,40 @@ export class PropReader {
       return written(entry.raw, entry.valueRange);
     }
     if (this.hidden(entry)) return undefined;
-    const parsed = parseSize(String(entry.raw), defaultSuffix);
+    const text = String(entry.raw);
+    const parsed = reader === 'memory' && entry.key === 'size' ? parseMemorySize(text)
+      : reader === 'numa-mem' ? parseNumaMemSize(text)
+        : parseQemuSize(text);
     if (!parsed.ok) {
-      this.report('invalidValue', `invalid size for '${entry.key}': ${parsed.message}`, entry);
+      const quoted = 'machineProperty' in parsed && parsed.machineProperty ? "Parameter 'memory.size' expects size"
+        : reader === 'memory' ? `Parameter '${entry.key}' expects a non-negative number below 2^64`
+          : reader === 'device' ? `Parameter '${entry.key}' expects size`
+            : `Parameter '${entry.key}' expects a size value`;
+      this.report('invalidValue', `${quoted}: ${parsed.reason}`, entry);
       return undefined;
     }
     return written(parsed.bytes, entry.valueRange);
   }
 
   /** Unsigned integers (node ids, slots, addresses): decimal or 0x hex, no suffix. */
-  uint(entry: PropEntry | undefined): Located<number> | undefined {
-    if (entry === undefined || this.missingValue(entry)) return undefined;
+  uint(entry: PropEntry | undefined, reader: UintReader = 'other'): Located<number> | undefined {
+    if (entry === undefined) return undefined;
     if (entry.syntax === 'json') {
       if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
-        this.report('invalidValue', `Parameter '${entry.key}' expects integer`, entry);
+        this.report('invalidValue', `Parameter '${entry.key}' expects uint64`, entry);
         return undefined;
       }
       return written(entry.raw, entry.valueRange);
     }
     if (this.hidden(entry)) return undefined;
+    // A bare `slots` is QemuOpts' short-form boolean: QEMU reads slots=on and refuses it as a number.
     const text = String(entry.raw).trim();
     if (!/^(0[xX][0-9a-fA-F]+|[0-9]+)$/.test(text)) {
-      this.report('invalidValue', `Parameter '${entry.key}' expects a non-negative integer, not '${text}'`, entry);
+      const quoted = reader === 'memory' ? `Parameter '${entry.key}' expects a number`
+        : reader === 'device' ? `Parameter '${entry.key}' expects integer`
+          : `Parameter '${entry.key}' expects a non-negative integer`;
+      const detail = entry.form === 'flag' ? `'${entry.key}' without '=' means ${entry.key}=${String(entry.raw)}` : `not '${text}'`;
+      this.report('invalidValue', `${quoted} (${detail})`, entry, entry.form === 'flag');
       return undefined;
     }
     return written(Number(text), entry.valueRange);
@@ -100,7 +125,7 @@ export class PropReader {
     if (this.hidden(entry)) return undefined;
     const parsed = parseBoolean(String(entry.raw));
     if (!parsed.ok) {
-      this.report('invalidValue', `invalid value for '${entry.key}': ${parsed.message}`, entry);
+      this.report('invalidValue', `Parameter '${entry.key}' expects 'on' or 'off' (also accepted: yes/no, true/false, y/n), not '${String(entry.raw)}'`, entry);
       return undefined;
     }
     return written(parsed.value, entry.valueRange);

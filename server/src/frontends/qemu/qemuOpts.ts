@@ -73,7 +73,7 @@ export function parseQemuOpts(text: string, impliedKey: string | undefined, dial
       }
     } else {
       const key = text.slice(p, stop);
-      if (key === '') problems.push({ kind: 'syntax', message: "missing parameter name before '='", from: p, to: stop + 1 });
+      if (key === '') problems.push({ kind: 'syntax', message: "Invalid parameter '' (a parameter name is missing before '=')", from: p, to: stop + 1 });
       const { value, end } = readValue(text, stop + 1);
       items.push({ key, keyFrom: p, keyTo: stop, value, valueFrom: stop + 1, valueTo: end, form: 'pair' });
       p = end + 1;

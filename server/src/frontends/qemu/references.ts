@@ -35,7 +35,8 @@ export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, find
       findings.push({
         code,
         severity,
-        message: `id '${id.value}' is already used by an earlier ${optionOf[namespace]}`,
+        // QEMU's words first (QEMU 10: `Duplicate ID 'x' for device`), then where the first one is.
+        message: `Duplicate ID '${id.value}' for ${namespace}: already used by an earlier ${optionOf[namespace]}`,
         range: id.range,
         related: [{ message: `first ${optionOf[namespace]} with id '${id.value}'`, range: earlier }],
       });
