@@ -4,6 +4,8 @@ import {
   DidChangeConfigurationNotification,
   InlayHintKind,
   MarkupKind,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
   TextDocuments,
   TextDocumentSyncKind,
@@ -86,7 +88,11 @@ function applySettings(raw: unknown): void {
   const problems = read.problems.join('\n');
   if (problems && problems !== lastSettingsProblems) {
     connection.console.warn(problems);
-    void connection.window.showWarningMessage(`memslot: some settings are invalid and were ignored:\n${problems}`);
+    // A notification, not a request: nothing waits for the user to dismiss it.
+    void connection.sendNotification(ShowMessageNotification.type, {
+      type: MessageType.Warning,
+      message: `memslot: some settings are invalid and were ignored:\n${problems}`,
+    });
   }
   lastSettingsProblems = problems;
   analyses.clear();

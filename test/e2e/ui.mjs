@@ -51,6 +51,9 @@ const editor = page.locator('.editor-instance .monaco-editor').first();
 const quickInput = page.locator('.quick-input-widget input');
 const problemsRow = (text) => page.locator('.markers-panel .monaco-list-row').filter({ hasText: text });
 
+/** Resolves when the element's animations (the hover's fade-in) are over: screenshots show it solid. */
+const settled = (locator) => locator.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished))).catch(() => {});
+
 /** Opens `relative` by clicking through the explorer tree, as a user would. */
 async function openFromExplorer(relative) {
   await page.keyboard.press('Control+Shift+E');
@@ -112,7 +115,8 @@ try {
     await hover.waitFor({ state: 'visible' });
     const text = (await hover.innerText()).replace(/\s+/g, ' ');
     log('  hover:', text);
-    if (!text.includes('4X')) throw new Error(`hover does not mention 4X: ${text}`);
+    if (!/size/i.test(text)) throw new Error(`hover does not explain the size: ${text}`);
+    await settled(hover);
     await shot('3-hover');
   });
 
@@ -125,27 +129,45 @@ try {
     if (await editor.locator('.squiggly-error').count()) throw new Error('error squiggle in a valid script');
   });
 
-  await step('the memslot hover shows the breakdown', async () => {
-    await quickOpen('refused-order.sh');
+  await step('hovering the refused device shows the memslot breakdown', async () => {
+    await quickOpen('qemu/refused-order.sh');
+    await editor.locator('.view-lines').filter({ hasText: 'vhost-user-fs-pci' }).waitFor();
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
-    const box = await editor.locator('.squiggly-error').first().boundingBox();
-    await page.mouse.move(box.x + 3, box.y + box.height / 2);
-    await page.mouse.move(box.x + 6, box.y + box.height / 2);
-    await page.locator('.monaco-hover').filter({ hasText: /memslot/i }).first().waitFor({ state: 'visible' });
+    // Point at the device's name on its own line (other lines may carry other findings).
+    const name = editor.locator('.view-line').filter({ hasText: '-device vhost-user-fs-pci' })
+      .locator('span span').filter({ hasText: 'vhost-user-fs-pci' }).first();
+    const box = await name.boundingBox();
+    if (!box) throw new Error('the vhost-user-fs-pci line is not rendered');
+    await page.mouse.move(box.x + 10, box.y + box.height / 2);
+    await page.mouse.move(box.x + 14, box.y + box.height / 2);
+    // The breakdown (not only the diagnostic's message) has the host assumptions and plug order.
+    const hover = page.locator('.monaco-hover').filter({ hasText: /Host assumptions|Plug order/ }).first();
+    await hover.waitFor({ state: 'visible' });
+    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    if (!/\bvm0\b/.test(text)) throw new Error(`the breakdown does not name vm0: ${text.slice(0, 300)}`);
+    await settled(hover);
     await shot('4-memslot-hover');
-  }, { feature: true });
+  });
 
   await step('apply the MS001 quick fix with the keyboard', async () => {
+    await page.mouse.move(5, 5);
     await page.keyboard.press('Escape');
-    await quickOpen('refused-order.sh');
-    await problemsRow('MS001').first().click();        // moves the cursor to the diagnostic
+    // Caret on the refused device: its line and column, read from the fixture.
+    const lines = fs.readFileSync(path.join(WS_DIR, 'qemu/refused-order.sh'), 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('-device vhost-user-fs-pci'));
+    const column = lines[line].indexOf('-device vhost-user-fs-pci');
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+G');
+    await quickInput.waitFor();
+    await quickInput.fill(`:${line + 1}:${column + 2}`);
+    await page.keyboard.press('Enter');
     await page.keyboard.press('Control+.');
-    await page.locator('.action-widget .monaco-list-row').first().waitFor();
+    await page.locator('.action-widget .monaco-list-row').filter({ hasText: /^Move|Move / }).first().waitFor();
     await shot('5-quickfix-menu');
     await page.keyboard.press('Enter');                 // the preferred fix is focused
-    await problemsRow('MS001').first().waitFor({ state: 'detached' });
+    await editor.locator('.squiggly-error').first().waitFor({ state: 'detached' });
     await shot('6-after-fix');
-  }, { feature: true });
+  });
 
   await step('open the memslot report', async () => {
     await page.keyboard.press('F1');

@@ -12,14 +12,23 @@ import {
  * A real LSP client over the stdio of `node dist/server.js --stdio`: the same bytes an editor
  * sends. Collects every publishDiagnostics so tests wait for a condition instead of sleeping.
  */
+export interface StartOptions {
+  /** Answers `workspace/configuration` for section 'memslot'; when given, the client declares configuration support. */
+  settings?: () => unknown;
+}
+
 export class LspTestClient {
   readonly published: PublishDiagnosticsParams[] = [];
+  /** window/showMessage notifications, in order. */
+  readonly messages: Array<{ type: number; message: string }> = [];
+  /** How many times the server pulled the settings. */
+  configurationRequests = 0;
   private readonly waiters: Array<() => void> = [];
   private stderr = '';
 
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
 
-  static async start(): Promise<LspTestClient> {
+  static async start(options: StartOptions = {}): Promise<LspTestClient> {
     const server = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     if (!server.stdout || !server.stdin) throw new Error('server has no stdio');
     const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
@@ -29,8 +38,19 @@ export class LspTestClient {
       client.published.push(params);
       for (const wake of client.waiters.splice(0)) wake();
     });
+    connection.onNotification('window/showMessage', (params: { type: number; message: string }) => { client.messages.push(params); });
+    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('workspace/inlayHint/refresh', () => null);
+    connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => {
+      client.configurationRequests++;
+      for (const wake of client.waiters.splice(0)) wake();
+      return params.items.map((item) => (item.section === 'memslot' ? options.settings?.() ?? null : null));
+    });
     connection.listen();
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: {} });
+    const capabilities = options.settings
+      ? { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, inlayHint: { refreshSupport: true } } }
+      : {};
+    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities });
     await connection.sendNotification('initialized', {});
     return client;
   }
@@ -45,6 +65,16 @@ export class LspTestClient {
 
   close(uri: string): Promise<void> {
     return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  /** Sends a request as an editor would and returns the server's answer. */
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  /** Tells the server the settings changed; with configuration support it pulls them again. */
+  changeSettings(settings: unknown): Promise<void> {
+    return this.connection.sendNotification('workspace/didChangeConfiguration', { settings: { memslot: settings } });
   }
 
   /** The first publication (counting from `since`) for `uri` that satisfies `predicate`. */

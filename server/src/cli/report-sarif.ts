@@ -1,28 +1,29 @@
 import { isAbsolute, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DocumentAnalysis } from '../analysis';
-import { allFindings, internalErrorCode } from '../analysis';
-import { frontendCodes } from '../frontends/codes';
+import { allFindings } from '../analysis';
 import type { Finding, Severity } from '../model/findings';
 import type { Range } from '../model/range';
 import { ruleDocsBaseUrl } from '../rule-docs';
+import { metadataOf } from '../rules';
 
 /** SARIF 2.1.0, as code-scanning tools (GitHub, GitLab, VS Code's SARIF viewer) read it. */
 export function formatSarif(reports: Array<{ path: string; analysis: DocumentAnalysis }>, version: string): string {
-  const titles = new Map<string, string>(Object.values(frontendCodes).map((entry) => [entry.code, entry.title]));
-  titles.set(internalErrorCode, 'Internal error in memslot');
   const ruleIndex = new Map<string, number>();
   const rules: Array<Record<string, unknown>> = [];
   const results: Array<Record<string, unknown>> = [];
   for (const { path, analysis } of reports) {
     for (const finding of allFindings(analysis)) {
       if (!ruleIndex.has(finding.code)) {
+        const metadata = metadataOf(finding.code);
         ruleIndex.set(finding.code, rules.length);
         rules.push({
           id: finding.code,
-          shortDescription: { text: titles.get(finding.code) ?? finding.code },
+          ...(metadata ? { name: metadata.slug } : {}),
+          shortDescription: { text: metadata?.title ?? finding.code },
           helpUri: `${ruleDocsBaseUrl}${finding.code}.md`,
-          defaultConfiguration: { level: sarifLevel(finding.severity) },
+          // The rule's own default, not this finding's (settings may have overridden it).
+          defaultConfiguration: { level: sarifLevel(metadata?.defaultSeverity ?? finding.severity) },
         });
       }
       results.push(sarifResult(path, finding, ruleIndex.get(finding.code) ?? 0));

@@ -22,7 +22,9 @@ const labels: Record<string, string> = {
  * from (a settings entry, a CLI flag, a file directive, QEMU itself, or an assumption).
  */
 export function hostAssumptions(simulation: Simulation, profile?: HostProfile): HostAssumption[] {
-  const out: HostAssumption[] = Object.entries(simulation.profile).map(([key, entry]) => ({
+  // vhost-user rules are listed one by one from the profile itself, below.
+  const entries = Object.entries(simulation.profile).filter(([key]) => !(profile && key === 'vhostUserBackends'));
+  const out: HostAssumption[] = entries.map(([key, entry]) => ({
     name: labels[key] ?? key,
     value: typeof entry.value === 'boolean' ? (entry.value ? 'on' : 'off') : String(entry.value),
     source: entry.source,

@@ -75,7 +75,8 @@ function itemShare(machine: MachineAnalysis, simulation: Simulation, target: Tar
 function memslotSummary(device: MemoryDeviceResult): string {
   if (device.status === 'refused') return 'refused by QEMU';
   const each = device.memslotSize !== null && device.memslots > 1 ? ` of ${formatSize(device.memslotSize)}` : '';
-  return `${device.memslots} memslot${device.memslots === 1 ? '' : 's'}${each}, ${device.mapped} mapped at start, ${device.mappedAfterGuestPlug} once the guest plugs its requested size`;
+  const later = device.kind === 'virtio-mem' ? `, ${device.mappedAfterGuestPlug} once the guest plugs its requested size` : '';
+  return `${device.memslots} memslot${device.memslots === 1 ? '' : 's'}${each}, ${device.mapped} mapped at start${later}`;
 }
 
 function eventResult(events: SimulationEvent[]): string {

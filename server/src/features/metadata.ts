@@ -1,20 +1,10 @@
-import { GiB, KiB, MiB, TiB } from '../model/sizes';
+import { kvmMetadataCost } from '../rules/kvm-metadata';
 import type { MemoryDeviceResult } from '../simulator';
 
 /**
- * KVM's per-memslot metadata, in one place. ../shared/spec/qemu-memslots.md §4 only says that SMM
- * doubles it (every slot exists once per KVM address space); the per-TiB figures below follow
- * from the x86 KVM structures allocated for each memslot (kvm_alloc_memslot_metadata):
- * - rmap arrays, 8 bytes per page at each level (4 KiB, 2 MiB, 1 GiB): 2 GiB + 4 MiB + 8 KiB per
- *   TiB, allocated only when the shadow MMU is in use (tdp_mmu=0, or nested guests);
- * - lpage_info, 4 bytes per 2 MiB and per 1 GiB page: 2 MiB + 4 KiB per TiB, always.
- * Dirty bitmaps (32 MiB per TiB, twice) exist only while dirty logging (migration) runs.
+ * KVM's per-memslot metadata as hovers and the report show it. The figures are the rules' own
+ * (server/src/rules/kvm-metadata.ts, the one place they live), so a hover and MS009 never disagree.
  */
-export const kvmMetadataPerTiB = {
-  tdpMmu: 2 * MiB + 4 * KiB,
-  shadowMmu: 2 * GiB + 4 * MiB + 8 * KiB + 2 * MiB + 4 * KiB,
-} as const;
-
 export interface MetadataEstimate {
   /** Bytes of guest memory covered by mapped memslots. */
   mappedBytes: number;
@@ -25,8 +15,8 @@ export interface MetadataEstimate {
 }
 
 export function kvmMetadata(mappedBytes: number, addressSpaces: number): MetadataEstimate {
-  const scale = (perTiB: number) => Math.round((mappedBytes / TiB) * perTiB * addressSpaces);
-  return { mappedBytes, addressSpaces, withTdpMmu: scale(kvmMetadataPerTiB.tdpMmu), withoutTdpMmu: scale(kvmMetadataPerTiB.shadowMmu) };
+  const cost = kvmMetadataCost(mappedBytes, addressSpaces);
+  return { mappedBytes, addressSpaces, withTdpMmu: cost.withTdpMmu, withoutTdpMmu: cost.withoutTdpMmu };
 }
 
 /**

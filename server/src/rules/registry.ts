@@ -1,9 +1,21 @@
 import { frontendCodes } from '../frontends/codes';
 import type { Finding, Severity } from '../model/findings';
-import { insertDirectiveLine } from '../directives/format';
-import { directiveSuppression } from '../directives/format';
+import { directiveSuppression, insertDirectiveLine } from '../directives/format';
 import { findingSubjects, type Rule, type RuleContext, type RuleMetadata, type SeveritySetting } from './types';
 import { vhostRefusedAfterMemslotDecision } from './ms001-vhost-refused-after-memslot-decision';
+import { vhostSlotsExhausted } from './ms002-vhost-slots-exhausted';
+import { kvmSlotsExhausted } from './ms003-kvm-slots-exhausted';
+import { vhostUserWithoutSharedMemory } from './ms004-vhost-user-without-shared-memory';
+import { deviceMemorySpace } from './ms005-device-memory-space';
+import { dimmSlots } from './ms006-dimm-slots';
+import { memoryDeviceAlignment } from './ms007-memory-device-alignment';
+import { maxmemBeyondPhysBits } from './ms008-maxmem-beyond-phys-bits';
+import { largeSingleMemslot } from './ms009-large-single-memslot';
+import { dynamicMemslotsNoEffect } from './ms010-dynamic-memslots-no-effect';
+import { dynamicMemslotsCannotWork } from './ms011-dynamic-memslots-cannot-work';
+import { vhostUserLimitUnknown } from './ms012-vhost-user-limit-unknown';
+import { virtioMemVfioDmaLimit } from './ms013-virtio-mem-vfio-dma-limit';
+import { lowHeadroom } from './ms014-low-headroom';
 
 /**
  * Every code memslot reports, with its default severity: the rules (MS001…), the directive
@@ -13,6 +25,19 @@ import { vhostRefusedAfterMemslotDecision } from './ms001-vhost-refused-after-me
  */
 export const rules: readonly Rule[] = [
   vhostRefusedAfterMemslotDecision,
+  vhostSlotsExhausted,
+  kvmSlotsExhausted,
+  vhostUserWithoutSharedMemory,
+  deviceMemorySpace,
+  dimmSlots,
+  memoryDeviceAlignment,
+  maxmemBeyondPhysBits,
+  largeSingleMemslot,
+  dynamicMemslotsNoEffect,
+  dynamicMemslotsCannotWork,
+  vhostUserLimitUnknown,
+  virtioMemVfioDmaLimit,
+  lowHeadroom,
 ];
 
 export const directiveCodes = {

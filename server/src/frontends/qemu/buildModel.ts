@@ -266,7 +266,7 @@ export class ModelBuilder {
     if (!props) return this.unmodelled(option, 'could not be read');
     const type = this.reader.string(lastEntry(props.entries, 'qom-type'));
     const item = this.item(option, props);
-    if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && backendTypes.has(type.value) });
+    if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && backendTypes.has(type.value), syntax: props.syntax });
     else this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
       this.reportMissing(option, props, 'qom-type', "Parameter 'qom-type' is missing");
@@ -322,7 +322,7 @@ export class ModelBuilder {
     if (!props) return this.unmodelled(option, 'could not be read');
     const driver = this.reader.string(lastEntry(props.entries, 'driver'));
     const item = this.item(option, props);
-    if (item.id) this.ids.device.push({ id: item.id });
+    if (item.id) this.ids.device.push({ id: item.id, syntax: props.syntax });
     if (!driver) {
       this.reportMissing(option, props, 'driver', "Parameter 'driver' is missing");
       return this.unmodelled(option, 'device without a driver');
@@ -388,7 +388,7 @@ export class ModelBuilder {
     if (!props) return this.unmodelled(option, 'could not be read');
     const backend = this.reader.string(lastEntry(props.entries, 'backend'));
     const item = this.item(option, props);
-    if (item.id) this.ids.chardev.push({ id: item.id });
+    if (item.id) this.ids.chardev.push({ id: item.id, syntax: props.syntax });
     else this.reportMissing(option, props, 'id', 'chardev: no id specified');
     if (!backend) return this.unmodelled(option, 'chardev without a backend');
     const chardev: Chardev = { ...item, kind: 'chardev', backend };
@@ -407,7 +407,7 @@ export class ModelBuilder {
     const entries = props.entries;
     const type = this.reader.string(lastEntry(entries, 'type'));
     const item = this.item(option, props);
-    if (item.id && family !== 'net') this.ids.netdev.push({ id: item.id });
+    if (item.id && family !== 'net') this.ids.netdev.push({ id: item.id, syntax: props.syntax });
     if (family === 'netdev') this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
       this.reportMissing(option, props, 'type', option.name === 'netdev' ? "Parameter 'type' is missing" : `-${option.name} needs a type`);

@@ -65,7 +65,8 @@ export class PropReader {
   }
 
   size(entry: PropEntry | undefined, reader: SizeReader = 'property'): Located<number> | undefined {
-    if (entry === undefined || this.missingValue(entry)) return undefined;
+    // A bare `maxmem` is QemuOpts' short-form boolean maxmem=on, which QEMU then fails to read as a size.
+    if (entry === undefined || (entry.form === 'flag' && entry.flagReported)) return undefined;
     if (entry.syntax === 'json') {
       if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
         this.report('invalidValue', `Parameter '${entry.key}' expects uint64`, entry);
@@ -83,7 +84,8 @@ export class PropReader {
         : reader === 'memory' ? `Parameter '${entry.key}' expects a non-negative number below 2^64`
           : reader === 'device' ? `Parameter '${entry.key}' expects size`
             : `Parameter '${entry.key}' expects a size value`;
-      this.report('invalidValue', `${quoted}: ${parsed.reason}`, entry);
+      const reason = entry.form === 'flag' ? `'${entry.key}' without '=' means ${entry.key}=${text}` : parsed.reason;
+      this.report('invalidValue', `${quoted}: ${reason}`, entry, entry.form === 'flag');
       return undefined;
     }
     return written(parsed.bytes, entry.valueRange);

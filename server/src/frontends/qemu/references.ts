@@ -1,15 +1,28 @@
 import type { Finding } from '../../model/findings';
-import type { MachineModel } from '../../model/machine';
+import type { MachineModel, OptionSyntax } from '../../model/machine';
 import type { Range } from '../../model/range';
 import { written, type Located } from '../../model/values';
 import { frontendCodes } from '../codes';
 
 /** Ids as the options defined them, per QEMU namespace, in command-line order. */
 export interface IdRegistry {
-  object: Array<{ id: Located<string>; isBackend?: boolean }>;
-  device: Array<{ id: Located<string> }>;
-  netdev: Array<{ id: Located<string> }>;
-  chardev: Array<{ id: Located<string> }>;
+  object: Array<{ id: Located<string>; isBackend?: boolean; syntax?: OptionSyntax }>;
+  device: Array<{ id: Located<string>; syntax?: OptionSyntax }>;
+  netdev: Array<{ id: Located<string>; syntax?: OptionSyntax }>;
+  chardev: Array<{ id: Located<string>; syntax?: OptionSyntax }>;
+}
+
+/**
+ * QEMU 10's words for an id used twice. QemuOpts finds it while parsing when both options are
+ * QemuOpts; with a JSON one involved, the object tree or the device/netdev layer finds it.
+ */
+function duplicateMessage(namespace: keyof IdRegistry, id: string, bothQemuOpts: boolean): string {
+  if (bothQemuOpts) return `Duplicate ID '${id}' for ${namespace}`;
+  switch (namespace) {
+    case 'object': return `attempt to add duplicate property '${id}' to object (type 'container')`;
+    case 'device': return `Duplicate device ID '${id}'`;
+    default: return `Duplicate ID '${id}'`;
+  }
 }
 
 const optionOf: Record<keyof IdRegistry, string> = { object: '-object', device: '-device', netdev: '-netdev', chardev: '-chardev' };
@@ -23,20 +36,22 @@ export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, find
   const first = new Map<string, Map<string, Range>>();
   for (const namespace of Object.keys(ids) as Array<keyof IdRegistry>) {
     const seen = new Map<string, Range>();
+    const seenSyntax = new Map<string, OptionSyntax | undefined>();
     first.set(namespace, seen);
-    for (const { id } of ids[namespace]) {
+    for (const { id, syntax } of ids[namespace]) {
       if (unknown(id.value)) continue;
       const earlier = seen.get(id.value);
       if (earlier === undefined) {
         seen.set(id.value, id.range);
+        seenSyntax.set(id.value, syntax);
         continue;
       }
+      const bothQemuOpts = syntax !== 'json' && seenSyntax.get(id.value) !== 'json';
       const { code, severity } = frontendCodes.duplicateId;
       findings.push({
         code,
         severity,
-        // QEMU's words first (QEMU 10: `Duplicate ID 'x' for device`), then where the first one is.
-        message: `Duplicate ID '${id.value}' for ${namespace}: already used by an earlier ${optionOf[namespace]}`,
+        message: `${duplicateMessage(namespace, id.value, bothQemuOpts)}: already used by an earlier ${optionOf[namespace]}`,
         range: id.range,
         related: [{ message: `first ${optionOf[namespace]} with id '${id.value}'`, range: earlier }],
       });

@@ -1,0 +1,142 @@
+import type { Fix, TextEdit } from '../model/findings';
+import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
+import { MiB } from '../model/sizes';
+import { atLeast } from '../simulator';
+import { backendHasFd } from '../simulator/layout';
+import type { DocumentText } from './document';
+import { setOptionProperty } from './edits';
+import { describeItem, userId } from './lookup';
+import { finding, type Rule, type RuleContext } from './types';
+
+/**
+ * MS004 — a vhost-user device next to guest memory that is not fd-backed and shared. A vhost-user
+ * back-end is a separate process: it can only map guest RAM that has a file descriptor
+ * (memfd, file, shm; memory-backend-ram only with share=on from QEMU 10.0), and only sees the
+ * guest's writes when the mapping is shared (hw/virtio/vhost.c vhost_section(),
+ * hw/virtio/vhost-user.c, spec §3.2). libvirt checks this for disks and virtiofs only
+ * ("'%1$s' requires shared memory", src/qemu/qemu_validate.c) and merely warns for interfaces.
+ */
+const failedMemoryMap = 'Failed initializing vhost-user memory map, consider using -object memory-backend-file share=on';
+
+export const vhostUserWithoutSharedMemory: Rule = {
+  code: 'MS004',
+  slug: 'vhost-user-without-shared-memory',
+  title: 'vhost-user device without shared, fd-backed guest memory',
+  defaultSeverity: 'error',
+  reporter: 'rule',
+  check(context) {
+    const { model, profile } = context;
+    const users: ModelItem[] = [
+      ...model.devices.filter((d) => d.kind === 'vhost-device' && d.backend === 'vhost-user'),
+      ...model.netdevs.filter((n) => n.vhost === 'vhost-user'),
+    ];
+    if (users.length === 0) return [];
+    const version = profile.qemuVersion.value;
+    const userNames = users.map((u) => `'${userId(u) ?? (u as { driver?: { value: string } }).driver?.value ?? 'vhost-user'}'`).join(', ');
+    const related = users.map((u) => ({ message: `vhost-user device ${userId(u) ?? ''} maps guest memory through its back-end`.replace('  ', ' '), range: u.range }));
+    const found = [];
+    for (const piece of guestMemory(model)) {
+      const backend = piece.backend;
+      const hasFd = backend ? backendHasFd(backend, version) : model.memPath !== undefined;
+      const shared = backend ? backend.share.value : false;
+      if (hasFd && shared) continue;
+      const what = backend ? describeItem(backend) : 'the boot RAM (no memory backend: anonymous memory)';
+      const why = !hasFd
+        ? backend?.type.value === 'memory-backend-ram' && backend.share.value && !atLeast(version, 10, 0)
+          ? `memory-backend-ram has no file descriptor before QEMU 10.0 even with share=on (this is QEMU ${version.major}.${version.minor})`
+          : 'it has no file descriptor, so the back-end cannot map it'
+        : 'it is not shared (share=off): the back-end would map a private copy and never see the guest\'s writes; QEMU 11.0 ignores such memory altogether';
+      found.push(finding(this, {
+        message: `${capitalise([what, piece.role].filter((t) => t !== '').join(' '))} cannot be used by the vhost-user back-end of ${userNames}: ${why}. When no guest memory is usable QEMU reports "${failedMemoryMap}"; libvirt says "'vhostuser' requires shared memory".`,
+        range: backend?.range ?? model.memory.ranges[0] ?? model.headRange,
+        related,
+        subjects: [backend ? userId(backend) : undefined, ...users.map((u) => userId(u))].filter((s): s is string => s !== undefined),
+        fixes: shareFixes(context, backend, hasFd),
+      }));
+    }
+    return found;
+  },
+};
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+interface MemoryPiece {
+  backend: MemoryBackend | undefined;
+  role: string;
+}
+
+/** Boot RAM (the -machine memory-backend, the NUMA memdevs, or the implicit backend) and every memory device's backend. */
+function guestMemory(model: MachineModel): MemoryPiece[] {
+  const byId = (id: string | undefined) => (id === undefined ? undefined : model.backends.find((b) => b.id?.value === id));
+  const pieces: MemoryPiece[] = [];
+  const numa = model.numaNodes.filter((n) => n.memdev !== undefined);
+  if (numa.length > 0) {
+    for (const node of numa) {
+      const backend = byId(node.memdev?.value);
+      if (backend) pieces.push({ backend, role: `(guest RAM of NUMA node ${node.nodeId?.value ?? '?'})` });
+    }
+  } else if (model.machine.memoryBackend) {
+    pieces.push({ backend: byId(model.machine.memoryBackend.value), role: '(boot RAM)' });
+  } else {
+    pieces.push({ backend: model.backends.find((b) => b.implicit), role: '' });
+  }
+  for (const device of model.devices) {
+    if (device.kind !== 'memory-device' || !device.memdev) continue;
+    const backend = byId(device.memdev.value);
+    if (backend && !pieces.some((p) => p.backend === backend)) pieces.push({ backend, role: `(memory of ${describeItem(device)})` });
+  }
+  return pieces.filter((p) => p.backend === undefined || !p.backend.implicit || p.role === '');
+}
+
+function shareFixes(context: RuleContext, backend: MemoryBackend | undefined, hasFd: boolean): Fix[] {
+  const { model, document } = context;
+  if (model.frontend === 'libvirt') {
+    const edit = libvirtSharedAccess(document, model);
+    return edit ? [{ title: "Share guest memory: <memoryBacking><access mode='shared'/>", edits: [edit], isPreferred: true, fixAll: true }] : [];
+  }
+  if (backend && !backend.implicit) {
+    const edits: TextEdit[] = [];
+    if (!hasFd && backend.type.value === 'memory-backend-ram' && backend.syntax === 'qemuopts' && backend.type.origin === 'written' && !atLeast(context.profile.qemuVersion.value, 10, 0)) {
+      edits.push({ range: backend.type.range, newText: 'memory-backend-memfd' });
+    }
+    const share = setOptionProperty(document, backend, 'share', true);
+    if (share) edits.push(share);
+    return edits.length > 0 ? [{ title: `Use shared, fd-backed memory for '${userId(backend) ?? backend.type.value}' (${edits.length > 1 ? 'memory-backend-memfd, ' : ''}share=on)`, edits, isPreferred: true, fixAll: true }] : [];
+  }
+  // Implicit boot RAM: give it an explicit shared memfd backend right after -m.
+  const memoryRange = model.memory.ranges[0];
+  const size = model.memory.size?.value;
+  if (!memoryRange || size === undefined || model.numaNodes.length > 0 || model.machine.memoryBackend) return [];
+  const sizeText = size % MiB === 0 ? `${size / MiB}M` : String(size);
+  return [{
+    title: 'Back the boot RAM with a shared memfd backend (-object memory-backend-memfd,share=on + -machine memory-backend=)',
+    edits: [{ range: { start: memoryRange.end, end: memoryRange.end }, newText: ` -object memory-backend-memfd,id=guest-ram,size=${sizeText},share=on -machine memory-backend=guest-ram` }],
+    isPreferred: true,
+    fixAll: true,
+  }];
+}
+
+/** `<access mode='shared'/>` in <memoryBacking>: replaces a private mode, adds the element, or adds <memoryBacking>. */
+function libvirtSharedAccess(document: DocumentText, model: MachineModel): TextEdit | null {
+  const start = document.offsetAt(model.range.start);
+  const domainText = document.slice(model.range);
+  const access = /<memoryBacking\b[^>]*>[\s\S]*?<access\b[^>]*\bmode=(['"])([^'"]*)\1/.exec(domainText);
+  if (access) {
+    const valueStart = start + access.index + access[0].length - 1 - access[2].length;
+    return { range: document.rangeOf(valueStart, valueStart + access[2].length), newText: 'shared' };
+  }
+  const backing = /<memoryBacking\b[^>]*?(\/?)>/.exec(domainText);
+  if (backing) {
+    const end = start + backing.index + backing[0].length;
+    if (backing[1] === '/') return { range: document.rangeOf(start + backing.index, end), newText: "<memoryBacking><access mode='shared'/></memoryBacking>" };
+    return { range: document.rangeOf(end, end), newText: "<access mode='shared'/>" };
+  }
+  const memory = /<memory\b[^>]*>[^<]*<\/memory>/.exec(domainText) ?? /<currentMemory\b[^>]*>[^<]*<\/currentMemory>/.exec(domainText);
+  if (!memory) return null;
+  const end = start + memory.index + memory[0].length;
+  const lineStart = domainText.lastIndexOf('\n', memory.index) + 1;
+  const indent = /^[ \t]*/.exec(domainText.slice(lineStart))?.[0] ?? '';
+  return { range: document.rangeOf(end, end), newText: `\n${indent}<memoryBacking><access mode='shared'/></memoryBacking>` };
+}

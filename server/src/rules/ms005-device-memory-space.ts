@@ -1,0 +1,57 @@
+import { formatSize } from '../model/sizes';
+import type { Fix, TextEdit } from '../model/findings';
+import { setMemoryOption } from './edits';
+import { dimmCount, deviceMemoryErrors, memoryDevicesTotal, memoryOptionSize, resimulate, withMemory } from './device-memory-shared';
+import { describeItem, itemOfRef, userId } from './lookup';
+import { finding, type Rule, type RuleContext } from './types';
+
+/**
+ * MS005 — memory devices need device memory: `maxmem` above the boot RAM, large enough for all of
+ * them (hw/mem/memory-device.c memory_device_pre_plug() and check_addable(), hw/i386/pc.c,
+ * hw/core/machine.c; spec §1.5 step 5, §1.6, §1.7). libvirt: `<maxMemory>` ("cannot use/hotplug a
+ * memory device when domain 'maxMemory' is not defined", "memory device total size exceeds
+ * hotplug space", src/qemu/qemu_domain.c).
+ */
+export const deviceMemorySpace: Rule = {
+  code: 'MS005',
+  slug: 'device-memory-too-small',
+  title: 'maxmem missing or too small for the memory devices',
+  defaultSeverity: 'error',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model } = context;
+    const error = simulation.error ?? '';
+    if (!deviceMemoryErrors.space(error)) return [];
+    const refused = itemOfRef(model, simulation.refusedByRef);
+    const ram = simulation.machine.ramSize;
+    const needed = memoryDevicesTotal(model);
+    const detail = needed > 0
+      ? ` The memory devices need ${formatSize(needed)} of device memory, so maxmem must be at least ${formatSize(ram + needed)} (boot RAM ${formatSize(ram)} + devices); it is ${model.memory.maxmem ? formatSize(model.memory.maxmem.value) : 'not set'}.`
+      : '';
+    return [finding(this, {
+      message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}".${detail}`,
+      range: refused?.range ?? model.memory.ranges[0] ?? model.headRange,
+      related: model.memory.ranges.slice(0, 1).map((range) => ({ message: 'boot RAM size, maxmem and slots are set here', range })),
+      subjects: [userId(refused)].filter((s): s is string => s !== undefined),
+      fixes: raiseMaxmemFix(context, ram + needed),
+    })];
+  },
+};
+
+function raiseMaxmemFix(context: RuleContext, maxmem: number): Fix[] {
+  const { model, document, profile } = context;
+  if (model.frontend !== 'qemu' || maxmem <= (model.memory.size?.value ?? 0)) return [];
+  const dimms = dimmCount(model);
+  const slots = Math.max(model.memory.slots?.value ?? 0, dimms);
+  const after = resimulate(withMemory(model, { maxmem, slots: slots > 0 ? slots : undefined }), profile);
+  if (deviceMemoryErrors.space(after.error ?? '')) return [];
+  const edits: TextEdit[] = [];
+  const maxmemEdit = setMemoryOption(document, model.memory.ranges, model.memory.maxmem, 'maxmem', memoryOptionSize(maxmem));
+  if (maxmemEdit) edits.push(maxmemEdit);
+  if (slots > (model.memory.slots?.value ?? 0)) {
+    const slotsEdit = setMemoryOption(document, model.memory.ranges, model.memory.slots, 'slots', String(slots));
+    if (slotsEdit) edits.push(slotsEdit);
+  }
+  if (edits.length === 0) return [];
+  return [{ title: `Set maxmem=${memoryOptionSize(maxmem)}${slots > (model.memory.slots?.value ?? 0) ? ` and slots=${slots}` : ''} on -m`, edits, isPreferred: true, fixAll: true }];
+}

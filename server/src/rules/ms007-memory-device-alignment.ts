@@ -1,0 +1,29 @@
+import { describeItem, itemOfRef, userId } from './lookup';
+import { finding, type Rule } from './types';
+
+/**
+ * MS007 — virtio-mem sizes must be multiples of its block-size: the backend size ("'memdev'
+ * property memdev size has to be multiples of'block-size' (0x%x)", sic) and requested-size
+ * ("'requested-size' property has to be multiples of 'block-size' (0x%x)"),
+ * hw/virtio/virtio-mem.c (spec §2.5). libvirt: "requested size must be an integer multiple of block size".
+ */
+export const memoryDeviceAlignment: Rule = {
+  code: 'MS007',
+  slug: 'memory-device-alignment',
+  title: 'memory device size not a multiple of its block size',
+  defaultSeverity: 'error',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model } = context;
+    const error = simulation.error ?? '';
+    if (!/has to be multiples of ?'block-size'/.test(error)) return [];
+    const refused = itemOfRef(model, simulation.refusedByRef);
+    const device = refused?.kind === 'memory-device' ? refused : undefined;
+    const range = /requested-size/.test(error) ? device?.requestedSize?.range : device?.blockSize?.range;
+    return [finding(this, {
+      message: `QEMU refuses ${describeItem(refused)}: "${error}". Make the size a whole number of blocks, or pick a block-size that divides it.`,
+      range: range && range !== device?.range ? range : refused?.range ?? model.headRange,
+      subjects: [userId(refused)].filter((s): s is string => s !== undefined),
+    })];
+  },
+};

@@ -1,0 +1,80 @@
+import type { Fix } from '../model/findings';
+import type { MemoryDevice } from '../model/machine';
+import { formatSize, MiB } from '../model/sizes';
+import { atLeast, messages, simulate } from '../simulator';
+import { setOptionProperty, setXmlAttribute } from './edits';
+import { approximateSize, kvmMetadataCost } from './kvm-metadata';
+import { describeItem, memoryDeviceOf, withDevices } from './lookup';
+import { finding, type Rule, type RuleContext } from './types';
+
+/**
+ * MS009 — a large virtio-mem device mapped as one memslot. Without dynamic-memslots QEMU maps the
+ * whole device as a single memslot from plug on, however little the guest uses, and KVM allocates
+ * its metadata for all of it (hw/virtio/virtio-mem.c, spec §2.4). With dynamic-memslots=on
+ * (QEMU 8.2+) only memslots holding plugged memory are mapped. Suggested only where turning it on
+ * refuses no vhost back-end (checked by simulating it).
+ */
+const reportAtLeast = 128 * MiB;
+
+export const largeSingleMemslot: Rule = {
+  code: 'MS009',
+  slug: 'large-virtio-mem-single-memslot',
+  title: 'large virtio-mem device mapped as one memslot (KVM metadata waste)',
+  defaultSeverity: 'information',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model, profile } = context;
+    if (!simulation.machine.kvm || simulation.outcome !== 'starts') return [];
+    const spaces = simulation.machine.smmAddressSpace ? 2 : 1;
+    const found = [];
+    for (const result of simulation.memoryDevices) {
+      if (result.kind !== 'virtio-mem' || result.dynamicMemslots || result.status !== 'plugged') continue;
+      const device = memoryDeviceOf(model, result.ref);
+      if (!device) continue;
+      const now = kvmMetadataCost(result.size, spaces);
+      const canDecide = atLeast(profile.qemuVersion.value, 8, 2);
+      const trial = canDecide ? tryDynamic(context, device) : undefined;
+      const trialResult = trial?.memoryDevices.find((d) => d.ref.index === result.ref.index);
+      const mappedBytes = trialResult && trialResult.memslotSize !== null
+        ? Math.min(result.size, trialResult.mappedAfterGuestPlug * trialResult.memslotSize)
+        : (result.requestedSize ?? 0);
+      const dynamic = kvmMetadataCost(mappedBytes, spaces);
+      if (now.withoutTdpMmu - dynamic.withoutTdpMmu < reportAtLeast) continue;
+      const smm = spaces === 2 ? ', doubled because SMM gives the VM a second KVM address space' : '';
+      const costText = `KVM keeps about ${approximateSize(now.withoutTdpMmu)} of metadata for it without the TDP MMU, ${approximateSize(now.withTdpMmu)} with it${smm}`;
+      let advice: string;
+      let fixes: Fix[] = [];
+      if (!canDecide) advice = `dynamic-memslots needs QEMU 8.2 or later (this is QEMU ${profile.qemuVersion.value.major}.${profile.qemuVersion.value.minor})`;
+      else if (trial?.error === messages.autoDecisionRefusesVhost || trial?.outcome !== 'starts') {
+        advice = `dynamic-memslots=on would not help here: QEMU would then refuse ${trial?.refusedBy ?? 'the machine'} ("${trial?.error ?? ''}")`;
+      } else if ((trialResult?.memslots ?? 1) <= 1) continue;
+      else {
+        advice = `with dynamic-memslots=on it would be split into ${trialResult?.memslots} memslots of ${formatSize(trialResult?.memslotSize ?? 0)}, of which ${trialResult?.mappedAfterGuestPlug ?? 0} hold the requested ${formatSize(result.requestedSize ?? 0)}: about ${approximateSize(dynamic.withoutTdpMmu)} without the TDP MMU, ${approximateSize(dynamic.withTdpMmu)} with it`;
+        fixes = dynamicOnFix(context, device);
+      }
+      found.push(finding(this, {
+        message: `${describeItem(device)} maps all ${formatSize(result.size)} as one memslot from the start, though the guest is given ${formatSize(result.requestedSize ?? 0)}: ${costText}. ${advice}.`,
+        range: device.range,
+        subjects: [result.id],
+        data: { metadataBytes: now, dynamicMetadataBytes: dynamic },
+        fixes,
+      }));
+    }
+    return found;
+  },
+};
+
+function tryDynamic(context: RuleContext, device: MemoryDevice) {
+  const changed = withDevices(context.model, context.model.devices.map((d) =>
+    d === device ? { ...device, dynamicMemslots: { value: true, range: device.range, origin: 'written' as const } } : d));
+  return simulate(changed, context.profile);
+}
+
+function dynamicOnFix(context: RuleContext, device: MemoryDevice): Fix[] {
+  const edit = context.model.frontend === 'libvirt'
+    ? setXmlAttribute(context.document, device.range, 'target', 'dynamicMemslots', 'yes', device.dynamicMemslots)
+    : setOptionProperty(context.document, device, 'dynamic-memslots', true);
+  if (!edit) return [];
+  const title = context.model.frontend === 'libvirt' ? "Set dynamicMemslots='yes'" : 'Add dynamic-memslots=on';
+  return [{ title: `${title} (map only the memslots the guest uses)`, edits: [edit], isPreferred: true }];
+}

@@ -1,0 +1,75 @@
+import type { Fix, TextEdit } from '../model/findings';
+import type { MemoryDevice } from '../model/machine';
+import { messages, simulate } from '../simulator';
+import type { DocumentText } from './document';
+import { setOptionProperty } from './edits';
+import { describeItem, itemOfRef, withDevices } from './lookup';
+import { plugEventOf } from './ms010-dynamic-memslots-no-effect';
+import { finding, type Rule, type RuleContext } from './types';
+
+/**
+ * MS011 — dynamic-memslots=on that QEMU refuses: QEMU before 8.2 has no such property
+ * ("Property 'virtio-mem-pci.dynamic-memslots' not found"), and it requires
+ * unplugged-inaccessible=on, which machine types 8.0 and older resolve to off for plain anonymous
+ * memory-backend-ram (and 6.2 and older for every backend): "'dynamic-memslots' property set to
+ * 'on' requires 'unplugged-inaccessible' to be 'on'" (hw/virtio/virtio-mem.c, spec §2.5, T16, T17).
+ */
+export const dynamicMemslotsCannotWork: Rule = {
+  code: 'MS011',
+  slug: 'dynamic-memslots-cannot-work',
+  title: 'dynamic-memslots=on refused by this QEMU or machine type',
+  defaultSeverity: 'error',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model, profile } = context;
+    const error = simulation.error ?? '';
+    const refused = itemOfRef(model, simulation.refusedByRef);
+    if (refused?.kind !== 'memory-device') return [];
+    const version = `${profile.qemuVersion.value.major}.${profile.qemuVersion.value.minor}`;
+    if (error === messages.dynamicMemslotsNeedsUnpluggedInaccessible) {
+      const explanation = plugEventOf(simulation, simulation.refusedByRef?.index ?? -1)?.decisions.find((d) => d.what === 'unplugged-inaccessible')?.explanation;
+      return [finding(this, {
+        message: `QEMU refuses ${describeItem(refused)}: "${error}". ${explanation ? `Here ${explanation}.` : ''} Set unplugged-inaccessible=on explicitly, use a newer machine type, or a memfd/file backend.`,
+        range: refused.dynamicMemslots?.origin === 'written' ? refused.dynamicMemslots.range : refused.range,
+        subjects: [refused.id?.value ?? refused.driver.value],
+        fixes: unpluggedInaccessibleFix(context, refused),
+      })];
+    }
+    if (error === messages.propertyNotFound(refused.driver.value, 'dynamic-memslots')) {
+      const edit = removeProperty(context.document, refused, 'dynamic-memslots');
+      return [finding(this, {
+        message: `QEMU ${version} refuses ${describeItem(refused)}: "${error}". dynamic-memslots exists from QEMU 8.2 on (host profile: QEMU ${version}, ${profile.qemuVersion.origin}).`,
+        range: refused.dynamicMemslots?.range ?? refused.range,
+        subjects: [refused.id?.value ?? refused.driver.value],
+        fixes: edit ? [{ title: 'Remove dynamic-memslots (not available before QEMU 8.2)', edits: [edit], isPreferred: true }] : [],
+      })];
+    }
+    return [];
+  },
+};
+
+function unpluggedInaccessibleFix(context: RuleContext, device: MemoryDevice): Fix[] {
+  if (context.model.frontend !== 'qemu') return [];
+  const changed = withDevices(context.model, context.model.devices.map((d) =>
+    d === device ? { ...device, unpluggedInaccessible: { value: true as const, range: device.range, origin: 'written' as const } } : d));
+  if (simulate(changed, context.profile).error === messages.dynamicMemslotsNeedsUnpluggedInaccessible) return [];
+  const edit = setOptionProperty(context.document, device, 'unplugged-inaccessible', true);
+  return edit ? [{ title: 'Add unplugged-inaccessible=on', edits: [edit], isPreferred: true, fixAll: true }] : [];
+}
+
+/** Deletes `,key=value` from a QemuOpts option (or `"key":value,` from JSON). */
+function removeProperty(document: DocumentText, device: MemoryDevice, key: string): TextEdit | null {
+  const property = device.properties.find((p) => p.key === key);
+  if (!property) return null;
+  const { text } = document;
+  let start = document.offsetAt(property.keyRange.start);
+  let end = document.offsetAt(property.valueRange.end);
+  if (device.syntax === 'json') {
+    if (text[start - 1] === '"') start--;
+    if (text[end] === '"') end++;
+  }
+  const before = text.slice(0, start).search(/,\s*$/);
+  if (before >= 0) start = before;
+  else if (text[end] === ',') end++;
+  return { range: document.rangeOf(start, end), newText: '' };
+}

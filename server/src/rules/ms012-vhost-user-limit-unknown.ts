@@ -1,0 +1,52 @@
+import type { Fix } from '../model/findings';
+import { simulate } from '../simulator';
+import { describeItem, itemOfRef, userId } from './lookup';
+import { declareVhostUserLimitFix, profileWithVhostUser, vhostUserPattern } from './shared-fixes';
+import { finding, type Rule } from './types';
+
+/**
+ * MS012 — a vhost-user back-end whose memslot limit nobody declared, where the verdict depends on
+ * it. The limit is the back-end's answer to VHOST_USER_GET_MAX_MEM_SLOTS, or 8 without
+ * CONFIGURE_MEM_SLOTS (hw/virtio/vhost-user.c, spec §3.1): DPDK/SPDK 8, libvhost-user before
+ * QEMU 9.0 and older rust-vmm daemons 32, current ones 509. The rule simulates 8, 32 and 509 and
+ * reports only when they disagree.
+ */
+const candidateLimits: Array<{ limit: number; who: string }> = [
+  { limit: 8, who: 'DPDK/SPDK, back-ends without CONFIGURE_MEM_SLOTS' },
+  { limit: 32, who: 'libvhost-user before QEMU 9.0, older rust-vmm daemons such as virtiofsd' },
+  { limit: 509, who: 'libvhost-user from QEMU 9.0, current rust-vmm vhost-user-backend' },
+];
+
+export const vhostUserLimitUnknown: Rule = {
+  code: 'MS012',
+  slug: 'vhost-user-limit-unknown',
+  title: 'vhost-user back-end limit unknown and the verdict depends on it',
+  defaultSeverity: 'warning',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model, profile } = context;
+    const found = [];
+    for (const unknown of simulation.unknownBackends) {
+      const item = itemOfRef(model, unknown.ref);
+      const pattern = unknown.socketPath ?? vhostUserPattern(model, unknown.chardev ?? undefined);
+      if (pattern === undefined) continue;
+      const outcomes = candidateLimits.map((candidate) => {
+        const result = simulate(model, profileWithVhostUser(profile, pattern, candidate.limit));
+        return { ...candidate, starts: result.outcome === 'starts', error: result.error };
+      });
+      if (outcomes.every((o) => o.starts === outcomes[0].starts)) continue;
+      const pass = outcomes.filter((o) => o.starts).map((o) => o.limit);
+      const fail = outcomes.filter((o) => !o.starts);
+      const fixes: Fix[] = candidateLimits.map((candidate) =>
+        declareVhostUserLimitFix(context, pattern, candidate.limit, `Declare the back-end at ${pattern}: ${candidate.limit} memslots (${candidate.who})`));
+      found.push(finding(this, {
+        message: `The memslot limit of the vhost-user back-end of ${describeItem(item)} (${pattern}) is not declared; memslot assumed ${unknown.assumedLimit} (${profile.unknownVhostUserAssumption.origin}). The verdict depends on it: QEMU starts with a limit of ${pass.join(' or ')}, and refuses with ${fail.map((o) => o.limit).join(' or ')} ("${fail[0]?.error ?? ''}"). Declare it with '# memslot: --vhost-user ${pattern}=N' (XML: '<!-- memslot: vhost-user ${pattern}=N -->'), the setting memslot.host.vhostUserBackends, or the CLI's --vhost-user.`,
+        range: item?.range ?? model.headRange,
+        subjects: [userId(item)].filter((s): s is string => s !== undefined),
+        data: { pattern, passes: pass, fails: fail.map((o) => o.limit) },
+        fixes,
+      }));
+    }
+    return found;
+  },
+};

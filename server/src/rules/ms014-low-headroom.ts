@@ -1,0 +1,36 @@
+import { itemOfRef, userId } from './lookup';
+import { finding, type Rule } from './types';
+
+/**
+ * MS014 — a memslot consumer (KVM, or a vhost back-end) with only a few slots left: the next
+ * DIMM-like hot-plugs (pc-dimm, nvdimm, virtio-pmem, virtio-mem with dynamic-memslots=off: one
+ * memslot each) will be refused once headroom = limit − used − reserved is spent
+ * (hw/mem/memory-device.c memory_device_check_addable(), spec §1.5).
+ */
+export const lowHeadroomThreshold = 2;
+
+export const lowHeadroom: Rule = {
+  code: 'MS014',
+  slug: 'low-memslot-headroom',
+  title: 'few memslots left for hot-plug',
+  defaultSeverity: 'information',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model } = context;
+    if (simulation.outcome !== 'starts' || simulation.machine.deviceMemorySpace <= 0) return [];
+    const found = [];
+    for (const consumer of simulation.consumers) {
+      if (consumer.limit === null || consumer.headroom === null || consumer.headroom > lowHeadroomThreshold || consumer.overLimitAfterReset) continue;
+      const item = itemOfRef(model, consumer.ref);
+      const error = consumer.kind === 'kvm' ? 'hypervisor has not enough free memory slots left' : 'a used vhost backend has not enough free memory slots left';
+      const after = consumer.headroom === 0 ? 'the next' : `after ${consumer.headroom} more`;
+      found.push(finding(this, {
+        message: `${consumer.kind === 'kvm' ? `KVM (${consumer.id})` : `${consumer.kind} '${consumer.id}'`} has ${consumer.headroom} memslot(s) left for hot-plug: limit ${consumer.limit} (${consumer.limitSource.origin}), ${consumer.used} used, ${consumer.reserved} reserved by memory devices. QEMU refuses ${after === 'the next' ? 'the next' : `the one ${after}`} DIMM-like hot-plug (pc-dimm, virtio-pmem, virtio-mem without dynamic-memslots) with "${error}".`,
+        range: item?.range ?? model.headRange,
+        subjects: [userId(item)].filter((s): s is string => s !== undefined),
+        data: { consumer: consumer.id, headroom: consumer.headroom },
+      }));
+    }
+    return found;
+  },
+};

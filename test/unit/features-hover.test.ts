@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analyzeText } from '../../server/src/analysis';
+import { hoverAt } from '../../server/src/features/hover';
+import { kvmMetadata } from '../../server/src/features/metadata';
+import { GiB, KiB, MiB, TiB } from '../../server/src/model/sizes';
+import { applyProfileOptions, defaultHostProfile } from '../../server/src/simulator';
+import { domainLines, domainText, lineOf, scriptLines, scriptText } from './features-fixtures';
+
+const script = analyzeText(scriptText, { path: 'vm.sh' });
+const at = (needle: string, lines = scriptLines) => ({ line: lineOf(lines, needle), character: lines[lineOf(lines, needle)].indexOf(needle) + 1 });
+
+test('hover on the memory device: its memslots, the decision steps, the table and the metadata estimate', () => {
+  const markdown = hoverAt(script, at('-device virtio-mem-pci'));
+  assert.ok(markdown);
+  assert.match(markdown, /64 memslots of 1 GiB, 0 mapped at start, 8 once the guest plugs/);
+  assert.match(markdown, /\| consumer \| used \| limit \| headroom \|/);
+  assert.match(markdown, /\| KVM \| \d+ \| 32764 \|/);
+  // Every decision the simulator took for vm0 is shown, in its own words, in its order.
+  const event = script.machines[0].simulation?.events.find((candidate) => candidate.id === 'vm0');
+  assert.ok(event);
+  let from = 0;
+  for (const decision of event.decisions) {
+    const index = markdown.indexOf(decision.explanation, from);
+    assert.ok(index >= from, `decision shown in order: ${decision.explanation}`);
+    from = index;
+  }
+  assert.match(markdown, /KVM metadata \(estimate\)/);
+  assert.match(markdown, /Host assumptions/);
+});
+
+test('hover on the refused device: QEMU\'s error, the plug order and why, the directive that set the limit', () => {
+  const markdown = hoverAt(script, at('-device vhost-user-fs-pci'));
+  assert.ok(markdown);
+  assert.match(markdown, /some memory device \(like virtio-mem\) decided how many memory slots to use/);
+  assert.match(markdown, /Plug order/);
+  assert.match(markdown, /vhost netdev first/);
+  assert.match(markdown, /QemuOpts-form ones before the JSON-form ones/);
+  assert.ok(markdown.indexOf('vm0 (virtio-mem-pci)') < markdown.indexOf('fs0 (vhost-user-fs-pci) — vhost-init'), 'vm0 is plugged before fs0');
+  assert.match(markdown, /\| vhost-user backend \/tmp\/vu\.sock \| 32 \| file directive \|/);
+});
+
+test('hover on -m, on the binary, on a backend; nothing on an unrelated option', () => {
+  assert.match(hoverAt(script, at('-m 4G')) ?? '', /Boot memory/);
+  assert.match(hoverAt(script, at('qemu-system-x86_64')) ?? '', /refused at fs0/);
+  assert.match(hoverAt(script, at('id=vmem0')) ?? '', /memory of vm0 \(virtio-mem-pci\)/);
+  assert.equal(hoverAt(script, at('-display none')), undefined);
+  assert.equal(hoverAt(script, { line: 0, character: 0 }), undefined);
+});
+
+test('host assumptions say which layer set each value', () => {
+  const fromSettings = applyProfileOptions(defaultHostProfile(), { kvmMemslots: 509, origins: { kvmMemslots: 'memslot.host.kvmMemslots' } }, 'settings');
+  const markdown = hoverAt(analyzeText(scriptText, { path: 'vm.sh' }, fromSettings), at('-m 4G')) ?? '';
+  assert.match(markdown, /\| KVM memslots per address space \| 509 \| settings \|/);
+  assert.match(markdown, /\| QEMU version \| [\d.]+ \| default \|/);
+});
+
+test('hover works on domain XML: the <memory> device and the refused <filesystem>', () => {
+  const domain = analyzeText(domainText, { path: 'vm.xml' });
+  assert.match(hoverAt(domain, at("<memory model='virtio-mem'>", domainLines)) ?? '', /64 memslots of 1 GiB/);
+  const refused = hoverAt(domain, at("<filesystem type='mount'>", domainLines)) ?? '';
+  assert.match(refused, /libvirt writes the command line in its own emission order/);
+});
+
+test('KVM metadata: the figures of QEMU\'s dynamic-memslots commit, doubled with SMM; a hover and MS009 share them', () => {
+  // By hand, per TiB: gfn_track 2 B per 4 KiB page = 512 MiB; lpage_info 4 B per 2 MiB and per 1 GiB
+  // page = 2 MiB + 4 KiB; without the TDP MMU also rmap 8 B per 4 KiB, 2 MiB and 1 GiB page = 2 GiB + 4 MiB + 8 KiB.
+  const withTdp = 512 * MiB + 2 * MiB + 4 * KiB;
+  const one = kvmMetadata(TiB, 1);
+  assert.equal(one.withTdpMmu, withTdp);
+  assert.equal(one.withoutTdpMmu, withTdp + 2 * GiB + 4 * MiB + 8 * KiB);
+  const smm = kvmMetadata(TiB, 2);
+  assert.equal(smm.withTdpMmu, 2 * one.withTdpMmu);
+  assert.equal(smm.withoutTdpMmu, 2 * one.withoutTdpMmu);
+  assert.equal(kvmMetadata(0, 2).withTdpMmu, 0);
+});

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { applyFix, fixTitled, lint, withCode } from './rules-helpers';
+import { positionOf } from './qemu-test-helpers';
+
+/** MS009–MS011: dynamic-memslots (spec §2.3–§2.5, §13 T1, T10, T16; per-TiB figures from the QEMU 8.2 commit). */
+const large = (extra = '', tail = '') => `qemu-system-x86_64 -accel kvm -M q35 -cpu host -m 4G,maxmem=1028G \\
+  -object memory-backend-memfd,id=m0,size=1T,reserve=off \\
+  -device virtio-mem-pci,id=vm0,memdev=m0,requested-size=1G${extra}${tail}
+`;
+
+test('MS009: a 1 TiB virtio-mem as one memslot costs ~5 GiB without the TDP MMU and ~1 GiB with it (SMM doubles)', () => {
+  const found = withCode(lint(large(), 'shell'), 'MS009');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].severity, 'information');
+  assert.match(found[0].message, /about 5\.0 GiB of metadata for it without the TDP MMU, 1\.0 GiB with it/);
+  const noSmm = withCode(lint(large(), 'shell', ['--smm', 'off']), 'MS009')[0];
+  assert.match(noSmm.message, /about 2\.5 GiB of metadata for it without the TDP MMU, 514 MiB with it/);
+});
+
+test('MS009 fix: dynamic-memslots=on, after which the device has 256 memslots (T1) and the finding is gone', () => {
+  const found = withCode(lint(large(), 'shell'), 'MS009')[0];
+  const fixed = applyFix(large(), fixTitled(found, /dynamic-memslots=on/));
+  assert.equal(fixed, large(',dynamic-memslots=on'));
+  const after = lint(fixed, 'shell');
+  assert.deepEqual(withCode(after, 'MS009'), []);
+  assert.equal(after.machines[0].simulation.memoryDevices[0].memslots, 256);
+});
+
+test('MS009 does not suggest dynamic-memslots where a small vhost-user back-end would then be refused', () => {
+  const script = large('', ' \\\n  -chardev socket,id=c0,path=/run/vub.sock -device vhost-user-blk-pci,chardev=c0,id=vub0');
+  const found = withCode(lint(script, 'shell', ['--vhost-user', '/run/vub.sock=32']), 'MS009');
+  assert.equal(found.length, 1);
+  assert.deepEqual(found[0].fixes?.filter((f) => /dynamic-memslots=on/.test(f.title)), []);
+  assert.match(found[0].message, /would not help here/);
+});
+
+test('MS009 passes for a small device and for one with dynamic-memslots=on', () => {
+  assert.deepEqual(withCode(lint(large(',dynamic-memslots=on'), 'shell'), 'MS009'), []);
+  const small = 'qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=8G -object memory-backend-memfd,id=m0,size=4G -device virtio-mem-pci,id=vm0,memdev=m0\n';
+  assert.deepEqual(withCode(lint(small, 'shell'), 'MS009'), []);
+});
+
+test('MS010: a vhost-user netdev (initialised before every -device) makes dynamic-memslots=on decide 1 (T10)', () => {
+  const script = `qemu-system-x86_64 -accel kvm -M q35 -m 1G,maxmem=65G \\
+  -object memory-backend-memfd,id=m0,size=64G -device virtio-mem-pci,id=vm0,memdev=m0,dynamic-memslots=on \\
+  -chardev socket,id=n0,path=/run/net.sock -netdev vhost-user,id=net0,chardev=n0 -device virtio-net-pci,netdev=net0
+`;
+  const linted = lint(script, 'shell', ['--vhost-user', '/run/net.sock=32']);
+  assert.equal(linted.machines[0].simulation.outcome, 'starts');
+  const found = withCode(linted, 'MS010');
+  assert.equal(found.length, 1);
+  assert.equal(found[0].severity, 'warning');
+  const valueAt = script.indexOf('dynamic-memslots=on') + 'dynamic-memslots='.length;
+  assert.deepEqual(found[0].range, { start: positionOf(script, valueAt), end: positionOf(script, valueAt + 2) });
+  assert.match(found[0].message, /'net0': 32/);
+  assert.deepEqual(withCode(lint(script, 'shell', ['--vhost-user', '/run/net.sock=509']), 'MS010'), []);
+});
+
+test('MS010: a 1 GiB device gets one memslot whatever dynamic-memslots says', () => {
+  const script = 'qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=8G -object memory-backend-memfd,id=m0,size=1G -device virtio-mem-pci,id=vm0,memdev=m0,dynamic-memslots=on\n';
+  const found = withCode(lint(script, 'shell'), 'MS010');
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /1 GiB minimum memslot size/);
+});
+
+const oldMachine = (backend: string, extra = '') => `qemu-system-x86_64 -accel kvm -M pc-q35-8.0 -m 1G,maxmem=9G -object ${backend},id=m0,size=8G -device virtio-mem-pci,id=vm0,memdev=m0,dynamic-memslots=on${extra}\n`;
+
+test('MS011: pc-q35-8.0 with plain memory-backend-ram (T16); the fix sets unplugged-inaccessible=on', () => {
+  const script = oldMachine('memory-backend-ram');
+  const found = withCode(lint(script, 'shell'), 'MS011');
+  assert.equal(found.length, 1);
+  assert.ok(found[0].message.includes(`"'dynamic-memslots' property set to 'on' requires 'unplugged-inaccessible' to be 'on'"`));
+  const fixed = applyFix(script, fixTitled(found[0], /unplugged-inaccessible=on/));
+  assert.equal(fixed, oldMachine('memory-backend-ram', ',unplugged-inaccessible=on'));
+  assert.equal(lint(fixed, 'shell').machines[0].simulation.outcome, 'starts');
+  // T16: the same with a memfd backend starts.
+  assert.deepEqual(withCode(lint(oldMachine('memory-backend-memfd'), 'shell'), 'MS011'), []);
+});
+
+test('MS011: QEMU 8.1 has no dynamic-memslots; the fix removes the property', () => {
+  const script = oldMachine('memory-backend-memfd').replace('pc-q35-8.0', 'q35');
+  const found = withCode(lint(script, 'shell', ['--qemu', '8.1']), 'MS011');
+  assert.equal(found.length, 1);
+  assert.ok(found[0].message.includes(`"Property 'virtio-mem-pci.dynamic-memslots' not found"`), found[0].message);
+  const fixed = applyFix(script, fixTitled(found[0], /Remove dynamic-memslots/));
+  assert.equal(fixed, script.replace(',dynamic-memslots=on', ''));
+  assert.equal(lint(fixed, 'shell', ['--qemu', '8.1']).machines[0].simulation.outcome, 'starts');
+});
