@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/analysis';
 import { hoverAt } from '../../server/src/features/hover';
@@ -73,4 +75,16 @@ test('KVM metadata: the figures of QEMU\'s dynamic-memslots commit, doubled with
   assert.equal(smm.withTdpMmu, 2 * one.withTdpMmu);
   assert.equal(smm.withoutTdpMmu, 2 * one.withoutTdpMmu);
   assert.equal(kvmMetadata(0, 2).withTdpMmu, 0);
+});
+
+test('argument file: the NIC and its vhost-user netdev show the backend\'s use against its nocfg limit of 8', () => {
+  const text = readFileSync(resolve('examples/dimms-and-vhost-user-net.qemu'), 'utf8');
+  const lines = text.split('\n');
+  const analysis = analyzeText(text, { path: 'vm.qemu' });
+  const nic = hoverAt(analysis, at('virtio-net-pci', lines)) ?? '';
+  assert.match(nic, /^\*\*nic0 \(virtio-net-pci\)\*\* — vhost-user net0: \d+ used of 8/);
+  const netdev = hoverAt(analysis, at('-netdev vhost-user', lines)) ?? '';
+  assert.match(netdev, /\| vhost-user backend \/var\/run\/openvswitch\/vhu0 \| 8 \(no CONFIGURE_MEM_SLOTS\) \| file directive \|/);
+  // A pc-dimm maps its whole backend as one memslot (spec §7): no guest-plug clause.
+  assert.match(hoverAt(analysis, at('-device pc-dimm,id=dimm0', lines)) ?? '', /\*\*dimm0 \(pc-dimm\)\*\* — 1 memslot, 1 mapped at start\n/);
 });

@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/analysis';
 import { inlayHints } from '../../server/src/features/inlayHints';
@@ -44,4 +46,15 @@ test('domain XML: the summary sits after the <domain> start tag', () => {
   assert.equal(summary?.position.character, "<domain type='kvm'>".length);
   assert.match(summary?.label ?? '', /refused at fs0/);
   assert.ok(hints.some((hint) => hint.label === '64 × 1 GiB, 0 mapped'));
+});
+
+test('argument file: "+1 slot" after each pc-dimm (one memslot each, mapped at start)', () => {
+  const text = readFileSync(resolve('examples/dimms-and-vhost-user-net.qemu'), 'utf8');
+  const lines = text.split('\n');
+  const hints = inlayHints(analyzeText(text, { path: 'vm.qemu' }), wholeDocument);
+  for (const dimm of ['-device pc-dimm,id=dimm0,memdev=dimm0mem', '-device pc-dimm,id=dimm1,memdev=dimm1mem']) {
+    const end = after(lines, dimm);
+    assert.deepEqual(hints.filter((hint) => hint.position.line === end.line && hint.position.character === end.character).map((hint) => hint.label), ['+1 slot']);
+  }
+  assert.match(hints.find((hint) => hint.position.line === lineOf(lines, 'qemu-system-x86_64'))?.label ?? '', /· vu net0 \d+\/8 · starts$/);
 });
