@@ -3,7 +3,8 @@ import { analyzeDocument, detectDocumentKind, type DocumentKind } from './fronte
 import type { Finding, Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
 import { makeRange, type Range } from './model/range';
-import { applySeverityOverrides, DocumentText, runRules, type RunRulesOptions } from './rules';
+import { DocumentText } from './model/documentText';
+import { applySeverityOverrides, runRules, type RunRulesOptions } from './rules';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
 
 /**

@@ -1,3 +1,4 @@
+import { DocumentText } from '../../server/src/model/documentText';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,6 @@ import {
   type PublishDiagnosticsParams,
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
-import { applyEdits } from '../../server/src/features/codeActions';
 import type { MemslotReport } from '../../server/src/protocol';
 import { LspTestClient } from './lsp-client';
 
@@ -103,7 +103,7 @@ test('script: MS001 with range and related location, hover, inlay hints, and a q
   assert.ok(hints.some((hint) => /· refused at fs0$/.test(String(hint.label)) && hint.position.line === binary.end.line));
 
   const { edits } = await preferredFix(uri, diagnostic);
-  const fixed = applyEdits(scriptText, edits);
+  const fixed = new DocumentText(scriptText).applyEdits(edits);
   assert.equal(cliOutcome(scriptText, 'before.sh'), 'refused');
   assert.equal(cliOutcome(fixed, 'after.sh'), 'starts');
 
@@ -111,7 +111,7 @@ test('script: MS001 with range and related location, hover, inlay hints, and a q
     textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.memslot'] },
   });
   assert.deepEqual(fixAll.map((action) => action.kind), ['source.fixAll.memslot']);
-  assert.equal(cliOutcome(applyEdits(scriptText, fixAll[0].edit?.changes?.[uri] ?? []), 'fix-all.sh'), 'starts');
+  assert.equal(cliOutcome(new DocumentText(scriptText).applyEdits(fixAll[0].edit?.changes?.[uri] ?? []), 'fix-all.sh'), 'starts');
 
   const report = await client.request<MemslotReport | null>('memslot/report', { uri });
   assert.equal(report?.machines[0].outcome, 'refused');
@@ -137,7 +137,7 @@ test('domain XML: MS001 on <filesystem> pointing at <memory>, hover, hints, and 
   assert.ok(hints.some((hint) => hint.label === '64 × 1 GiB, 0 mapped'));
 
   const { edits } = await preferredFix(uri, diagnostic);
-  const fixed = applyEdits(domainText, edits);
+  const fixed = new DocumentText(domainText).applyEdits(edits);
   assert.match(fixed, /dynamicMemslots='no'/);
   assert.equal(cliOutcome(fixed, 'after.xml'), 'starts');
   await client.close(uri);

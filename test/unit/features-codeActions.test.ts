@@ -1,7 +1,8 @@
+import { DocumentText } from '../../server/src/model/documentText';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText, type DocumentAnalysis } from '../../server/src/analysis';
-import { applyEdits, codeActions, fixAllAction, fixAllKind, showDocumentationCommand } from '../../server/src/features/codeActions';
+import { codeActions, fixAllAction, fixAllKind, showDocumentationCommand } from '../../server/src/features/codeActions';
 import type { Finding } from '../../server/src/model/findings';
 import { makeRange } from '../../server/src/model/range';
 import { domainLines, domainText, lineOf, scriptLines, scriptText } from './features-fixtures';
@@ -29,7 +30,7 @@ test('script: MS001 quick fixes keep their edits and preferred flag; the preferr
   }
   const preferred = quickFixes.filter((action) => action.isPreferred);
   assert.equal(preferred.length, 1);
-  const fixed = applyEdits(scriptText, preferred[0].edits);
+  const fixed = new DocumentText(scriptText).applyEdits(preferred[0].edits);
   assert.equal(outcome(fixed, 'vm.sh'), 'starts');
   assert.ok(!analyzeText(fixed, { path: 'vm.sh' }).machines[0].findings.some((candidate) => candidate.code === 'MS001'));
 });
@@ -55,7 +56,7 @@ test('domain XML: the preferred fix sets dynamicMemslots and QEMU starts', () =>
   assert.equal(range.start.line, lineOf(domainLines, '<filesystem'));
   const preferred = codeActions(analysis, range, ['MS001']).find((action) => action.isPreferred);
   assert.ok(preferred);
-  const fixed = applyEdits(domainText, preferred.edits);
+  const fixed = new DocumentText(domainText).applyEdits(preferred.edits);
   assert.match(fixed, /dynamicMemslots='no'/);
   assert.equal(outcome(fixed, 'vm.xml'), 'starts');
 });
@@ -79,7 +80,7 @@ test('fix-all takes every finding\'s fix-all fix once, and leaves out one that w
   assert.ok(action);
   assert.equal(action.kind, fixAllKind);
   assert.deepEqual(action.edits.map((e) => e.newText), ['a', 'b']);
-  assert.equal(applyEdits('0123456\n0123456\n0123456', action.edits), '01a456\nb3456\n0123456');
+  assert.equal(new DocumentText('0123456\n0123456\n0123456').applyEdits(action.edits), '01a456\nb3456\n0123456');
   assert.equal(fixAllAction(synthetic([finding(0, [edit(0, 0, 1, 'x')], false)])), undefined);
 });
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LineIndex } from '../../server/src/frontends/qemu/lineIndex';
+import { DocumentText } from '../../server/src/model/documentText';
 import { splitShell, wordSliceOffsets, type ShellWord } from '../../server/src/frontends/qemu/shellWords';
 import { positionOf, rangeOf } from './qemu-test-helpers';
 
@@ -131,7 +131,7 @@ test('redirections are not words of the command', () => {
 
 test('an unterminated quote is reported with its range and the rest is still read', () => {
   const text = "qemu-system-x86_64 -m 4G -name 'guest\nqemu-system-x86_64 -m 1G";
-  const lines = new LineIndex(text);
+  const lines = new DocumentText(text);
   const { commands, findings } = splitShell(text, lines);
   assert.equal(findings.length, 1);
   assert.equal(findings[0].code, 'MS901');

@@ -6,7 +6,8 @@ import type { Finding, Fix } from '../../server/src/model/findings';
 import type { FrontendResult, MachineModel } from '../../server/src/model/machine';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type HostProfile, type Simulation } from '../../server/src/simulator/index';
 import { applySuppressions, profileWithDirectives, readDirectives } from '../../server/src/directives/index';
-import { applySeverityOverrides, applyTextEdits, checkMachine, DocumentText, type RunRulesOptions } from '../../server/src/rules/index';
+import { DocumentText } from '../../server/src/model/documentText';
+import { applySeverityOverrides, checkMachine, type RunRulesOptions } from '../../server/src/rules/index';
 
 /**
  * The whole chain the adapters will run, for tests: front end → directives → profile (CLI flags,
@@ -49,7 +50,7 @@ export function withCode(linted: Linted, code: string): Finding[] {
 }
 
 export function applyFix(text: string, fix: Fix): string {
-  return applyTextEdits(new DocumentText(text), fix.edits);
+  return new DocumentText(text).applyEdits(fix.edits);
 }
 
 export function fixTitled(found: Finding, pattern: RegExp): Fix {

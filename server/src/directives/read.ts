@@ -2,7 +2,7 @@ import type { DocumentKind } from '../frontends';
 import type { Finding, Fix } from '../model/findings';
 import type { Range } from '../model/range';
 import { parseProfileOptions } from '../simulator';
-import { DocumentText } from '../rules/document';
+import { DocumentText } from '../model/documentText';
 import { directiveCodes, metadataOf } from '../rules/registry';
 
 /**

@@ -86,15 +86,3 @@ function editsCollide(a: Range, b: Range): boolean {
   if (comparePositions(a.start, b.start) === 0) return true;
   return comparePositions(a.start, b.end) < 0 && comparePositions(b.start, a.end) < 0;
 }
-
-/** Applies non-overlapping edits to a text (for tests and the CLI): last edit first, so offsets stay valid. */
-export function applyEdits(text: string, edits: readonly TextEdit[]): string {
-  const lineStarts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
-  const offset = (position: { line: number; character: number }) =>
-    Math.min(text.length, (lineStarts[position.line] ?? text.length) + position.character);
-  const ordered = [...edits].sort((a, b) => comparePositions(b.range.start, a.range.start));
-  let result = text;
-  for (const edit of ordered) result = result.slice(0, offset(edit.range.start)) + edit.newText + result.slice(offset(edit.range.end));
-  return result;
-}

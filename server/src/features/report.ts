@@ -40,7 +40,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
     plugOrder: plugOrderExplanation(model),
     steps: simulation.events.map((event) => {
       const item = itemOfRef(model, event.ref);
-      const usage = (event as { usageAfter?: Record<string, number> }).usageAfter;
+      const usage = event.usageAfter;
       return {
         step: event.step,
         phase: event.phase,
@@ -50,7 +50,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
         result: event.result,
         error: event.error,
         explanations: event.decisions.map((decision) => decision.explanation),
-        ...(usage ? { usage } : {}),
+        ...(usage ? { usage: { ...usage } } : {}),
       };
     }),
     consumers: simulation.consumers.map((consumer) => ({

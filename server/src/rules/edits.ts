@@ -1,7 +1,7 @@
 import type { TextEdit } from '../model/findings';
 import type { ModelItem } from '../model/machine';
 import type { Range } from '../model/range';
-import type { DocumentText } from './document';
+import type { DocumentText } from '../model/documentText';
 
 /**
  * Text edits the fixes share. They work from the model's ranges and only look at the characters
@@ -107,14 +107,4 @@ export function setXmlAttribute(document: DocumentText, within: Range, element: 
   if (!match) return null;
   const at = document.positionAt(start + match.index + match[0].length);
   return { range: { start: at, end: at }, newText: ` ${attribute}='${value}'` };
-}
-
-/** Applies edits (non-overlapping, on the original text) and returns the new text; for tests and the CLI. */
-export function applyTextEdits(document: DocumentText, edits: TextEdit[]): string {
-  const sorted = edits
-    .map((edit, index) => ({ start: document.offsetAt(edit.range.start), end: document.offsetAt(edit.range.end), text: edit.newText, index }))
-    .sort((a, b) => b.start - a.start || b.index - a.index);
-  let text = document.text;
-  for (const edit of sorted) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
-  return text;
 }

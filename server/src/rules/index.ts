@@ -10,15 +10,13 @@ import type { DocumentKind } from '../frontends';
 import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { HostProfile, Simulation } from '../simulator';
-import { DocumentText } from './document';
+import { DocumentText } from '../model/documentText';
 import { runRules, type RunRulesOptions } from './registry';
 
 export { rules, ruleMetadata, metadataOf, runRules, applySeverityOverrides, directiveCodes, internalErrorMetadata } from './registry';
 export type { RunRulesOptions } from './registry';
 export type { Rule, RuleContext, RuleMetadata, SeveritySetting } from './types';
 export { findingSubjects } from './types';
-export { DocumentText } from './document';
-export { applyTextEdits } from './edits';
 export { memslotSettingsSchema, profileWithSettings, readMemslotSettings, severitySettingValues } from './settings';
 export type { MemslotSettings, SettingsRead } from './settings';
 

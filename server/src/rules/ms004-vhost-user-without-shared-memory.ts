@@ -3,7 +3,7 @@ import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
 import { MiB } from '../model/sizes';
 import { atLeast } from '../simulator';
 import { backendHasFd } from '../simulator/layout';
-import type { DocumentText } from './document';
+import type { DocumentText } from '../model/documentText';
 import { setOptionProperty } from './edits';
 import { describeItem, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';

@@ -1,7 +1,7 @@
 import type { Fix, TextEdit } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
 import { messages, simulate } from '../simulator';
-import type { DocumentText } from './document';
+import type { DocumentText } from '../model/documentText';
 import { setOptionProperty } from './edits';
 import { describeItem, itemOfRef, withDevices } from './lookup';
 import { plugEventOf } from './ms010-dynamic-memslots-no-effect';

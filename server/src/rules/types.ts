@@ -3,7 +3,7 @@ import type { Finding, Fix, RelatedInformation, Severity } from '../model/findin
 import type { MachineModel } from '../model/machine';
 import type { Range } from '../model/range';
 import type { HostProfile, Simulation } from '../simulator';
-import type { DocumentText } from './document';
+import type { DocumentText } from '../model/documentText';
 
 /**
  * What every rule sees: one machine, the simulator's verdict for it under the file's host profile,

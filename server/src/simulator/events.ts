@@ -12,3 +12,25 @@ export function refuse(event: SimulationEvent, error: string): SimulationEvent {
   event.error = error;
   return event;
 }
+
+/**
+ * Stamps every event that has no `usageAfter` yet with the slots each consumer uses now. Called
+ * when a step is finished, before the state moves on (a stage change re-lays out boot memory).
+ */
+export function settleUsage(state: SimState): void {
+  let usage: Record<string, number> | undefined;
+  for (let i = state.events.length - 1; i >= 0 && state.events[i].usageAfter === undefined; i--) {
+    usage ??= currentUsage(state);
+    state.events[i].usageAfter = { ...usage };
+  }
+}
+
+function currentUsage(state: SimState): Record<string, number> {
+  const usage: Record<string, number> = {};
+  if (state.ctx.kvm) {
+    usage.kvm = state.kvmUsed(0);
+    if (state.ctx.smmAddressSpace) usage['kvm-smram'] = state.kvmUsed(1);
+  }
+  for (const vhost of state.vhosts) if (vhost.active) usage[vhost.id] = state.vhostUsed(vhost.kind);
+  return usage;
+}

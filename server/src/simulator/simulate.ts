@@ -3,7 +3,7 @@ import { size as formatSize } from './format';
 import { bootLayout, machineTypeInfo } from './layout';
 import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS, messages } from './constants';
 import { describeProfile, type HostProfile } from './profile';
-import { openEvent, refuse } from './events';
+import { openEvent, refuse, settleUsage } from './events';
 import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
 import { initVhost } from './vhost';
 import { SimState, vhostGroup, type Context } from './state';
@@ -27,6 +27,7 @@ export function simulate(model: MachineModel, profile: HostProfile, hotplug: Hot
   const state = new SimState(ctx);
 
   let failure = machineChecks(state);
+  settleUsage(state);
   if (!failure) failure = runNetdevs(state);
   if (!failure) {
     state.stage = 'realize';
@@ -35,8 +36,10 @@ export function simulate(model: MachineModel, profile: HostProfile, hotplug: Hot
   if (!failure) {
     state.stage = 'reset';
     resetEvent(state);
+    settleUsage(state);
     if (hotplug.length > 0) {
       guestPlugEvent(state);
+      settleUsage(state);
       runHotplug(state, hotplug);
     }
   }
@@ -148,6 +151,7 @@ function runNetdevs(state: SimState): Failure | null {
     const event = initVhost(state, {
       id, ref: refOf('netdevs', index, netdev.order, netdev.id?.value), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true,
     }, 'netdevs');
+    settleUsage(state);
     if (event.result !== 'ok') return { event, option: `-${netdev.option}` };
   }
   return null;
@@ -159,6 +163,7 @@ function runDevices(state: SimState): Failure | null {
     const device = devices[index];
     const ref = refOf('devices', index, device.order, device.id?.value);
     const event = addDevice(state, device, ref, 'devices');
+    settleUsage(state);
     if (event && event.result !== 'ok') return { event, option: '-device' };
   }
   return null;
@@ -253,10 +258,12 @@ function runHotplug(state: SimState, hotplug: HotplugEvent[]): void {
         break;
       }
     }
+    settleUsage(state);
   });
 }
 
 function buildResult(state: SimState, failure: Failure | null): Simulation {
+  settleUsage(state);
   const { ctx } = state;
   const reserved = state.reserved();
   const memoryDevices: MemoryDeviceResult[] = state.memoryDevices.map((d) => ({

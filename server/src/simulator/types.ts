@@ -55,6 +55,11 @@ export interface SimulationEvent {
   error: string | null;
   warnings: string[];
   decisions: Decision[];
+  /**
+   * Slots in use per consumer id (as in `Simulation.consumers`) once this step is done, read from the
+   * running state; only consumers that exist at that moment. Lets a report draw use over plug order.
+   */
+  usageAfter?: Record<string, number>;
 }
 
 export interface MemoryDeviceResult {

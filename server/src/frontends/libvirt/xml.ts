@@ -1,3 +1,4 @@
+import { DocumentText } from '../../model/documentText';
 import type { Finding } from '../../model/findings';
 import type { Position, Range } from '../../model/range';
 import { frontendCodes } from '../codes';
@@ -73,43 +74,16 @@ function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 }
 
-/** Offset → LSP position (UTF-16 code units, which is what JS string indices count). */
-export class LineMap {
-  private readonly lineStarts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 10) this.lineStarts.push(i + 1);
-      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
-    }
-  }
-
-  position(offset: number): Position {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low, character: offset - this.lineStarts[low] };
-  }
-
-  range(start: number, end: number): Range {
-    return { start: this.position(start), end: this.position(end) };
-  }
-}
 
 class Reader {
   private pos = 0;
-  private readonly lines: LineMap;
+  private readonly lines: DocumentText;
   private readonly top: XmlNode[] = [];
   private readonly stack: Array<{ element: XmlElement; start: number }> = [];
   private readonly diagnostics: Finding[] = [];
 
   constructor(private readonly text: string) {
-    this.lines = new LineMap(text);
+    this.lines = new DocumentText(text);
   }
 
   read(): XmlDocument {
@@ -131,7 +105,7 @@ class Reader {
 
   private problem(start: number, end: number, message: string): void {
     const code = frontendCodes.xmlSyntax;
-    this.diagnostics.push({ code: code.code, severity: code.severity, message, range: this.lines.range(start, end) });
+    this.diagnostics.push({ code: code.code, severity: code.severity, message, range: this.lines.rangeOf(start, end) });
   }
 
   private append(node: XmlNode): void {
@@ -177,7 +151,7 @@ class Reader {
       }
       return;
     }
-    this.append({ kind: 'text', text: decoded, raw, range: this.lines.range(start, end) });
+    this.append({ kind: 'text', text: decoded, raw, range: this.lines.rangeOf(start, end) });
   }
 
   /** Decodes entity and character references; `base` is the offset of `raw` for problem ranges. */
@@ -235,7 +209,7 @@ class Reader {
       end = closeAt + close.length;
     }
     this.pos = end;
-    const range = this.lines.range(start, end);
+    const range = this.lines.rangeOf(start, end);
     if (kind === 'pi') {
       const match = /^([^\s]*)\s*([\s\S]*)$/.exec(body);
       this.append({ kind: 'pi', target: match ? match[1] : '', data: match ? match[2] : body, range });
@@ -284,11 +258,11 @@ class Reader {
     const element: XmlElement = {
       kind: 'element',
       name: text.slice(nameStart, nameEnd),
-      nameRange: this.lines.range(nameStart, nameEnd),
+      nameRange: this.lines.rangeOf(nameStart, nameEnd),
       attributes: [],
       children: [],
-      startTagRange: this.lines.range(start, nameEnd),
-      range: this.lines.range(start, nameEnd),
+      startTagRange: this.lines.rangeOf(start, nameEnd),
+      range: this.lines.rangeOf(start, nameEnd),
       closed: false,
     };
     let i = nameEnd;
@@ -323,7 +297,7 @@ class Reader {
       tagEnd = text.length;
     }
     this.pos = tagEnd;
-    element.startTagRange = this.lines.range(start, tagEnd);
+    element.startTagRange = this.lines.rangeOf(start, tagEnd);
     element.range = element.startTagRange;
     this.append(element);
     if (selfClosing) element.closed = true;
@@ -335,13 +309,13 @@ class Reader {
     const text = this.text;
     const nameEnd = this.readName(from);
     const name = text.slice(from, nameEnd);
-    const nameRange = this.lines.range(from, nameEnd);
+    const nameRange = this.lines.rangeOf(from, nameEnd);
     const duplicate = element.attributes.some((a) => a.name === name);
     if (duplicate) this.problem(from, nameEnd, `attribute '${name}' is given twice on <${element.name}>`);
     let i = this.skipSpace(nameEnd);
     const missing = (at: number, message: string): { next: number; stopTag: boolean } => {
       this.problem(from, at, message);
-      element.attributes.push({ name, value: '', nameRange, valueRange: this.lines.range(at, at), range: this.lines.range(from, at) });
+      element.attributes.push({ name, value: '', nameRange, valueRange: this.lines.rangeOf(at, at), range: this.lines.rangeOf(from, at) });
       return { next: at, stopTag: false };
     };
     if (text[i] !== '=') return missing(nameEnd, `attribute '${name}' on <${element.name}> has no value`);
@@ -353,7 +327,7 @@ class Reader {
       while (end < text.length && !isSpace(text[end]) && text[end] !== '>' && text[end] !== '<' && !(text[end] === '/' && text[end + 1] === '>')) end++;
       if (end === i) return missing(i, `attribute '${name}' on <${element.name}> has no value`);
       this.problem(i, end, `the value of attribute '${name}' must be quoted`);
-      element.attributes.push({ name, value: this.decode(text.slice(i, end), i), nameRange, valueRange: this.lines.range(i, end), range: this.lines.range(from, end) });
+      element.attributes.push({ name, value: this.decode(text.slice(i, end), i), nameRange, valueRange: this.lines.rangeOf(i, end), range: this.lines.rangeOf(from, end) });
       return { next: end, stopTag: false };
     }
     const valueStart = i + 1;
@@ -366,7 +340,7 @@ class Reader {
       const newline = text.slice(valueStart, end).search(/[\r\n]/);
       if (newline >= 0) end = valueStart + newline;
       this.problem(i, end, `the value of attribute '${name}' is not closed with ${quote}`);
-      element.attributes.push({ name, value: this.decode(text.slice(valueStart, end), valueStart), nameRange, valueRange: this.lines.range(valueStart, end), range: this.lines.range(from, end) });
+      element.attributes.push({ name, value: this.decode(text.slice(valueStart, end), valueStart), nameRange, valueRange: this.lines.rangeOf(valueStart, end), range: this.lines.rangeOf(from, end) });
       const next = lt >= 0 && (closeAt < 0 || lt < closeAt) ? lt : text.length;
       return { next, stopTag: true };
     }
@@ -374,8 +348,8 @@ class Reader {
       name,
       value: this.decode(text.slice(valueStart, closeAt), valueStart),
       nameRange,
-      valueRange: this.lines.range(valueStart, closeAt),
-      range: this.lines.range(from, closeAt + 1),
+      valueRange: this.lines.rangeOf(valueStart, closeAt),
+      range: this.lines.rangeOf(from, closeAt + 1),
     });
     return { next: closeAt + 1, stopTag: false };
   }
@@ -404,10 +378,10 @@ class Reader {
     for (let k = this.stack.length - 1; k > index; k--) {
       const open = this.stack[k];
       this.problem(open.start + 1, open.start + 1 + open.element.name.length, `<${open.element.name}> is not closed before </${name}>`);
-      open.element.range = this.lines.range(open.start, start);
+      open.element.range = this.lines.rangeOf(open.start, start);
     }
     const matched = this.stack[index];
-    matched.element.range = this.lines.range(matched.start, this.pos);
+    matched.element.range = this.lines.rangeOf(matched.start, this.pos);
     matched.element.closed = true;
     this.stack.length = index;
   }
@@ -424,7 +398,7 @@ class Reader {
       message: `<${innermost.name}> is not closed: the document ends first${also}`,
       range: innermost.nameRange,
     });
-    for (const entry of this.stack) entry.element.range = this.lines.range(entry.start, end);
+    for (const entry of this.stack) entry.element.range = this.lines.rangeOf(entry.start, end);
     this.stack.length = 0;
   }
 }

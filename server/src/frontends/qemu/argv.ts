@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/findings';
 import { frontendCodes } from '../codes';
-import type { LineIndex } from './lineIndex';
+import type { DocumentText } from '../../model/documentText';
 import { takesArgument } from './optionTable';
 import type { ShellWord } from './shellWords';
 
@@ -16,7 +16,7 @@ export interface QemuOption {
   end: number;
 }
 
-export function splitOptions(args: ShellWord[], lines: LineIndex, findings: Finding[]): QemuOption[] {
+export function splitOptions(args: ShellWord[], lines: DocumentText, findings: Finding[]): QemuOption[] {
   const options: QemuOption[] = [];
   let i = 0;
   while (i < args.length) {
@@ -39,7 +39,7 @@ export function splitOptions(args: ShellWord[], lines: LineIndex, findings: Find
     const arg = args[i + 1];
     if (arg === undefined) {
       const { code, severity } = frontendCodes.syntax;
-      findings.push({ code, severity, message: `option '${flag.text}' requires an argument`, range: lines.range(flag.start, flag.end) });
+      findings.push({ code, severity, message: `option '${flag.text}' requires an argument`, range: lines.rangeOf(flag.start, flag.end) });
       options.push({ name, flag, order, start: flag.start, end: flag.end });
       i++;
       continue;

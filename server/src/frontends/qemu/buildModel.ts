@@ -8,7 +8,7 @@ import { defaulted, written, type Located } from '../../model/values';
 import { frontendCodes } from '../codes';
 import { splitOptions, type QemuOption } from './argv';
 import type { Invocation } from './invocations';
-import type { LineIndex } from './lineIndex';
+import type { DocumentText } from '../../model/documentText';
 import { lastEntry, readOptionProps, toProperty, wordRange, type OptionProps, type PropEntry } from './optionProps';
 import { harmlessOptions, impliedKeys, jsonOptions, keyvalOptions } from './optionTable';
 import { PropReader } from './propReaders';
@@ -49,10 +49,10 @@ export class ModelBuilder {
   private readonly blockNodes = new Map<string, { file?: string; filename?: Located<string> }>();
   private pflashNode?: string;
 
-  constructor(private readonly invocation: Invocation, private readonly lines: LineIndex) {
+  constructor(private readonly invocation: Invocation, private readonly lines: DocumentText) {
     const command = invocation.command;
-    const range = lines.range(command.start, command.end);
-    const headRange = invocation.head ? lines.range(invocation.head.start, invocation.head.end) : lines.range(command.start, command.start);
+    const range = lines.rangeOf(command.start, command.end);
+    const headRange = invocation.head ? lines.rangeOf(invocation.head.start, invocation.head.end) : lines.rangeOf(command.start, command.start);
     this.model = emptyMachine('qemu', range, headRange);
     this.model.arch = invocation.arch;
     if (invocation.head && invocation.binary !== undefined) this.model.binary = written(invocation.binary, headRange);
@@ -76,7 +76,7 @@ export class ModelBuilder {
   }
 
   private range(option: QemuOption): Range {
-    return this.lines.range(option.start, option.end);
+    return this.lines.rangeOf(option.start, option.end);
   }
 
   private unmodelled(option: QemuOption, reason: string): void {

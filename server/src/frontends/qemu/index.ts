@@ -2,13 +2,13 @@ import { comparePositions, rangeContains } from '../../model/range';
 import type { FrontendResult, MachineModel } from '../../model/machine';
 import { ModelBuilder } from './buildModel';
 import { findInvocations } from './invocations';
-import { LineIndex } from './lineIndex';
+import { DocumentText } from '../../model/documentText';
 import { splitShell } from './shellWords';
 
 export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shellWords';
 export { parseQemuOpts } from './qemuOpts';
 export { parseJson } from './jsonOption';
-export { LineIndex } from './lineIndex';
+
 
 /**
  * Reads every qemu-system invocation in a shell script ('shell') or a QEMU argument file ('args').
@@ -16,7 +16,7 @@ export { LineIndex } from './lineIndex';
  */
 export function parseQemuDocument(text: string, kind: 'shell' | 'args'): FrontendResult {
   try {
-    const lines = new LineIndex(text);
+    const lines = new DocumentText(text);
     const script = splitShell(text, lines);
     const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines).build());
     const diagnostics: FrontendResult["diagnostics"] = [];

@@ -4,7 +4,7 @@ import type { Property, RawValue } from '../../model/values';
 import type { OptionSyntax } from '../../model/machine';
 import { frontendCodes } from '../codes';
 import { parseJson, type JsonNode } from './jsonOption';
-import type { LineIndex } from './lineIndex';
+import type { DocumentText } from '../../model/documentText';
 import { parseQemuOpts, type OptsDialect } from './qemuOpts';
 import { unresolvedIn, wordSliceOffsets, type ShellWord, type UnresolvedExpansion } from './shellWords';
 
@@ -34,9 +34,9 @@ export interface OptionProps {
   entries: PropEntry[];
 }
 
-export function wordRange(word: ShellWord, from: number, to: number, lines: LineIndex): Range {
+export function wordRange(word: ShellWord, from: number, to: number, lines: DocumentText): Range {
   const { start, end } = wordSliceOffsets(word, from, to);
-  return lines.range(start, end);
+  return lines.rangeOf(start, end);
 }
 
 function jsonToRaw(node: JsonNode): RawValue {
@@ -62,13 +62,13 @@ export function readOptionProps(
   dialect: OptsDialect,
   jsonAllowed: boolean,
   optionName: string,
-  lines: LineIndex,
+  lines: DocumentText,
   findings: Finding[],
 ): OptionProps | undefined {
   const range = (from: number, to: number): Range => wordRange(word, from, to, lines);
   const expansionsIn = (from: number, to: number) => {
     const unresolved = unresolvedIn(word, from, to);
-    return { unresolved, unresolvedRanges: unresolved.map((e) => lines.range(e.sourceStart, e.sourceEnd)) };
+    return { unresolved, unresolvedRanges: unresolved.map((e) => lines.rangeOf(e.sourceStart, e.sourceEnd)) };
   };
   if (jsonAllowed && word.text.trimStart().startsWith('{')) {
     const parsed = parseJson(word.text);
@@ -77,7 +77,7 @@ export function readOptionProps(
       const hiding = word.unresolved.find((e) => e.from <= parsed.from && parsed.from <= e.to);
       if (hiding) {
         const { code, severity } = frontendCodes.unresolvedExpansion;
-        findings.push({ code, severity, message: `${hiding.text} has no value known in this script, so the JSON of -${optionName} cannot be read`, range: lines.range(hiding.sourceStart, hiding.sourceEnd) });
+        findings.push({ code, severity, message: `${hiding.text} has no value known in this script, so the JSON of -${optionName} cannot be read`, range: lines.rangeOf(hiding.sourceStart, hiding.sourceEnd) });
         return undefined;
       }
       const { code, severity } = frontendCodes.invalidJson;

@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/findings';
 import { frontendCodes } from '../codes';
-import { LineIndex } from './lineIndex';
+import { DocumentText } from '../../model/documentText';
 
 /**
  * Splits a shell script into simple commands and words the way bash does, keeping for every
@@ -92,7 +92,7 @@ class Tokenizer {
   /** The current line was reached through a backslash-newline continuation. */
   private continued = false;
 
-  constructor(private readonly text: string, private readonly lines: LineIndex, private readonly env: Map<string, string>) {}
+  constructor(private readonly text: string, private readonly lines: DocumentText, private readonly env: Map<string, string>) {}
 
   run(): ShellScript {
     const text = this.text;
@@ -141,7 +141,7 @@ class Tokenizer {
 
   private error(message: string, start: number, end: number): void {
     const { code, severity } = frontendCodes.syntax;
-    this.findings.push({ code, severity, message, range: this.lines.range(start, end) });
+    this.findings.push({ code, severity, message, range: this.lines.rangeOf(start, end) });
   }
 
   private finishWord(end: number): void {
@@ -242,12 +242,12 @@ class Tokenizer {
     const lineStart = text.lastIndexOf('\n', this.pos - 1) + 1;
     const wholeLine = /^[ \t]*$/.test(text.slice(lineStart, this.pos));
     if (!(this.continued && wholeLine && this.current.length > 0)) {
-      this.pos = this.lines.lineEnd(this.pos);
+      this.pos = this.lines.lineEndAt(this.pos);
       return;
     }
     let commentStart = this.pos;
     for (;;) {
-      const commentEnd = this.lines.lineEnd(commentStart);
+      const commentEnd = this.lines.lineEndAt(commentStart);
       const endsWithBackslash = /\\\s*$/.test(text.slice(commentStart, commentEnd));
       const newline = text.indexOf('\n', commentStart);
       if (newline < 0) { this.pos = text.length; return; }
@@ -298,7 +298,7 @@ class Tokenizer {
   /** Bash would read on to the end of the file; we stop at the end of the line to keep the rest. */
   private unterminated(quote: string, builder: WordBuilder, snapshot?: { length: number; unresolved: number }): void {
     const quoteAt = this.pos;
-    const lineEnd = this.lines.lineEnd(quoteAt);
+    const lineEnd = this.lines.lineEndAt(quoteAt);
     this.error(`unterminated ${quote === "'" ? 'single' : 'double'} quote`, quoteAt, lineEnd);
     if (snapshot) builder.truncate(snapshot.length, snapshot.unresolved);
     for (let i = quoteAt + 1; i < lineEnd; i++) builder.add(this.text[i], i, i + 1);
@@ -339,8 +339,8 @@ class Tokenizer {
     let i = start + 1;
     while (i < this.text.length && this.text[i] !== '`') i += this.text[i] === '\\' ? 2 : 1;
     if (i >= this.text.length) {
-      this.error('unterminated command substitution (`)', start, this.lines.lineEnd(start));
-      this.addUnresolved(builder, start, this.lines.lineEnd(start), undefined);
+      this.error('unterminated command substitution (`)', start, this.lines.lineEndAt(start));
+      this.addUnresolved(builder, start, this.lines.lineEndAt(start), undefined);
       return;
     }
     this.addUnresolved(builder, start, i + 1, undefined);
@@ -353,16 +353,16 @@ class Tokenizer {
     if (next === '{') {
       const close = findClosing(text, start + 2, '{', '}');
       if (close < 0) {
-        this.error('unterminated ${...} expansion', start, this.lines.lineEnd(start));
-        this.addUnresolved(builder, start, this.lines.lineEnd(start), undefined);
+        this.error('unterminated ${...} expansion', start, this.lines.lineEndAt(start));
+        this.addUnresolved(builder, start, this.lines.lineEndAt(start), undefined);
         return;
       }
       this.expandBraced(builder, start, close + 1, text.slice(start + 2, close), inDoubleQuotes);
     } else if (next === '(') {
       const close = findClosing(text, start + 2, '(', ')');
       if (close < 0) {
-        this.error('unterminated $(...) substitution', start, this.lines.lineEnd(start));
-        this.addUnresolved(builder, start, this.lines.lineEnd(start), undefined);
+        this.error('unterminated $(...) substitution', start, this.lines.lineEndAt(start));
+        this.addUnresolved(builder, start, this.lines.lineEndAt(start), undefined);
         return;
       }
       this.addUnresolved(builder, start, close + 1, undefined);
@@ -514,7 +514,7 @@ function findClosing(text: string, from: number, open: string, close: string): n
  * Tokenizes a whole script. `variables` seeds the expansion environment (and receives the script's
  * assignments). Never throws.
  */
-export function splitShell(text: string, lines: LineIndex = new LineIndex(text), variables: Map<string, string> = new Map()): ShellScript {
+export function splitShell(text: string, lines: DocumentText = new DocumentText(text), variables: Map<string, string> = new Map()): ShellScript {
   return new Tokenizer(text, lines, variables).run();
 }
 

@@ -1,0 +1,75 @@
+import type { Position, Range } from './range';
+import type { TextEdit } from './findings';
+
+/**
+ * Offsets and positions of one document's text (0-based lines and UTF-16 characters), with LSP's
+ * line breaks (`\n`, `\r\n` and a lone `\r`), so every front end, rule and adapter agrees with the
+ * editor on where a line starts.
+ */
+export class DocumentText {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) this.lineStarts.push(i + 1);
+    }
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    const start = this.lineStarts[Math.max(0, position.line)];
+    return Math.min(start + position.character, this.lineEnd(position.line));
+  }
+
+  positionAt(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid] <= clamped) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low, character: clamped - this.lineStarts[low] };
+  }
+
+  slice(range: Range): string {
+    return this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end));
+  }
+
+  /** Offset of the end of a line, before its line break. */
+  lineEnd(line: number): number {
+    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
+    return next > this.lineStarts[line] && this.text[next] === '\n' && this.text[next - 1] === '\r' ? next - 1 : next;
+  }
+
+  /** Offset of the end of the line holding `offset`, before its line break. */
+  lineEndAt(offset: number): number {
+    return this.lineEnd(this.positionAt(offset).line);
+  }
+
+  lineText(line: number): string {
+    if (line < 0 || line >= this.lineStarts.length) return '';
+    return this.text.slice(this.lineStarts[line], this.lineEnd(line));
+  }
+
+  /** The range between two offsets; an end before the start gives an empty range at the start. */
+  rangeOf(startOffset: number, endOffset: number): Range {
+    return { start: this.positionAt(startOffset), end: this.positionAt(Math.max(startOffset, endOffset)) };
+  }
+
+  /** The text with non-overlapping edits applied; edits at one point keep their given order. */
+  applyEdits(edits: readonly TextEdit[]): string {
+    const sorted = edits
+      .map((edit, index) => ({ start: this.offsetAt(edit.range.start), end: this.offsetAt(edit.range.end), text: edit.newText, index }))
+      .sort((a, b) => b.start - a.start || b.index - a.index);
+    let text = this.text;
+    for (const edit of sorted) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    return text;
+  }
+}
