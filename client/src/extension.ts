@@ -2,6 +2,10 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { looksLikeQemuArgs } from './qemu-args-detection';
+import { showDocumentation, showDocumentationCommand } from './documentation';
+import { ReportPanel, showReportCommand } from './report/panel';
+import { isMemslotDocument, memslotSelector, ReportSource } from './report/source';
+import { createStatusItem } from './status';
 
 /** Starts the memslot language server and routes QEMU scripts, argument files and domain XML to it. */
 
@@ -15,12 +19,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   };
   const outputChannel = vscode.window.createOutputChannel('memslot');
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: 'shellscript' },
-      { language: 'qemu-args' },
-      // The server ignores XML whose root is not <domain>.
-      { language: 'xml' },
-    ],
+    // shellscript, qemu-args and xml; the server ignores XML whose root is not <domain>.
+    documentSelector: memslotSelector as LanguageClientOptions['documentSelector'],
+    // The server pulls `memslot` with workspace/configuration; this also makes the client notify it
+    // of changes to that section (the server re-pulls on every notification).
+    synchronize: { configurationSection: 'memslot' },
     outputChannel,
     traceOutputChannel: outputChannel,
   };
@@ -38,7 +41,25 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(claimArgsFile));
   vscode.workspace.textDocuments.forEach(claimArgsFile);
 
+  // Registered before the server starts, so the commands exist even if it fails to start.
+  const source = new ReportSource(client);
+  const panel = new ReportPanel(source, context.extensionUri);
+  context.subscriptions.push(
+    source,
+    panel,
+    createStatusItem(source),
+    vscode.commands.registerCommand(showReportCommand, async (resource?: unknown) => {
+      // From the editor title/context menu the argument is the file's URI.
+      const uri = resource instanceof vscode.Uri ? resource : vscode.window.activeTextEditor?.document.uri;
+      const document = uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : undefined;
+      return panel.open(document && isMemslotDocument(document) ? document : undefined);
+    }),
+    vscode.commands.registerCommand(showDocumentationCommand, (code?: unknown, url?: unknown) => showDocumentation(context.extensionUri, code, url)),
+  );
+
   await client.start();
+  // Whatever the views asked for before the server ran gets its report now.
+  void source.refresh();
 }
 
 export async function deactivate(): Promise<void> {

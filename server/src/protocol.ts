@@ -71,6 +71,11 @@ export interface PlugStep {
    * (absent: only the end state in `consumers` is known).
    */
   usage?: Record<string, number>;
+  /**
+   * vhost-init steps: the back-end's memslot limit as the simulator resolved it (null: no limit),
+   * so a view can draw it even when the back-end was refused and never became a consumer.
+   */
+  limit?: number | null;
 }
 
 export interface ConsumerRow {

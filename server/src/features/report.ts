@@ -41,6 +41,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
     steps: simulation.events.map((event) => {
       const item = itemOfRef(model, event.ref);
       const usage = event.usageAfter;
+      const limit = event.decisions.find((decision) => decision.what === 'vhost-limit')?.result;
       return {
         step: event.step,
         phase: event.phase,
@@ -51,6 +52,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
         error: event.error,
         explanations: event.decisions.map((decision) => decision.explanation),
         ...(usage ? { usage: { ...usage } } : {}),
+        ...(typeof limit === 'number' || limit === null ? { limit } : {}),
       };
     }),
     consumers: simulation.consumers.map((consumer) => ({
