@@ -87,3 +87,24 @@ test('MS011: QEMU 8.1 has no dynamic-memslots; the fix removes the property', ()
   assert.equal(fixed, script.replace(',dynamic-memslots=on', ''));
   assert.equal(lint(fixed, 'shell', ['--qemu', '8.1']).machines[0].simulation.outcome, 'starts');
 });
+
+test('MS011 in domain XML: libvirt refuses dynamicMemslots with QEMU 8.1 in its own words', () => {
+  const xml = `<domain type='kvm'>
+  <name>d</name>
+  <maxMemory slots='16' unit='GiB'>68</maxMemory>
+  <memory unit='GiB'>4</memory>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <cpu><numa><cell id='0' cpus='0' memory='4' unit='GiB'/></numa></cpu>
+  <devices>
+    <memory model='virtio-mem'>
+      <target dynamicMemslots='yes'><size unit='GiB'>64</size><node>0</node><block unit='MiB'>2</block><requested unit='GiB'>1</requested></target>
+    </memory>
+  </devices>
+</domain>
+`;
+  const found = withCode(lint(xml, 'libvirt-xml', ['--qemu', '8.1']), 'MS011');
+  assert.equal(found.length, 1);
+  assert.ok(found[0].message.includes('"unsupported configuration: virtio-mem does not support dynamicMemslots"'), found[0].message);
+  assert.deepEqual((found[0].fixes ?? []).filter((f) => !f.title.startsWith('Disable')), []);
+  assert.deepEqual(withCode(lint(xml, 'libvirt-xml', ['--qemu', '8.2']), 'MS011'), []);
+});

@@ -36,9 +36,13 @@ export const dynamicMemslotsCannotWork: Rule = {
       })];
     }
     if (error === messages.propertyNotFound(refused.driver.value, 'dynamic-memslots')) {
-      const edit = removeProperty(context.document, refused, 'dynamic-memslots');
+      // In XML the attribute is not a QemuOpts member; removing it is left to the user there.
+      const edit = model.frontend === 'qemu' ? removeProperty(context.document, refused, 'dynamic-memslots') : null;
       return [finding(this, {
-        message: `QEMU ${version} refuses ${describeItem(refused)}: "${error}". dynamic-memslots exists from QEMU 8.2 on (host profile: QEMU ${version}, ${profile.qemuVersion.origin}).`,
+        // libvirt checks QEMU's capabilities itself and refuses the domain before QEMU runs.
+        message: model.frontend === 'libvirt'
+          ? `libvirt refuses ${describeItem(refused)} with QEMU ${version}: "unsupported configuration: virtio-mem does not support dynamicMemslots" (QEMU itself would say "${error}"). dynamicMemslots needs QEMU 8.2 and libvirt 10.1 (host profile: QEMU ${version}, ${profile.qemuVersion.origin}).`
+          : `QEMU ${version} refuses ${describeItem(refused)}: "${error}". dynamic-memslots exists from QEMU 8.2 on (host profile: QEMU ${version}, ${profile.qemuVersion.origin}).`,
         range: refused.dynamicMemslots?.range ?? refused.range,
         subjects: [refused.id?.value ?? refused.driver.value],
         fixes: edit ? [{ title: 'Remove dynamic-memslots (not available before QEMU 8.2)', edits: [edit], isPreferred: true }] : [],

@@ -1,5 +1,4 @@
 import * as path from 'node:path';
-import { test } from 'mocha';
 import * as vscode from 'vscode';
 
 /** Helpers shared by the end-to-end suites; they poll, never sleep for a fixed time. */
@@ -60,8 +59,14 @@ export function rangeOf(document: vscode.TextDocument, needle: string, after = '
 }
 
 /**
- * Tests of features that other issues deliver (hover breakdown, MS001 quick fix, settings, report).
- * They stay pending (mocha's `test.skip`) until MEMSLOT_E2E_ALL=1 is set for the run, so the
- * suite is green today and the tests are one switch away from running.
+ * Waits until memslot has finished activating (its commands registered, its client started):
+ * tests that call its commands directly must not race the activation a file open triggered.
  */
-export const featureTest = process.env.MEMSLOT_E2E_ALL === '1' ? test : test.skip;
+export function waitForActivation(): Promise<true> {
+  return waitFor('memslot to finish activating', () => (memslotExtension().isActive ? true : undefined), 30_000);
+}
+
+/** Sets a `memslot.*` setting in the workspace (.vscode/settings.json of the scratch copy); undefined removes it. */
+export async function setWorkspaceSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('memslot').update(key, value, vscode.ConfigurationTarget.Workspace);
+}

@@ -123,9 +123,9 @@ function checkDynamicMemslots(ctx: MappingContext, range: import('../../model/ra
     ctx.libvirt(`dynamicMemslots needs libvirt 10.1.0 or later (this is ${libvirtVersion}); older libvirt does not know the attribute`, range);
   } else if (qemuOld) {
     ctx.libvirt('unsupported configuration: virtio-mem does not support dynamicMemslots', range, 'error', { requires: 'QEMU 8.2.0', qemuVersion });
-  } else if (libvirtOld === undefined || qemuOld === undefined) {
-    ctx.libvirt('dynamicMemslots needs libvirt 10.1.0 and QEMU 8.2.0 or later; older versions refuse it ("virtio-mem does not support dynamicMemslots")', range, 'information');
   }
+  // Unknown versions stay silent: the QEMU version of the host profile is checked by rule MS011,
+  // and a note on every dynamicMemslots attribute would only be noise.
 }
 
 function checkHugepages(ctx: MappingContext, plan: MemoryPlan): void {
