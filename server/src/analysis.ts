@@ -65,15 +65,17 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   }
   if (kind === undefined) return { machines: [], findings: [] };
 
+  // One line index for the front end, the directives and the rules' edits.
+  const document = new DocumentText(text);
   let frontend: FrontendResult;
   try {
-    frontend = analyzeDocument(text, kind);
+    frontend = analyzeDocument(document, kind);
   } catch (error) {
     return { kind, machines: [], findings: [internalError('reading the document', error, documentStart())] };
   }
   const documentFindings: Finding[] = [...(frontend.diagnostics ?? [])];
   // The file's own `memslot:` directives set its host profile over settings or CLI flags.
-  const directives: DirectiveRead = runGuarded('reading memslot directives', documentStart(), documentFindings, () => readDirectives(text, kind as DocumentKind))
+  const directives: DirectiveRead = runGuarded('reading memslot directives', documentStart(), documentFindings, () => readDirectives(document, kind as DocumentKind))
     ?? { profileArgs: [], suppressions: [], findings: [] };
   documentFindings.push(...directives.findings);
   const fileProfile = profileWithDirectives(profile, directives);
@@ -81,7 +83,6 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
     ...(resolved.severityOverrides ? { severityOverrides: resolved.severityOverrides } : {}),
     ...(resolved.disabled ? { disabled: resolved.disabled } : {}),
   };
-  const document = new DocumentText(text);
   const models = frontend.machines ?? [];
   const machines = models.map((model) => analyzeMachine(model, fileProfile, { document, kind: kind as DocumentKind, ruleOptions }));
   return suppress({ kind, machines, findings: applySeverityOverrides(documentFindings, ruleOptions) }, directives, ruleOptions);

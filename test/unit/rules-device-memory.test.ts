@@ -42,6 +42,7 @@ test('MS006: DIMMs without slots=, then with too few; the fix sets slots to the 
   const found = withCode(lint(none, 'shell'), 'MS006');
   assert.equal(found.length, 1);
   assert.ok(found[0].message.includes(`"no slots where allocated, please specify the 'slots' option"`));
+  assert.deepEqual(found[0].related?.map((info) => info.message), ['-m has no slots= here (0 DIMM slots)']);
   const fixed = applyFix(none, fixTitled(found[0], /slots=2/));
   assert.equal(fixed, dimms('1G,maxmem=4G,slots=2'));
   assert.equal(lint(fixed, 'shell').machines[0].simulation.outcome, 'starts');
@@ -51,6 +52,7 @@ test('MS006: DIMMs without slots=, then with too few; the fix sets slots to the 
   assert.equal(tooFew.length, 1);
   assert.deepEqual(tooFew[0].range, rangeOf(one, '-device pc-dimm,id=dimm1,memdev=d1'));
   assert.ok(tooFew[0].message.includes('"no free slots available"'));
+  assert.deepEqual(tooFew[0].related?.map((info) => info.message), ['slots= is set here']);
   assert.equal(applyFix(one, fixTitled(tooFew[0], /slots=2/)), dimms('1G,maxmem=4G,slots=2'));
   assert.deepEqual(withCode(lint(dimms('1G,maxmem=4G,slots=2'), 'shell'), 'MS006'), []);
 });

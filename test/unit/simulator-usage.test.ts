@@ -4,7 +4,7 @@
 // region) and §3.3 (each memfd 1G pc-dimm adds one KVM slot and one vhost-user region).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type Simulation } from '../../server/src/simulator';
+import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, usageAfterStep, type Simulation } from '../../server/src/simulator';
 import { sharedBase } from './simulator-builders';
 
 function run(build: ReturnType<typeof sharedBase>): Simulation {
@@ -16,7 +16,7 @@ function run(build: ReturnType<typeof sharedBase>): Simulation {
 function usageOf(sim: Simulation, id: string | null, action?: string) {
   const event = sim.events.find((e) => e.id === id && (action === undefined || e.action === action));
   assert.ok(event, `event ${id ?? action}`);
-  return event.usageAfter;
+  return usageAfterStep(sim, event.step);
 }
 
 test('vu8 then 7 memfd dimms: use grows by one per dimm until dimm6 is refused', () => {
@@ -37,6 +37,18 @@ test('6 memfd dimms then vu8: 8 regions at init, after reset KVM 12 and vhost 9'
   assert.deepEqual(usageOf(sim, 'fs0'), { kvm: 9, fs0: 8 });
   assert.deepEqual(usageOf(sim, null, 'reset'), { kvm: 12, fs0: 9 });
   // Every event carries its usage; the last one matches the end state.
-  assert.ok(sim.events.every((e) => e.usageAfter !== undefined));
-  assert.deepEqual(sim.events.at(-1)?.usageAfter, Object.fromEntries(sim.consumers.map((c) => [c.id, c.used])));
+  assert.ok(sim.events.every((e) => usageAfterStep(sim, e.step) !== undefined));
+  assert.deepEqual(usageAfterStep(sim, sim.events.length), Object.fromEntries(sim.consumers.map((c) => [c.id, c.used])));
+});
+
+test('a removed vhost device stops counting from its removal step on', () => {
+  const sim = run(sharedBase(8).vhostUserFs('fs0', 'vu0', '/tmp/oracle/vu.sock').dimms(1));
+  const [activity] = sim.vhostActivity;
+  assert.equal(activity.id, 'fs0');
+  assert.equal(activity.untilStep, null);
+  const initStep = sim.events.find((e) => e.id === 'fs0')?.step ?? -1;
+  assert.equal(activity.fromStep, initStep);
+  // Before its init step the device is not a consumer yet.
+  assert.equal(usageAfterStep(sim, initStep - 1)?.fs0, undefined);
+  assert.equal(usageAfterStep({ ...sim, vhostActivity: [{ ...activity, untilStep: initStep + 1 }] }, initStep + 1)?.fs0, undefined);
 });

@@ -102,8 +102,8 @@ function problem(message: string, range: Range, fixes?: Fix[]): Finding {
 
 const flagList = directiveProfileFlags.map((f) => `--${f}`).join(', ');
 
-export function readDirectives(text: string, kind: DocumentKind): DirectiveRead {
-  const document = new DocumentText(text);
+export function readDirectives(source: string | DocumentText, kind: DocumentKind): DirectiveRead {
+  const document = DocumentText.of(source);
   const read: DirectiveRead = { profileArgs: [], suppressions: [], findings: [] };
   for (const comment of findDirectiveComments(document, kind)) {
     const words = splitWords(document, comment.body, comment.bodyStart);

@@ -5,6 +5,7 @@ import { consumerName, plugOrderExplanation } from './common';
 import { hostAssumptions } from './hostAssumptions';
 import { itemOfRef } from './locate';
 import { kvmMetadata, mappedBytesOf } from './metadata';
+import { usageAfterStep } from '../simulator/usage';
 
 /** The `memslot/report` payload: the simulation's timeline and tables as plain data for the report view. */
 export function buildReport(
@@ -40,7 +41,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
     plugOrder: plugOrderExplanation(model),
     steps: simulation.events.map((event) => {
       const item = itemOfRef(model, event.ref);
-      const usage = event.usageAfter;
+      const usage = usageAfterStep(simulation, event.step);
       const limit = event.decisions.find((decision) => decision.what === 'vhost-limit')?.result;
       return {
         step: event.step,
@@ -51,7 +52,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
         result: event.result,
         error: event.error,
         explanations: event.decisions.map((decision) => decision.explanation),
-        ...(usage ? { usage: { ...usage } } : {}),
+        ...(usage ? { usage } : {}),
         ...(typeof limit === 'number' || limit === null ? { limit } : {}),
       };
     }),

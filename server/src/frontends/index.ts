@@ -1,3 +1,4 @@
+import type { DocumentText } from '../model/documentText';
 import type { FrontendResult } from '../model/machine';
 import { parseLibvirtDomain } from './libvirt';
 import { parseQemuDocument } from './qemu';
@@ -20,7 +21,7 @@ export function looksLikeDomainXml(text: string): boolean {
   return /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<domain[\s>]/.test(text);
 }
 
-export function analyzeDocument(text: string, kind: DocumentKind): FrontendResult {
+export function analyzeDocument(text: string | DocumentText, kind: DocumentKind): FrontendResult {
   switch (kind) {
     case 'libvirt-xml': return parseLibvirtDomain(text);
     case 'qemu-args': return parseQemuDocument(text, 'args');

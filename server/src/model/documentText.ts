@@ -7,6 +7,11 @@ import type { TextEdit } from './findings';
  * editor on where a line starts.
  */
 export class DocumentText {
+  /** Accepts either, so a caller that already indexed the text passes its index along. */
+  static of(source: string | DocumentText): DocumentText {
+    return typeof source === 'string' ? new DocumentText(source) : source;
+  }
+
   private readonly lineStarts: number[] = [0];
 
   constructor(readonly text: string) {

@@ -25,7 +25,8 @@ export const dimmSlots: Rule = {
     return [finding(this, {
       message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}". The command line has ${dimms} DIMM-like device(s) (pc-dimm, nvdimm), each needing one of -m slots= (${model.memory.slots?.value ?? 0} given, at most ${MAX_RAM_SLOTS}).`,
       range: refused?.range ?? model.memory.slots?.range ?? model.memory.ranges[0] ?? model.headRange,
-      related: model.memory.ranges.slice(0, 1).map((range) => ({ message: 'slots= is set here', range })),
+      // Without slots= there is nothing to point at but -m itself; say so rather than "set here".
+      related: model.memory.ranges.slice(0, 1).map((range) => ({ message: model.memory.slots ? 'slots= is set here' : '-m has no slots= here (0 DIMM slots)', range })),
       subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       fixes: slotsFix(context, Math.min(MAX_RAM_SLOTS, Math.max(dimms, 1))),
     })];

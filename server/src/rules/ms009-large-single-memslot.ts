@@ -32,6 +32,10 @@ export const largeSingleMemslot: Rule = {
       const device = memoryDeviceOf(model, result.ref);
       if (!device) continue;
       const now = kvmMetadataCost(result.size, spaces);
+      // With dynamic memslots at least the requested size stays mapped, so this bounds the saving;
+      // checking it first spares a trial simulation per small device.
+      const largestSaving = now.withoutTdpMmu - kvmMetadataCost(result.requestedSize ?? 0, spaces).withoutTdpMmu;
+      if (largestSaving < reportAtLeast) continue;
       const canDecide = atLeast(profile.qemuVersion.value, 8, 2);
       const trial = canDecide ? tryDynamic(context, device) : undefined;
       const trialResult = trial?.memoryDevices.find((d) => d.ref.index === result.ref.index);

@@ -1,4 +1,4 @@
-import type { EventAction, EventPhase, ModelRef, SimulationEvent } from './types';
+import type { EventAction, EventPhase, ModelRef, SimulationEvent, SlotTotals } from './types';
 import type { SimState } from './state';
 
 export function openEvent(state: SimState, phase: EventPhase, action: EventAction, id: string | null, ref: ModelRef | null): SimulationEvent {
@@ -14,23 +14,22 @@ export function refuse(event: SimulationEvent, error: string): SimulationEvent {
 }
 
 /**
- * Stamps every event that has no `usageAfter` yet with the slots each consumer uses now. Called
- * when a step is finished, before the state moves on (a stage change re-lays out boot memory).
+ * Stamps every event that has no `slotsAfter` yet with the slots in use now. Called when a step is
+ * finished, before the state moves on (a stage change re-lays out boot memory).
  */
 export function settleUsage(state: SimState): void {
-  let usage: Record<string, number> | undefined;
-  for (let i = state.events.length - 1; i >= 0 && state.events[i].usageAfter === undefined; i--) {
-    usage ??= currentUsage(state);
-    state.events[i].usageAfter = { ...usage };
+  let totals: SlotTotals | undefined;
+  for (let i = state.events.length - 1; i >= 0 && state.events[i].slotsAfter === undefined; i--) {
+    totals ??= currentTotals(state);
+    state.events[i].slotsAfter = totals;
   }
 }
 
-function currentUsage(state: SimState): Record<string, number> {
-  const usage: Record<string, number> = {};
+function currentTotals(state: SimState): SlotTotals {
+  const totals: SlotTotals = { vhostUser: state.vhostUsed('vhost-user'), vhostOther: state.vhostUsed('vhost-kernel') };
   if (state.ctx.kvm) {
-    usage.kvm = state.kvmUsed(0);
-    if (state.ctx.smmAddressSpace) usage['kvm-smram'] = state.kvmUsed(1);
+    totals.kvm = state.kvmUsed(0);
+    if (state.ctx.smmAddressSpace) totals.kvmSmram = state.kvmUsed(1);
   }
-  for (const vhost of state.vhosts) if (vhost.active) usage[vhost.id] = state.vhostUsed(vhost.kind);
-  return usage;
+  return totals;
 }

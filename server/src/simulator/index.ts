@@ -46,6 +46,7 @@
  * AMD's relocation of RAM above 1 TiB, vhost-net multiqueue (one consumer per netdev).
  */
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
+export { usageAfterStep } from './usage';
 export {
   applyProfileOptions, defaultHostProfile, findVhostUserRule, parseProfileOptions, resolveVhostUserLimit, vhostUserSlotCap,
 } from './profile';
@@ -59,5 +60,5 @@ export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decisio
 export { messages, SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
 export type {
   ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
-  SimulationEvent, UnknownBackend,
+  SimulationEvent, SlotTotals, UnknownBackend, VhostActivity,
 } from './types';

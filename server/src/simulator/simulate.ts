@@ -318,6 +318,7 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
     refusedByRef: failure?.event.ref ?? null,
     refusedOption: failure?.option || null,
     unknownBackends: state.unknownBackends,
+    vhostActivity: state.vhosts.map((vhost) => ({ id: vhost.id, kind: vhost.kind, fromStep: vhost.fromStep, untilStep: vhost.untilStep })),
     hotplugErrors: state.events
       .filter((e) => e.phase === 'hotplug' && e.error !== null)
       .map((e) => ({ step: e.step, id: e.id, error: e.error ?? '', hang: e.result === 'hang' })),

@@ -53,6 +53,9 @@ export interface VhostState {
   limitKnown: boolean;
   usedAtInit: number;
   active: boolean;
+  /** Steps between which the device counted (see VhostActivity). */
+  fromStep: number;
+  untilStep: number | null;
 }
 
 export interface Context {
@@ -161,6 +164,7 @@ export class SimState {
 
   removeVhost(vhost: VhostState): void {
     vhost.active = false;
+    vhost.untilStep = this.events.length;
     const group = vhostGroup(vhost.kind);
     this.minLimit[group] = Infinity;
     for (const other of this.vhosts) {

@@ -56,10 +56,28 @@ export interface SimulationEvent {
   warnings: string[];
   decisions: Decision[];
   /**
-   * Slots in use per consumer id (as in `Simulation.consumers`) once this step is done, read from the
-   * running state; only consumers that exist at that moment. Lets a report draw use over plug order.
+   * Slots in use once this step is done, read from the running state: per KVM address space and
+   * per vhost group (every vhost device of a group counts the same regions). Per consumer use is
+   * `usageAfterStep(simulation, step)`; storing group totals keeps recording linear in the steps.
    */
-  usageAfter?: Record<string, number>;
+  slotsAfter?: SlotTotals;
+}
+
+export interface SlotTotals {
+  kvm?: number;
+  kvmSmram?: number;
+  /** Regions a vhost-user device counts (fd-backed RAM only). */
+  vhostUser: number;
+  /** Regions a vhost-kernel or vhost-vdpa device counts (all RAM). */
+  vhostOther: number;
+}
+
+/** When a vhost device counted: from the step that initialised it until the step that removed it. */
+export interface VhostActivity {
+  id: string;
+  kind: VhostBackendKind;
+  fromStep: number;
+  untilStep: number | null;
 }
 
 export interface MemoryDeviceResult {
@@ -141,6 +159,7 @@ export interface Simulation {
   /** The option QEMU names in the error prefix ('-device', '-netdev', '-m'), when refused. */
   refusedOption: string | null;
   unknownBackends: UnknownBackend[];
+  vhostActivity: VhostActivity[];
   /** Hot-plug steps that QEMU would refuse (the VM keeps running). */
   hotplugErrors: Array<{ step: number; id: string | null; error: string; hang: boolean }>;
   machine: {

@@ -101,7 +101,7 @@ export function initVhost(state: SimState, spec: VhostSpec, phase: EventPhase): 
   }
   state.addVhost({
     id: spec.id, ref: spec.ref, kind: spec.kind, limit, limitSource: resolved.source, limitKnown: resolved.known,
-    usedAtInit: used, active: true,
+    usedAtInit: used, active: true, fromStep: event.step, untilStep: null,
   });
   return event;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
-import { diagnosticCode, featureTest, memslotDiagnostics, openFile, rangeOf, waitFor, waitForDiagnostic } from './helpers';
+import { diagnosticCode, memslotDiagnostics, openFile, rangeOf, waitFor, waitForDiagnostic } from './helpers';
 
 // qemu/refused-order.sh is spec qemu-memslots.md §13 T6: a dynamic-memslots virtio-mem decides
 // first, then a vhost-user back-end limited to 32 slots (set by the file's own directive) is
@@ -45,17 +45,23 @@ suite('memslot hover and quick fix', () => {
   });
 });
 
-// Pending until the features land (issue 6 and the settings work): MEMSLOT_E2E_ALL=1 runs them.
-suite('features still being built', () => {
-  featureTest('the report command opens its webview beside the editor', async () => {
-    await openFile(refused);
-    const commands = await vscode.commands.getCommands(true);
-    assert.ok(commands.includes('memslot.showReport'), 'memslot.showReport is not registered');
-    await vscode.commands.executeCommand('memslot.showReport');
-    await waitFor('a memslot report tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs)
-      .find((tab) => tab.input instanceof vscode.TabInputWebview && /memslot/i.test(tab.label)));
+suite('memslot inlay hints', () => {
+  test('the summary after the QEMU binary gives the KVM use and the verdict', async () => {
+    const { document } = await openFile(refused);
+    await waitForDiagnostic(document.uri, 'MS001');
+    const whole = new vscode.Range(0, 0, document.lineCount, 0);
+    const hints = await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', document.uri, whole);
+    const label = (hint: vscode.InlayHint): string => (typeof hint.label === 'string' ? hint.label : hint.label.map((part) => part.value).join(''));
+    // The summary sits right after the binary's name, as the user typed it.
+    const binary = rangeOf(document, 'qemu-system-x86_64');
+    const summary = hints.find((hint) => hint.position.isEqual(binary.end));
+    assert.ok(summary, `no hint after qemu-system-x86_64 among: ${hints.map((h) => `${h.position.line}:${h.position.character} ${label(h)}`).join(' | ')}`);
+    // KVM's default limit is 32764 (spec: Linux 5.12+); fs0 is where QEMU stops (T6).
+    assert.match(label(summary), /\bKVM \d+\/32764\b/);
+    assert.match(label(summary), /refused at fs0/);
+    // The refused device itself is labelled at its end.
+    const device = rangeOf(document, refusedDevice);
+    assert.ok(hints.some((hint) => hint.position.isEqual(device.end) && /refused/.test(label(hint))),
+      'no "refused" hint after the vhost-user-fs-pci device');
   });
-
-  // The setting's name is not decided yet; without a body mocha lists it as pending.
-  test('changing a back-end\'s slot limit in the settings changes the diagnostics');
 });

@@ -1,3 +1,4 @@
+import type { DocumentText } from '../../model/documentText';
 import { emptyMachine, type FrontendResult, type MachineModel } from '../../model/machine';
 import { frontendCodes } from '../codes';
 import { checkMemory } from './checks';
@@ -15,8 +16,8 @@ export type { XmlDocument, XmlElement, XmlAttribute, XmlNode } from './xml';
  * QEMU would see after libvirt's translation, in libvirt's cold-start emission order.
  * `options` may name the libvirt and QEMU versions for version-dependent checks.
  */
-export function parseLibvirtDomain(text: string, options: LibvirtOptions = {}): FrontendResult {
-  const document = readXml(text);
+export function parseLibvirtDomain(source: string | DocumentText, options: LibvirtOptions = {}): FrontendResult {
+  const document = readXml(source);
   const root = document.root;
   if (!root) return { machines: [], diagnostics: document.diagnostics };
   if (root.name !== 'domain') {

@@ -82,8 +82,11 @@ class Reader {
   private readonly stack: Array<{ element: XmlElement; start: number }> = [];
   private readonly diagnostics: Finding[] = [];
 
-  constructor(private readonly text: string) {
-    this.lines = new DocumentText(text);
+  private readonly text: string;
+
+  constructor(source: string | DocumentText) {
+    this.lines = DocumentText.of(source);
+    this.text = this.lines.text;
   }
 
   read(): XmlDocument {
@@ -414,9 +417,9 @@ function findLastIndex<T>(items: T[], predicate: (item: T) => boolean): number {
 }
 
 /** Reads `text` as XML. Never throws; problems come back as MS908 findings. */
-export function readXml(text: string): XmlDocument {
+export function readXml(source: string | DocumentText): XmlDocument {
   try {
-    return new Reader(text).read();
+    return new Reader(source).read();
   } catch (error) {
     // The reader is written not to throw; this is the last line of defence for the server.
     const message = error instanceof Error ? error.message : String(error);

@@ -14,10 +14,10 @@ export { parseJson } from './jsonOption';
  * Reads every qemu-system invocation in a shell script ('shell') or a QEMU argument file ('args').
  * An argument file without a qemu-system binary is one invocation's option list. Never throws.
  */
-export function parseQemuDocument(text: string, kind: 'shell' | 'args'): FrontendResult {
+export function parseQemuDocument(source: string | DocumentText, kind: 'shell' | 'args'): FrontendResult {
   try {
-    const lines = new DocumentText(text);
-    const script = splitShell(text, lines);
+    const lines = DocumentText.of(source);
+    const script = splitShell(lines.text, lines);
     const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines).build());
     const diagnostics: FrontendResult["diagnostics"] = [];
     // Shell syntax problems belong to the invocation they occur in, when there is one.
