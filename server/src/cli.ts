@@ -32,6 +32,9 @@ Host profile (what the command line cannot say about the host):
   --vhost-user SOCKET=N        memslot limit of the vhost-user backend on SOCKET (a path, glob or
                                chardev id; N may be nocfg for a backend without
                                CONFIGURE_MEM_SLOTS, i.e. 8); repeatable
+  --vhost-user-unknown N|nocfg memslot limit assumed for a vhost-user backend that no
+                               --vhost-user names (default: 509); such backends are still
+                               reported (MS012) where the verdict depends on their limit
 
 A '# memslot: ...' (or '<!-- memslot: ... -->') directive in a file sets its host profile and
 takes precedence over these options.

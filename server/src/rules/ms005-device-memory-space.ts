@@ -1,7 +1,6 @@
 import { formatSize } from '../model/sizes';
-import type { Fix, TextEdit } from '../model/findings';
-import { setMemoryOption } from './edits';
-import { dimmCount, deviceMemoryErrors, memoryDevicesTotal, memoryOptionSize, resimulate, withMemory } from './device-memory-shared';
+import type { Fix } from '../model/findings';
+import { deviceMemoryFix, dimmCount, deviceMemoryErrors, memoryDevicesTotal } from './device-memory-shared';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -39,19 +38,6 @@ export const deviceMemorySpace: Rule = {
 };
 
 function raiseMaxmemFix(context: RuleContext, maxmem: number): Fix[] {
-  const { model, document, profile } = context;
-  if (model.frontend !== 'qemu' || maxmem <= (model.memory.size?.value ?? 0)) return [];
-  const dimms = dimmCount(model);
-  const slots = Math.max(model.memory.slots?.value ?? 0, dimms);
-  const after = resimulate(withMemory(model, { maxmem, slots: slots > 0 ? slots : undefined }), profile);
-  if (deviceMemoryErrors.space(after.error ?? '')) return [];
-  const edits: TextEdit[] = [];
-  const maxmemEdit = setMemoryOption(document, model.memory.ranges, model.memory.maxmem, 'maxmem', memoryOptionSize(maxmem));
-  if (maxmemEdit) edits.push(maxmemEdit);
-  if (slots > (model.memory.slots?.value ?? 0)) {
-    const slotsEdit = setMemoryOption(document, model.memory.ranges, model.memory.slots, 'slots', String(slots));
-    if (slotsEdit) edits.push(slotsEdit);
-  }
-  if (edits.length === 0) return [];
-  return [{ title: `Set maxmem=${memoryOptionSize(maxmem)}${slots > (model.memory.slots?.value ?? 0) ? ` and slots=${slots}` : ''} on -m`, edits, isPreferred: true, fixAll: true }];
+  const slots = Math.max(context.model.memory.slots?.value ?? 0, dimmCount(context.model));
+  return deviceMemoryFix(context, { maxmem, slots });
 }

@@ -1,7 +1,7 @@
 import type { Fix } from '../model/findings';
 import { MAX_RAM_SLOTS } from '../simulator/constants';
-import { setMemoryOption } from './edits';
-import { dimmCount, deviceMemoryErrors, resimulate, withMemory } from './device-memory-shared';
+import { formatSize } from '../model/sizes';
+import { deviceMemoryFix, dimmCount, deviceMemoryErrors, memoryDevicesTotal } from './device-memory-shared';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -23,7 +23,7 @@ export const dimmSlots: Rule = {
     const refused = itemOfRef(model, simulation.refusedByRef);
     const dimms = dimmCount(model);
     return [finding(this, {
-      message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}". The command line has ${dimms} DIMM-like device(s) (pc-dimm, nvdimm), each needing one of -m slots= (${model.memory.slots?.value ?? 0} given, at most ${MAX_RAM_SLOTS}).`,
+      message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}". The command line has ${dimms} DIMM-like device(s) (pc-dimm, nvdimm), each needing one of -m slots= (${model.memory.slots?.value ?? 0} given, at most ${MAX_RAM_SLOTS}).${maxmemNote(context)}`,
       range: refused?.range ?? model.memory.slots?.range ?? model.memory.ranges[0] ?? model.headRange,
       // Without slots= there is nothing to point at but -m itself; say so rather than "set here".
       related: model.memory.ranges.slice(0, 1).map((range) => ({ message: model.memory.slots ? 'slots= is set here' : '-m has no slots= here (0 DIMM slots)', range })),
@@ -33,11 +33,16 @@ export const dimmSlots: Rule = {
   },
 };
 
+/** Without maxmem, slots= alone is refused too ("slots specified but no max-size"): the fix sets both. */
 function slotsFix(context: RuleContext, slots: number): Fix[] {
-  const { model, document, profile } = context;
-  if (model.frontend !== 'qemu' || !model.memory.maxmem) return [];
-  const after = resimulate(withMemory(model, { slots }), profile);
-  if (deviceMemoryErrors.slots(after.error ?? '')) return [];
-  const edit = setMemoryOption(document, model.memory.ranges, model.memory.slots, 'slots', String(slots));
-  return edit ? [{ title: `Set slots=${slots} on -m`, edits: [edit], isPreferred: true, fixAll: true }] : [];
+  const { model, simulation } = context;
+  return deviceMemoryFix(context, { maxmem: simulation.machine.ramSize + memoryDevicesTotal(model), slots });
+}
+
+/** QEMU stops at the missing slots; say now that maxmem is missing too, so the next run holds no surprise. */
+function maxmemNote(context: RuleContext): string {
+  const { model, simulation } = context;
+  if (model.memory.maxmem) return '';
+  const needed = memoryDevicesTotal(model);
+  return needed > 0 ? ` maxmem is not set either: the memory devices need it to be at least ${formatSize(simulation.machine.ramSize + needed)} (boot RAM + devices).` : ' maxmem is not set either.';
 }

@@ -37,6 +37,10 @@ const hostSettings = {
     additionalProperties: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['nocfg'] }] },
     markdownDescription: 'Memslot limit per vhost-user back-end, keyed by socket path glob, socket file name or chardev id (e.g. `{"/run/vfsd/*.sock": 32}`); `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8). Same as `--vhost-user SOCKET=N`.',
   },
+  'memslot.host.vhostUserUnknownLimit': {
+    anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['nocfg'] }, { type: 'null' }], default: null,
+    markdownDescription: 'Memslot limit assumed for a vhost-user back-end that `memslot.host.vhostUserBackends` does not name (such back-ends are still reported by MS012 when the verdict depends on them); `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8); `null`: 509 (current libvhost-user and virtiofsd). Same as `--vhost-user-unknown N|nocfg`.',
+  },
 } as const;
 
 export const memslotSettingsSchema = {
@@ -62,6 +66,7 @@ export interface MemslotSettings {
     smm?: boolean | null;
     vhostMaxMemRegions?: number | null;
     vhostUserBackends?: Record<string, number | string>;
+    vhostUserUnknownLimit?: number | string | null;
   };
 }
 
@@ -93,6 +98,7 @@ export function readMemslotSettings(settings: unknown): SettingsRead {
   const host = isRecord(settings.host) ? settings.host : {};
   const flags: Array<[string, string]> = [
     ['qemuVersion', '--qemu'], ['qemuFlavor', '--qemu-flavor'], ['kvmMemslots', '--kvm-memslots'], ['smm', '--smm'], ['vhostMaxMemRegions', '--vhost-max-mem-regions'],
+    ['vhostUserUnknownLimit', '--vhost-user-unknown'],
   ];
   const push = (args: string[], origin: string): void => {
     const parsed = parseProfileOptions(args);

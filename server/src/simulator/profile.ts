@@ -40,7 +40,7 @@ export interface HostProfile {
   /** First matching rule wins; rules added later (settings, CLI, directives) come first. */
   vhostUserBackends: VhostUserBackendRule[];
   /** Limit assumed for a vhost-user back-end that no rule matches; such back-ends are reported unknown. */
-  unknownVhostUserAssumption: Sourced<number>;
+  unknownVhostUserAssumption: Sourced<VhostUserLimit>;
 }
 
 export function defaultHostProfile(): HostProfile {
@@ -67,7 +67,7 @@ export interface ProfileOverrides {
   smm?: boolean;
   vhostMaxMemRegions?: number;
   vhostUserBackends?: Array<{ pattern: string; limit: VhostUserLimit }>;
-  unknownVhostUserAssumption?: number;
+  unknownVhostUserAssumption?: VhostUserLimit;
   /** Per field, the text that set it (e.g. `--qemu 8.1`), used as the origin. */
   origins?: Partial<Record<Exclude<keyof ProfileOverrides, 'origins'>, string>>;
 }
@@ -79,7 +79,7 @@ export interface ProfileOptionsParse {
   rest: string[];
 }
 
-const valueFlags = ['--qemu', '--qemu-flavor', '--kvm-memslots', '--smm', '--vhost-max-mem-regions', '--vhost-user'];
+const valueFlags = ['--qemu', '--qemu-flavor', '--kvm-memslots', '--smm', '--vhost-max-mem-regions', '--vhost-user', '--vhost-user-unknown'];
 
 function parseCount(flag: string, text: string, errors: string[]): number | undefined {
   if (!/^\d+$/.test(text)) {
@@ -89,10 +89,21 @@ function parseCount(flag: string, text: string, errors: string[]): number | unde
   return Number(text);
 }
 
+/** A vhost-user limit as the flags write it: a whole number, or `nocfg` (no CONFIGURE_MEM_SLOTS: 8). */
+function parseVhostUserLimit(flag: string, text: string, errors: string[]): VhostUserLimit | undefined {
+  if (text === 'nocfg' || text === 'no-configure-mem-slots') return 'no-configure-mem-slots';
+  return parseCount(flag, text, errors);
+}
+
+function formatVhostUserLimit(limit: VhostUserLimit): string | number {
+  return limit === 'no-configure-mem-slots' ? 'nocfg' : limit;
+}
+
 /**
  * Reads the profile flags out of an argument list: `--qemu VERSION`, `--qemu-flavor upstream|rhel`,
  * `--kvm-memslots N`, `--smm on|off`, `--vhost-max-mem-regions N`, `--vhost-user SOCKET=N`
- * (repeatable; N may be `nocfg` for a back-end without CONFIGURE_MEM_SLOTS). Both `--flag value` and
+ * (repeatable; N may be `nocfg` for a back-end without CONFIGURE_MEM_SLOTS), `--vhost-user-unknown N|nocfg`
+ * (the limit assumed for a vhost-user back-end no `--vhost-user` names). Both `--flag value` and
  * `--flag=value` work. Never prints or exits: the CLI and the `# memslot:` directive reader share it.
  */
 export function parseProfileOptions(args: string[]): ProfileOptionsParse {
@@ -162,13 +173,18 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
           break;
         }
         const pattern = value.slice(0, at);
-        const limitText = value.slice(at + 1);
-        let limit: VhostUserLimit | undefined;
-        if (limitText === 'nocfg' || limitText === 'no-configure-mem-slots') limit = 'no-configure-mem-slots';
-        else limit = parseCount(flag, limitText, errors);
+        const limit = parseVhostUserLimit(flag, value.slice(at + 1), errors);
         if (limit !== undefined) {
           (overrides.vhostUserBackends ??= []).push({ pattern, limit });
           origins.vhostUserBackends = origins.vhostUserBackends ? `${origins.vhostUserBackends}; ${text}` : text;
+        }
+        break;
+      }
+      case '--vhost-user-unknown': {
+        const limit = parseVhostUserLimit(flag, value, errors);
+        if (limit !== undefined) {
+          overrides.unknownVhostUserAssumption = limit;
+          origins.unknownVhostUserAssumption = text;
         }
         break;
       }
@@ -197,7 +213,7 @@ export function applyProfileOptions(base: HostProfile, overrides: ProfileOverrid
       pattern: rule.pattern,
       limit: rule.limit,
       source,
-      origin: origin ?? `${source === 'cli' || source === 'directive' ? '--vhost-user ' : ''}${rule.pattern}=${rule.limit === 'no-configure-mem-slots' ? 'nocfg' : rule.limit}`,
+      origin: origin ?? `${source === 'cli' || source === 'directive' ? '--vhost-user ' : ''}${rule.pattern}=${formatVhostUserLimit(rule.limit)}`,
     }));
     next.vhostUserBackends = [...added, ...next.vhostUserBackends];
   }
@@ -240,9 +256,9 @@ export function describeProfile(profile: HostProfile): Record<string, { value: s
     kvmMemslots: profile.kvmMemslots,
     smm: profile.smm,
     vhostMaxMemRegions: profile.vhostMaxMemRegions,
-    unknownVhostUserAssumption: profile.unknownVhostUserAssumption,
+    unknownVhostUserAssumption: { ...profile.unknownVhostUserAssumption, value: formatVhostUserLimit(profile.unknownVhostUserAssumption.value) },
     vhostUserBackends: {
-      value: profile.vhostUserBackends.map((r) => `${r.pattern}=${r.limit === 'no-configure-mem-slots' ? 'nocfg' : r.limit}`).join(', '),
+      value: profile.vhostUserBackends.map((r) => `${r.pattern}=${formatVhostUserLimit(r.limit)}`).join(', '),
       source: profile.vhostUserBackends[0]?.source ?? 'default',
       origin: profile.vhostUserBackends.length ? profile.vhostUserBackends.map((r) => `${r.origin} (${r.source})`).join('; ') : 'no vhost-user back-end limits configured',
     },
