@@ -25,6 +25,8 @@ if (!CS_URL || !WS_DIR) {
 }
 const ARTIFACTS = process.env.ARTIFACTS ?? path.join(projectRoot, 'test-results/e2e');
 fs.mkdirSync(ARTIFACTS, { recursive: true });
+// Failure shots of an earlier run would read as this run's.
+for (const file of fs.readdirSync(ARTIFACTS)) if (/^(fail-.*|error)\.png$/.test(file)) fs.rmSync(path.join(ARTIFACTS, file));
 
 const t0 = Date.now();
 const log = (...a) => console.log(`[ui +${((Date.now() - t0) / 1000).toFixed(1)}s]`, ...a);
@@ -81,14 +83,19 @@ async function openFromExplorer(relative) {
   }
 }
 
-/** Runs a command from the command palette (F1) by its title; `before` runs while the row is shown. */
+/** The quick-input row whose name is exactly `name` (not one that merely contains it). */
+const quickRow = (name) => page.locator('.quick-input-list .monaco-list-row')
+  .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) }).first();
+
+/** Runs a command from the command palette (F1) by its exact title; `before` runs while its row is shown. */
 async function runCommand(title, before = async () => {}) {
   await page.keyboard.press('F1');
   await quickInput.waitFor();
   await quickInput.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title }).first().waitFor();
+  const row = quickRow(title);
+  await row.waitFor();
   await before();
-  await page.keyboard.press('Enter');
+  await row.click();
 }
 
 /** Opens `relative` through Quick Open (Ctrl+P). */
@@ -241,7 +248,8 @@ try {
     log('  language status:', text);
     // The defaults of the host profile (spec: QEMU 10.0, KVM 32764 memslots on Linux 5.12+).
     if (!/host: QEMU 10\.0\b.*KVM 32764 slots/.test(text)) throw new Error(`no host profile in '${text}'`);
-    await settled(item);
+    // The fade-in runs on the hover's container, not on the item.
+    await settled(page.locator('.workbench-hover-container, .monaco-hover').filter({ has: item }).last());
     await shot('9-language-status');
     await page.keyboard.press('Escape');
   });
@@ -256,9 +264,9 @@ try {
       // workbench (it keeps its theme), so the theme is picked as a person does: F1, Color Theme.
       await runCommand('Preferences: Color Theme');
       await quickInput.fill(theme);
-      // The row whose name is exactly the theme ("Default High Contrast" is a prefix of "... Light").
-      await page.locator('.quick-input-list .monaco-list-row.focused .label-name').filter({ hasText: new RegExp(`^${theme}$`) }).waitFor();
-      await page.keyboard.press('Enter');
+      // A row's aria-label is "<name>, <theme id>" (e.g. "Dark High Contrast, Default High Contrast");
+      // matched whole because "Default High Contrast" is a prefix of "Default High Contrast Light".
+      await page.locator(`.quick-input-list .monaco-list-row[aria-label$=", ${theme}"]`).first().click();
       await quickInput.waitFor({ state: 'hidden' });
       await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor();
       await report.locator(`body.${webviewClass}`).waitFor();
