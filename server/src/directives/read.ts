@@ -198,6 +198,6 @@ function readProfileOptions(words: DirectiveWord[], comment: DirectiveComment, k
       continue;
     }
     const written = document.text.slice(document.offsetAt(group[0].range.start), document.offsetAt(group[group.length - 1].range.end));
-    read.profileArgs.push({ args, words: group, origin: `file directive '${written}' (line ${line})` });
+    read.profileArgs.push({ args, words: group, origin: `file directive '${written}' on line ${line}` });
   }
 }
