@@ -13,8 +13,18 @@ export class DocumentText {
   }
 
   private readonly lineStarts: number[] = [0];
+  /**
+   * The line of the last positionAt: front ends ask for offsets left to right, so checking this
+   * line and the next before a binary search makes a sequential scan O(1) per position.
+   */
+  private lastLine = 0;
 
   constructor(readonly text: string) {
+    if (!text.includes('\r')) {
+      // The common case, found with indexOf rather than a loop over every character.
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) this.lineStarts.push(i + 1);
@@ -33,6 +43,15 @@ export class DocumentText {
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const starts = this.lineStarts;
+    const last = this.lastLine;
+    if (starts[last] <= clamped) {
+      if (last + 1 >= starts.length || clamped < starts[last + 1]) return { line: last, character: clamped - starts[last] };
+      if (last + 2 >= starts.length || clamped < starts[last + 2]) {
+        this.lastLine = last + 1;
+        return { line: last + 1, character: clamped - starts[last + 1] };
+      }
+    }
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
@@ -40,6 +59,7 @@ export class DocumentText {
       if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { line: low, character: clamped - this.lineStarts[low] };
   }
 

@@ -69,7 +69,11 @@ interface MemoryPiece {
 
 /** Boot RAM (the -machine memory-backend, the NUMA memdevs, or the implicit backend) and every memory device's backend. */
 function guestMemory(model: MachineModel): MemoryPiece[] {
-  const byId = (id: string | undefined) => (id === undefined ? undefined : model.backends.find((b) => b.id?.value === id));
+  // Maps rather than find/some inside the loop over devices: a model of hundreds of memory
+  // devices made this quadratic. The first backend with an id wins, as `find` did.
+  const backendsById = new Map<string, MemoryBackend>();
+  for (const backend of model.backends) if (backend.id && !backendsById.has(backend.id.value)) backendsById.set(backend.id.value, backend);
+  const byId = (id: string | undefined) => (id === undefined ? undefined : backendsById.get(id));
   const pieces: MemoryPiece[] = [];
   const numa = model.numaNodes.filter((n) => n.memdev !== undefined);
   if (numa.length > 0) {
@@ -82,10 +86,14 @@ function guestMemory(model: MachineModel): MemoryPiece[] {
   } else {
     pieces.push({ backend: model.backends.find((b) => b.implicit), role: '' });
   }
+  const listed = new Set(pieces.map((p) => p.backend));
   for (const device of model.devices) {
     if (device.kind !== 'memory-device' || !device.memdev) continue;
     const backend = byId(device.memdev.value);
-    if (backend && !pieces.some((p) => p.backend === backend)) pieces.push({ backend, role: `(memory of ${describeItem(device)})` });
+    if (backend && !listed.has(backend)) {
+      listed.add(backend);
+      pieces.push({ backend, role: `(memory of ${describeItem(device)})` });
+    }
   }
   return pieces.filter((p) => p.backend === undefined || !p.backend.implicit || p.role === '');
 }

@@ -265,10 +265,12 @@ function assignDimmSlots(plan: MemoryPlan): void {
   const used = new Set<number>();
   for (const mem of plan.devices) if (mem.slot && (mem.model === 'dimm' || mem.model === 'nvdimm')) used.add(mem.slot.value);
   const counters = new Map<string, number>();
+  // Slots are only ever added, so the lowest free one never moves down: searching on from the
+  // last one keeps this linear in the number of DIMMs.
+  let slot = 0;
   for (const mem of plan.devices) {
     if (mem.model === 'dimm' || mem.model === 'nvdimm') {
       if (!mem.slot) {
-        let slot = 0;
         while (used.has(slot)) slot++;
         used.add(slot);
         mem.slot = located(slot, mem.element.startTagRange, 'derived');

@@ -62,25 +62,121 @@ export interface XmlDocument {
 
 const predefinedEntities: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function isNameStart(ch: string): boolean {
-  return /[A-Za-z_:]/.test(ch) || ch.charCodeAt(0) > 0x7f;
+// Character classes by code unit: these run on every character of a document, where a RegExp
+// test per character costs more than the rest of the reader.
+function isNameStartCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 58 || c > 0x7f;
 }
 
-function isNameChar(ch: string): boolean {
-  return /[A-Za-z0-9_:.\-]/.test(ch) || ch.charCodeAt(0) > 0x7f;
+function isNameCode(c: number): boolean {
+  return isNameStartCode(c) || (c >= 48 && c <= 57) || c === 46 || c === 45;
+}
+
+function isNameStart(ch: string): boolean {
+  return ch.length > 0 && isNameStartCode(ch.charCodeAt(0));
 }
 
 function isSpace(ch: string): boolean {
   return ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r';
 }
 
+/*
+ * Nodes keep offsets and build their Range objects on first use (then keep them, so a range read
+ * twice is the same object). A 20 000-line domain has tens of thousands of attributes and text
+ * nodes, and the mapping reads the ranges of few of them; building them all eagerly made the
+ * reader's garbage the largest cost of analysing such a file.
+ */
+
+class LazyAttribute implements XmlAttribute {
+  private nameRangeCache?: Range;
+  private valueRangeCache?: Range;
+  private rangeCache?: Range;
+
+  constructor(
+    private readonly lines: DocumentText,
+    readonly name: string,
+    readonly value: string,
+    private readonly nameStart: number,
+    private readonly nameEnd: number,
+    private readonly valueStart: number,
+    private readonly valueEnd: number,
+    private readonly end: number,
+  ) {}
+
+  get nameRange(): Range {
+    return (this.nameRangeCache ??= this.lines.rangeOf(this.nameStart, this.nameEnd));
+  }
+
+  get valueRange(): Range {
+    return (this.valueRangeCache ??= this.lines.rangeOf(this.valueStart, this.valueEnd));
+  }
+
+  get range(): Range {
+    return (this.rangeCache ??= this.lines.rangeOf(this.nameStart, this.end));
+  }
+}
+
+class LazyElement implements XmlElement {
+  readonly kind = 'element';
+  readonly children: XmlNode[] = [];
+  closed = false;
+  /** Offset where the element ends (end of its end tag, or where the reader gave up on it). */
+  end: number;
+  private nameRangeCache?: Range;
+  private startTagRangeCache?: Range;
+  private rangeCache?: Range;
+  private rangeCacheEnd = -1;
+
+  constructor(
+    private readonly lines: DocumentText,
+    readonly name: string,
+    readonly attributes: XmlAttribute[],
+    readonly start: number,
+    private readonly nameEnd: number,
+    private readonly tagEnd: number,
+  ) {
+    this.end = tagEnd;
+  }
+
+  get nameRange(): Range {
+    return (this.nameRangeCache ??= this.lines.rangeOf(this.start + 1, this.nameEnd));
+  }
+
+  get startTagRange(): Range {
+    return (this.startTagRangeCache ??= this.lines.rangeOf(this.start, this.tagEnd));
+  }
+
+  /** Until the end tag is read this is the start tag's range, as the eager reader gave. */
+  get range(): Range {
+    if (this.end === this.tagEnd) return this.startTagRange;
+    if (this.rangeCacheEnd !== this.end) {
+      this.rangeCache = this.lines.rangeOf(this.start, this.end);
+      this.rangeCacheEnd = this.end;
+    }
+    return this.rangeCache as Range;
+  }
+}
+
+class LazyText implements XmlText {
+  readonly kind = 'text';
+  private rangeCache?: Range;
+
+  constructor(private readonly lines: DocumentText, readonly text: string, readonly raw: string, private readonly start: number, private readonly end: number) {}
+
+  get range(): Range {
+    return (this.rangeCache ??= this.lines.rangeOf(this.start, this.end));
+  }
+}
 
 class Reader {
   private pos = 0;
   private readonly lines: DocumentText;
   private readonly top: XmlNode[] = [];
-  private readonly stack: Array<{ element: XmlElement; start: number }> = [];
+  private readonly stack: LazyElement[] = [];
   private readonly diagnostics: Finding[] = [];
+  /** Set by readAttribute: the value ran into a '<', so the start tag ends there. */
+  private stopTag = false;
+  private readonly attributeScratch: XmlAttribute[] = [];
 
   private readonly text: string;
 
@@ -114,7 +210,7 @@ class Reader {
   private append(node: XmlNode): void {
     const parent = this.stack[this.stack.length - 1];
     if (parent) {
-      parent.element.children.push(node);
+      parent.children.push(node);
       return;
     }
     if (node.kind === 'element' && this.top.some((n) => n.kind === 'element')) {
@@ -154,7 +250,7 @@ class Reader {
       }
       return;
     }
-    this.append({ kind: 'text', text: decoded, raw, range: this.lines.rangeOf(start, end) });
+    this.append(new LazyText(this.lines, decoded, raw, start, end));
   }
 
   /** Decodes entity and character references; `base` is the offset of `raw` for problem ranges. */
@@ -193,7 +289,7 @@ class Reader {
     if (text.startsWith('<?', start)) return this.readDelimited(start, 2, '?>', 'pi');
     if (text.startsWith('<!', start)) return this.readDeclaration(start);
     if (text[start + 1] === '/') return this.readEndTag(start);
-    if (start + 1 < text.length && isNameStart(text[start + 1])) return this.readStartTag(start);
+    if (start + 1 < text.length && isNameStartCode(text.charCodeAt(start + 1))) return this.readStartTag(start);
     this.problem(start, start + 1, "'<' must start a tag (write &lt; for a literal '<')");
     this.pos = start + 1;
   }
@@ -244,13 +340,15 @@ class Reader {
 
   private readName(from: number): number {
     let i = from;
-    while (i < this.text.length && isNameChar(this.text[i])) i++;
+    const text = this.text;
+    while (i < text.length && isNameCode(text.charCodeAt(i))) i++;
     return i;
   }
 
   private skipSpace(from: number): number {
     let i = from;
-    while (i < this.text.length && isSpace(this.text[i])) i++;
+    const text = this.text;
+    for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 10 || c === 13; c = text.charCodeAt(i)) i++;
     return i;
   }
 
@@ -258,16 +356,11 @@ class Reader {
     const text = this.text;
     const nameStart = start + 1;
     const nameEnd = this.readName(nameStart);
-    const element: XmlElement = {
-      kind: 'element',
-      name: text.slice(nameStart, nameEnd),
-      nameRange: this.lines.rangeOf(nameStart, nameEnd),
-      attributes: [],
-      children: [],
-      startTagRange: this.lines.rangeOf(start, nameEnd),
-      range: this.lines.rangeOf(start, nameEnd),
-      closed: false,
-    };
+    const name = text.slice(nameStart, nameEnd);
+    // Collected in a reused array and copied at the end: an array grown by push keeps room for
+    // 17 entries, and most tags have one or two attributes.
+    const attributes = this.attributeScratch;
+    attributes.length = 0;
     let i = nameEnd;
     let selfClosing = false;
     let tagEnd = -1;
@@ -279,59 +372,56 @@ class Reader {
       if (ch === '/' && text[i + 1] === '>') { selfClosing = true; tagEnd = i + 2; break; }
       if (ch === '<') {
         // The user is still typing this tag; end it here and let the next tag be read.
-        this.problem(start, i, `start tag <${element.name}> is not closed with '>'`);
+        this.problem(start, i, `start tag <${name}> is not closed with '>'`);
         tagEnd = i;
         break;
       }
       if (isNameStart(ch)) {
-        const result = this.readAttribute(i, element);
-        i = result.next;
-        if (result.stopTag) {
+        i = this.readAttribute(i, name, attributes);
+        if (this.stopTag) {
           tagEnd = i;
           break;
         }
         continue;
       }
-      this.problem(i, i + 1, `unexpected '${ch}' in start tag <${element.name}>`);
+      this.problem(i, i + 1, `unexpected '${ch}' in start tag <${name}>`);
       i++;
     }
     if (tagEnd < 0) {
-      this.problem(start, text.length, `start tag <${element.name}> is not closed (end of document)`);
+      this.problem(start, text.length, `start tag <${name}> is not closed (end of document)`);
       tagEnd = text.length;
     }
     this.pos = tagEnd;
-    element.startTagRange = this.lines.rangeOf(start, tagEnd);
-    element.range = element.startTagRange;
+    const element = new LazyElement(this.lines, name, attributes.slice(), start, nameEnd, tagEnd);
     this.append(element);
     if (selfClosing) element.closed = true;
-    else this.stack.push({ element, start });
+    else this.stack.push(element);
   }
 
-  /** Reads `name="value"`; `stopTag` when a '<' inside the value shows the tag was never finished. */
-  private readAttribute(from: number, element: XmlElement): { next: number; stopTag: boolean } {
+  /**
+   * Reads `name="value"` into `attributes` and returns where reading goes on. Sets `stopTag` when
+   * a '<' inside the value shows the tag was never finished. (No closures or result objects here:
+   * this runs for every attribute of the document.)
+   */
+  private readAttribute(from: number, elementName: string, attributes: XmlAttribute[]): number {
     const text = this.text;
+    this.stopTag = false;
     const nameEnd = this.readName(from);
     const name = text.slice(from, nameEnd);
-    const nameRange = this.lines.rangeOf(from, nameEnd);
-    const duplicate = element.attributes.some((a) => a.name === name);
-    if (duplicate) this.problem(from, nameEnd, `attribute '${name}' is given twice on <${element.name}>`);
+    const duplicate = attributes.some((a) => a.name === name);
+    if (duplicate) this.problem(from, nameEnd, `attribute '${name}' is given twice on <${elementName}>`);
     let i = this.skipSpace(nameEnd);
-    const missing = (at: number, message: string): { next: number; stopTag: boolean } => {
-      this.problem(from, at, message);
-      element.attributes.push({ name, value: '', nameRange, valueRange: this.lines.rangeOf(at, at), range: this.lines.rangeOf(from, at) });
-      return { next: at, stopTag: false };
-    };
-    if (text[i] !== '=') return missing(nameEnd, `attribute '${name}' on <${element.name}> has no value`);
+    if (text[i] !== '=') return this.valueMissing(attributes, name, from, nameEnd, nameEnd, elementName);
     i = this.skipSpace(i + 1);
     const quote = text[i];
     if (quote !== '"' && quote !== "'") {
       // Unquoted value: take it up to space or tag end so the rest of the tag still reads.
       let end = i;
       while (end < text.length && !isSpace(text[end]) && text[end] !== '>' && text[end] !== '<' && !(text[end] === '/' && text[end + 1] === '>')) end++;
-      if (end === i) return missing(i, `attribute '${name}' on <${element.name}> has no value`);
+      if (end === i) return this.valueMissing(attributes, name, from, nameEnd, i, elementName);
       this.problem(i, end, `the value of attribute '${name}' must be quoted`);
-      element.attributes.push({ name, value: this.decode(text.slice(i, end), i), nameRange, valueRange: this.lines.rangeOf(i, end), range: this.lines.rangeOf(from, end) });
-      return { next: end, stopTag: false };
+      attributes.push(new LazyAttribute(this.lines, name, this.decode(text.slice(i, end), i), from, nameEnd, i, end, end));
+      return end;
     }
     const valueStart = i + 1;
     const closeAt = text.indexOf(quote, valueStart);
@@ -343,18 +433,19 @@ class Reader {
       const newline = text.slice(valueStart, end).search(/[\r\n]/);
       if (newline >= 0) end = valueStart + newline;
       this.problem(i, end, `the value of attribute '${name}' is not closed with ${quote}`);
-      element.attributes.push({ name, value: this.decode(text.slice(valueStart, end), valueStart), nameRange, valueRange: this.lines.rangeOf(valueStart, end), range: this.lines.rangeOf(from, end) });
-      const next = lt >= 0 && (closeAt < 0 || lt < closeAt) ? lt : text.length;
-      return { next, stopTag: true };
+      attributes.push(new LazyAttribute(this.lines, name, this.decode(text.slice(valueStart, end), valueStart), from, nameEnd, valueStart, end, end));
+      this.stopTag = true;
+      return lt >= 0 && (closeAt < 0 || lt < closeAt) ? lt : text.length;
     }
-    element.attributes.push({
-      name,
-      value: this.decode(text.slice(valueStart, closeAt), valueStart),
-      nameRange,
-      valueRange: this.lines.rangeOf(valueStart, closeAt),
-      range: this.lines.rangeOf(from, closeAt + 1),
-    });
-    return { next: closeAt + 1, stopTag: false };
+    attributes.push(new LazyAttribute(this.lines, name, this.decode(text.slice(valueStart, closeAt), valueStart), from, nameEnd, valueStart, closeAt, closeAt + 1));
+    return closeAt + 1;
+  }
+
+  /** An attribute without a value: reported, and kept with an empty value at `at`. */
+  private valueMissing(attributes: XmlAttribute[], name: string, from: number, nameEnd: number, at: number, elementName: string): number {
+    this.problem(from, at, `attribute '${name}' on <${elementName}> has no value`);
+    attributes.push(new LazyAttribute(this.lines, name, '', from, nameEnd, at, at, at));
+    return at;
   }
 
   private readEndTag(start: number): void {
@@ -372,7 +463,7 @@ class Reader {
     }
     this.pos = Math.max(end, start + 2);
     if (!name) return;
-    const index = findLastIndex(this.stack, (entry) => entry.element.name === name);
+    const index = findLastIndex(this.stack, (open) => open.name === name);
     if (index < 0) {
       this.problem(start, this.pos, `end tag </${name}> has no matching start tag`);
       return;
@@ -380,19 +471,19 @@ class Reader {
     // Elements opened after the matching one were never closed: close them here.
     for (let k = this.stack.length - 1; k > index; k--) {
       const open = this.stack[k];
-      this.problem(open.start + 1, open.start + 1 + open.element.name.length, `<${open.element.name}> is not closed before </${name}>`);
-      open.element.range = this.lines.rangeOf(open.start, start);
+      this.problem(open.start + 1, open.start + 1 + open.name.length, `<${open.name}> is not closed before </${name}>`);
+      open.end = start;
     }
     const matched = this.stack[index];
-    matched.element.range = this.lines.rangeOf(matched.start, this.pos);
-    matched.element.closed = true;
+    matched.end = this.pos;
+    matched.closed = true;
     this.stack.length = index;
   }
 
   private closeAllAtEof(): void {
     if (this.stack.length === 0) return;
-    const innermost = this.stack[this.stack.length - 1].element;
-    const outer = this.stack.slice(0, -1).reverse().map((entry) => `<${entry.element.name}>`);
+    const innermost = this.stack[this.stack.length - 1];
+    const outer = this.stack.slice(0, -1).reverse().map((open) => `<${open.name}>`);
     const also = outer.length ? ` (also open: ${outer.join(', ')})` : '';
     const end = this.text.length;
     this.diagnostics.push({
@@ -401,7 +492,7 @@ class Reader {
       message: `<${innermost.name}> is not closed: the document ends first${also}`,
       range: innermost.nameRange,
     });
-    for (const entry of this.stack) entry.element.range = this.lines.rangeOf(entry.start, end);
+    for (const open of this.stack) open.end = end;
     this.stack.length = 0;
   }
 }

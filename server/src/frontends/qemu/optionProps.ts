@@ -66,10 +66,8 @@ export function readOptionProps(
   findings: Finding[],
 ): OptionProps | undefined {
   const range = (from: number, to: number): Range => wordRange(word, from, to, lines);
-  const expansionsIn = (from: number, to: number) => {
-    const unresolved = unresolvedIn(word, from, to);
-    return { unresolved, unresolvedRanges: unresolved.map((e) => lines.rangeOf(e.sourceStart, e.sourceEnd)) };
-  };
+  const expansionsIn = (from: number, to: number): UnresolvedExpansion[] => (word.unresolved.length === 0 ? [] : unresolvedIn(word, from, to));
+  const rangesOf = (unresolved: UnresolvedExpansion[]): Range[] => (unresolved.length === 0 ? [] : unresolved.map((e) => lines.rangeOf(e.sourceStart, e.sourceEnd)));
   if (jsonAllowed && word.text.trimStart().startsWith('{')) {
     const parsed = parseJson(word.text);
     if (!parsed.ok) {
@@ -89,16 +87,20 @@ export function readOptionProps(
       findings.push({ code, severity, message: `the JSON argument of -${optionName} must be an object`, range: range(parsed.value.from, parsed.value.to) });
       return undefined;
     }
-    const entries = parsed.value.members.map((member): PropEntry => ({
-      key: member.key,
-      keyRange: range(member.keyFrom, member.keyTo),
-      raw: jsonToRaw(member.value),
-      valueRange: range(member.value.from, member.value.to),
-      syntax: 'json',
-      form: 'json',
-      jsonKind: member.value.kind,
-      ...expansionsIn(member.value.from, member.value.to),
-    }));
+    const entries = parsed.value.members.map((member): PropEntry => {
+      const unresolved = expansionsIn(member.value.from, member.value.to);
+      return {
+        key: member.key,
+        keyRange: range(member.keyFrom, member.keyTo),
+        raw: jsonToRaw(member.value),
+        valueRange: range(member.value.from, member.value.to),
+        syntax: 'json',
+        form: 'json',
+        jsonKind: member.value.kind,
+        unresolved,
+        unresolvedRanges: rangesOf(unresolved),
+      };
+    });
     return { syntax: 'json', entries };
   }
   const parsed = parseQemuOpts(word.text, impliedKey, dialect);
@@ -107,6 +109,7 @@ export function readOptionProps(
     findings.push({ code, severity, message: problem.message, range: range(problem.from, problem.to) });
   }
   const entries = parsed.items.map((item): PropEntry => {
+    const unresolved = expansionsIn(item.valueFrom, item.valueTo);
     const entry: PropEntry = {
       key: item.key,
       keyRange: range(item.keyFrom, item.keyTo),
@@ -114,7 +117,8 @@ export function readOptionProps(
       valueRange: range(item.valueFrom, item.valueTo),
       syntax: 'qemuopts',
       form: item.form,
-      ...expansionsIn(item.valueFrom, item.valueTo),
+      unresolved,
+      unresolvedRanges: rangesOf(unresolved),
     };
     if (item.form === 'flag' && dialect === 'keyval') entry.flagReported = true;
     return entry;

@@ -23,9 +23,14 @@ export interface UnresolvedExpansion {
 
 export interface ShellWord {
   text: string;
-  /** Character i of `text` came from source offsets [starts[i], ends[i]). */
-  starts: number[];
-  ends: number[];
+  /**
+   * Character i of `text` came from source offsets [starts[i], ends[i]). Built on first use from
+   * the word's source map; `sourceStartAt`/`sourceEndAt` answer the same without building them.
+   */
+  readonly starts: number[];
+  readonly ends: number[];
+  sourceStartAt(index: number): number;
+  sourceEndAt(index: number): number;
   /** Source offsets of the whole word, quotes included. */
   start: number;
   end: number;
@@ -50,10 +55,93 @@ export interface ShellScript {
 const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
 const declarationBuiltins = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
 
+/**
+ * Where each character of a word came from, as runs rather than two numbers per character (which
+ * made the offsets most of the tokenizer's allocation): character k of a run that begins at word
+ * index `from` came from source offsets [start + step·(k − from), that + width). Plain text is
+ * one run (step 1, width 1), an expanded variable's value one run over the whole expansion
+ * (step 0), consecutive escapes `\x\y` one run of width 2.
+ */
+class SourceMap {
+  /** from, start, step, width of each run, flat; runs are in word order and never empty. */
+  private readonly runs: number[] = [];
+
+  /** Maps `count` characters from word index `index` on; the first came from [start, start + width). */
+  map(index: number, count: number, start: number, step: number, width: number): void {
+    const runs = this.runs;
+    const last = runs.length - 4;
+    if (last >= 0 && runs[last + 3] === width) {
+      const chars = index - runs[last];
+      // A one-character run takes the step of its second character.
+      if (chars === 1 && (count === 1 || step === start - runs[last + 1])) runs[last + 2] = start - runs[last + 1];
+      if (runs[last + 1] + runs[last + 2] * chars === start && (count === 1 || runs[last + 2] === step)) return;
+    }
+    runs.push(index, start, step, width);
+  }
+
+  /** Forgets the characters from word index `length` on. */
+  truncate(length: number): void {
+    let keep = this.runs.length;
+    while (keep > 0 && this.runs[keep - 4] >= length) keep -= 4;
+    this.runs.length = keep;
+  }
+
+  startAt(index: number): number {
+    const run = this.runAt(index);
+    return this.runs[run + 1] + this.runs[run + 2] * (index - this.runs[run]);
+  }
+
+  endAt(index: number): number {
+    return this.startAt(index) + this.runs[this.runAt(index) + 3];
+  }
+
+  /** Offset in `runs` of the run holding word index `index` (binary search: a word may have many). */
+  private runAt(index: number): number {
+    let low = 0;
+    let high = this.runs.length / 4 - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.runs[mid * 4] <= index) low = mid;
+      else high = mid - 1;
+    }
+    return low * 4;
+  }
+}
+
+class Word implements ShellWord {
+  private startsCache?: number[];
+  private endsCache?: number[];
+  unterminated?: boolean;
+
+  constructor(
+    readonly text: string,
+    private readonly sourceMap: SourceMap,
+    readonly start: number,
+    readonly end: number,
+    readonly unresolved: UnresolvedExpansion[],
+    readonly assignment: boolean,
+  ) {}
+
+  sourceStartAt(index: number): number {
+    return this.sourceMap.startAt(index);
+  }
+
+  sourceEndAt(index: number): number {
+    return this.sourceMap.endAt(index);
+  }
+
+  get starts(): number[] {
+    return (this.startsCache ??= Array.from({ length: this.text.length }, (_, i) => this.sourceMap.startAt(i)));
+  }
+
+  get ends(): number[] {
+    return (this.endsCache ??= Array.from({ length: this.text.length }, (_, i) => this.sourceMap.endAt(i)));
+  }
+}
+
 class WordBuilder {
   text = '';
-  starts: number[] = [];
-  ends: number[] = [];
+  readonly sourceMap = new SourceMap();
   unresolved: UnresolvedExpansion[] = [];
   quoted = false;
   unterminated = false;
@@ -61,16 +149,25 @@ class WordBuilder {
   constructor(readonly start: number, readonly assignment: boolean) {}
 
   add(ch: string, start: number, end: number): void {
+    this.sourceMap.map(this.text.length, 1, start, 1, end - start);
     this.text += ch;
-    this.starts.push(start);
-    this.ends.push(end);
+  }
+
+  /**
+   * Source characters [start, end) taken as they are, each from its own offset. One concatenation
+   * for the run instead of one per character: per-character `+=` builds a rope that costs its
+   * length again (and the garbage) when the word is first read.
+   */
+  addSource(source: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.sourceMap.map(this.text.length, end - start, start, 1, 1);
+    this.text += source.slice(start, end);
   }
 
   /** Restores an earlier length (used to recover from an unterminated quote). */
   truncate(length: number, unresolvedCount: number): void {
     this.text = this.text.slice(0, length);
-    this.starts.length = length;
-    this.ends.length = length;
+    this.sourceMap.truncate(length);
     this.unresolved.length = unresolvedCount;
   }
 
@@ -148,15 +245,7 @@ class Tokenizer {
     const builder = this.builder;
     this.builder = null;
     if (builder === null || !builder.hasContent) return;
-    const word: ShellWord = {
-      text: builder.text,
-      starts: builder.starts,
-      ends: builder.ends,
-      start: builder.start,
-      end: Math.max(end, builder.start),
-      unresolved: builder.unresolved,
-      assignment: builder.assignment,
-    };
+    const word = new Word(builder.text, builder.sourceMap, builder.start, Math.max(end, builder.start), builder.unresolved, builder.assignment);
     if (builder.unterminated) word.unterminated = true;
     const redirect = this.redirect;
     this.redirect = null;
@@ -273,7 +362,7 @@ class Tokenizer {
       builder.quoted = true;
       const close = text.indexOf("'", this.pos + 1);
       if (close < 0) { this.unterminated("'", builder); return; }
-      for (let i = this.pos + 1; i < close; i++) builder.add(text[i], i, i + 1);
+      builder.addSource(text, this.pos + 1, close);
       this.pos = close + 1;
     } else if (c === '"') {
       this.readDoubleQuoted(builder);
@@ -290,8 +379,11 @@ class Tokenizer {
     } else if (c === '`') {
       this.readBacktick(builder);
     } else {
-      builder.add(c, this.pos, this.pos + 1);
-      this.pos++;
+      // A run of ordinary characters: up to anything the loop in run() or this method treats specially.
+      let end = this.pos + 1;
+      while (end < text.length && !isWordSpecial(text.charCodeAt(end))) end++;
+      builder.addSource(text, this.pos, end);
+      this.pos = end;
     }
   }
 
@@ -475,6 +567,21 @@ class Tokenizer {
   }
 }
 
+/**
+ * Characters that end a run of plain word characters: blanks and newlines, operators, quotes,
+ * backslash, `$` and backquote (`#` only starts a comment between words, so it is plain here).
+ */
+function isWordSpecial(c: number): boolean {
+  switch (c) {
+    case 32: case 9: case 13: case 10: // blanks, newline
+    case 59: case 38: case 124: case 40: case 41: case 60: case 62: // ; & | ( ) < >
+    case 39: case 34: case 92: case 36: case 96: // ' " \ $ `
+      return true;
+    default:
+      return false;
+  }
+}
+
 function isOperatorChar(c: string): boolean {
   return c === ';' || c === '&' || c === '|' || c === '(' || c === ')' || c === '<' || c === '>';
 }
@@ -524,8 +631,8 @@ export function wordSliceOffsets(word: ShellWord, from: number, to: number): { s
   if (length === 0) return { start: word.start, end: word.end };
   const f = Math.max(0, Math.min(from, length));
   const t = Math.max(f, Math.min(to, length));
-  if (t > f) return { start: word.starts[f], end: word.ends[t - 1] };
-  const point = f < length ? word.starts[f] : word.ends[length - 1];
+  if (t > f) return { start: word.sourceStartAt(f), end: word.sourceEndAt(t - 1) };
+  const point = f < length ? word.sourceStartAt(f) : word.sourceEndAt(length - 1);
   return { start: point, end: point };
 }
 
