@@ -40,8 +40,10 @@ export function parseSize(text: string, defaultSuffix?: string): SizeParse {
 }
 
 /** Human form with the largest unit that divides the size exactly, else two decimals. */
+// Built once: formatSize runs for every explanation the simulator records.
+const units: ReadonlyArray<readonly [string, number]> = [['EiB', suffixes.e], ['PiB', suffixes.p], ['TiB', TiB], ['GiB', GiB], ['MiB', MiB], ['KiB', KiB]];
+
 export function formatSize(bytes: number): string {
-  const units: Array<[string, number]> = [['EiB', suffixes.e], ['PiB', suffixes.p], ['TiB', TiB], ['GiB', GiB], ['MiB', MiB], ['KiB', KiB]];
   for (const [name, unit] of units) {
     if (bytes >= unit && bytes % unit === 0) return `${bytes / unit} ${name}`;
   }

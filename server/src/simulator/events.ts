@@ -20,9 +20,21 @@ export function refuse(event: SimulationEvent, error: string): SimulationEvent {
 export function settleUsage(state: SimState): void {
   let totals: SlotTotals | undefined;
   for (let i = state.events.length - 1; i >= 0 && state.events[i].slotsAfter === undefined; i--) {
-    totals ??= currentTotals(state);
+    totals ??= sharedTotals(state, currentTotals(state));
     state.events[i].slotsAfter = totals;
   }
+}
+
+/**
+ * Reuses the previous totals object when the counts are the same, so a large model keeps one
+ * object per change rather than one per event (the result is identical as data; nobody mutates it).
+ * Which keys are present depends only on the machine, so comparing the values is enough.
+ */
+function sharedTotals(state: SimState, totals: SlotTotals): SlotTotals {
+  const last = state.lastSlotTotals;
+  if (last && last.vhostUser === totals.vhostUser && last.vhostOther === totals.vhostOther && last.kvm === totals.kvm && last.kvmSmram === totals.kvmSmram) return last;
+  state.lastSlotTotals = totals;
+  return totals;
 }
 
 function currentTotals(state: SimState): SlotTotals {

@@ -3,7 +3,7 @@ import type { HostProfile, ProfileSource } from './profile';
 import type { QemuVersion } from './version';
 import { atLeast } from './version';
 import type { BootLayout, MachineTypeInfo, SectionCounts } from './layout';
-import type { ModelRef, SimulationEvent, UnknownBackend } from './types';
+import type { ModelRef, SimulationEvent, SlotTotals, UnknownBackend } from './types';
 
 /**
  * The mutable state of one simulation run: QEMU's memory-device counters (required, used,
@@ -87,6 +87,8 @@ export class SimState {
   /** QEMU 8.2–10.0: removing a vhost device zeroes its group's used counter until the next commit. */
   readonly trackingReset = new Set<VhostGroup>();
   private minLimit: Record<VhostGroup, number> = { user: Infinity, private: Infinity };
+  /** The slot totals last stamped on events (see settleUsage), shared while they do not change. */
+  lastSlotTotals?: SlotTotals;
 
   constructor(readonly ctx: Context) {
     this.backends = new Map();

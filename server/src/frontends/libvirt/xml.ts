@@ -157,11 +157,21 @@ class LazyElement implements XmlElement {
   }
 }
 
+/** Most text between tags is indentation that nobody reads: its strings are sliced when asked. */
 class LazyText implements XmlText {
   readonly kind = 'text';
   private rangeCache?: Range;
 
-  constructor(private readonly lines: DocumentText, readonly text: string, readonly raw: string, private readonly start: number, private readonly end: number) {}
+  /** `decoded` is given only when the text has references (decoding reports its problems while reading). */
+  constructor(private readonly lines: DocumentText, private readonly start: number, private readonly end: number, private readonly decoded?: string) {}
+
+  get raw(): string {
+    return this.lines.text.slice(this.start, this.end);
+  }
+
+  get text(): string {
+    return this.decoded ?? this.raw;
+  }
 
   get range(): Range {
     return (this.rangeCache ??= this.lines.rangeOf(this.start, this.end));
@@ -176,7 +186,6 @@ class Reader {
   private readonly diagnostics: Finding[] = [];
   /** Set by readAttribute: the value ran into a '<', so the start tag ends there. */
   private stopTag = false;
-  private readonly attributeScratch: XmlAttribute[] = [];
 
   private readonly text: string;
 
@@ -241,16 +250,19 @@ class Reader {
     let end = this.text.indexOf('<', start);
     if (end < 0) end = this.text.length;
     this.pos = end;
-    const raw = this.text.slice(start, end);
-    const decoded = this.decode(raw, start);
-    if (this.stack.length === 0) {
-      if (decoded.trim() !== '') {
-        const lead = raw.length - raw.trimStart().length;
-        this.problem(start + lead, end - (raw.length - raw.trimEnd().length), 'text outside the root element');
-      }
+    if (this.stack.length > 0) {
+      let hasReference = false;
+      for (let i = start; i < end && !hasReference; i++) hasReference = this.text.charCodeAt(i) === 38; // '&'
+      this.append(new LazyText(this.lines, start, end, hasReference ? this.decode(this.text.slice(start, end), start) : undefined));
       return;
     }
-    this.append(new LazyText(this.lines, decoded, raw, start, end));
+    // Outside the root element only blanks are allowed.
+    const raw = this.text.slice(start, end);
+    const decoded = this.decode(raw, start);
+    if (decoded.trim() !== '') {
+      const lead = raw.length - raw.trimStart().length;
+      this.problem(start + lead, end - (raw.length - raw.trimEnd().length), 'text outside the root element');
+    }
   }
 
   /** Decodes entity and character references; `base` is the offset of `raw` for problem ranges. */
@@ -357,10 +369,9 @@ class Reader {
     const nameStart = start + 1;
     const nameEnd = this.readName(nameStart);
     const name = text.slice(nameStart, nameEnd);
-    // Collected in a reused array and copied at the end: an array grown by push keeps room for
-    // 17 entries, and most tags have one or two attributes.
-    const attributes = this.attributeScratch;
-    attributes.length = 0;
+    // The element keeps an exact copy: an array grown by push keeps room for 17 entries, most
+    // tags have one or two attributes, and the element outlives the young generation.
+    const attributes: XmlAttribute[] = [];
     let i = nameEnd;
     let selfClosing = false;
     let tagEnd = -1;
@@ -392,7 +403,7 @@ class Reader {
       tagEnd = text.length;
     }
     this.pos = tagEnd;
-    const element = new LazyElement(this.lines, name, attributes.slice(), start, nameEnd, tagEnd);
+    const element = new LazyElement(this.lines, name, attributes.length === 0 ? attributes : attributes.slice(), start, nameEnd, tagEnd);
     this.append(element);
     if (selfClosing) element.closed = true;
     else this.stack.push(element);
