@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseQemuDocument } from '../../server/src/frontends/qemu';
 import type { MachineModel } from '../../server/src/model/machine';
 import { qemuBinary, qemuVersion, runQemu, type QemuObservation } from './qemuRunner';
+import { accelerator, reportMissingQemu, shellQuote } from './environment';
 
 /**
  * The QEMU front end against real QEMU, option by option: for each tricky or malformed command
@@ -218,22 +219,8 @@ const cases: Case[] = [
   },
 ];
 
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./=,:@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
-function accelerator(): string {
-  try {
-    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-    return 'kvm';
-  } catch {
-    return 'tcg';
-  }
-}
 
-function loud(message: string): void {
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-}
 
 const binary = qemuBinary();
 const version = qemuVersion(binary);
@@ -241,13 +228,7 @@ const version = qemuVersion(binary);
 test('front-end differential: at least 20 cases', () => assert.ok(cases.length >= 20));
 
 if (!version) {
-  const message = `FRONT-END DIFFERENTIAL TEST: ${binary} is not installed (run scripts/install-qemu.sh as root)`;
-  if (process.env.CI === 'true') {
-    test('front-end differential: QEMU is installed (required in CI)', () => assert.fail(message));
-  } else {
-    loud(`${message}; SKIPPING ${cases.length} comparisons with real QEMU`);
-    test('front-end differential against real QEMU', { skip: message }, () => undefined);
-  }
+  reportMissingQemu('front-end differential', binary, `${cases.length} comparisons with real QEMU`);
 } else {
   const common = ['-S', '-nodefaults', '-display', 'none', '-accel', accelerator()];
   test(`front end vs real QEMU (${version}): messages and values`, { concurrency: 2, timeout: 300_000 }, async (t) => {

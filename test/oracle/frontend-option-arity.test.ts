@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { optionsWithArgument, optionsWithoutArgument, removedOptions, takesArgument } from '../../server/src/frontends/qemu/optionTable';
 import { qemuBinary, qemuVersion } from './qemuRunner';
+import { reportMissingQemu } from './environment';
 
 /**
  * Our table of which QEMU options take an argument, against the real qemu-system-x86_64:
@@ -57,18 +58,9 @@ function helpOptions(help: string): Map<string, Verdict | 'ambiguous'> {
   return options;
 }
 
-function loud(message: string): void {
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-}
 
 if (!version) {
-  const message = `FRONT-END ARITY TEST: ${binary} is not installed (run scripts/install-qemu.sh as root)`;
-  if (process.env.CI === 'true') {
-    test('option arity: QEMU is installed (required in CI)', () => assert.fail(message));
-  } else {
-    loud(`${message}; SKIPPING the check of the option table against real QEMU`);
-    test('option arity against real QEMU', { skip: message }, () => undefined);
-  }
+  reportMissingQemu('option arity', binary, 'the check of the option table against real QEMU');
 } else {
   test(`option arity: every option of ${binary} -help splits like QEMU (${version})`, () => {
     const help = spawnSync(binary, ['-help'], { encoding: 'utf8', timeout: 10_000 });

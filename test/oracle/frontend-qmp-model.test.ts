@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseQemuDocument } from '../../server/src/frontends/qemu';
 import type { MachineModel } from '../../server/src/model/machine';
 import { QmpClient } from './qmp';
 import { qemuBinary, qemuVersion } from './qemuRunner';
+import { accelerator, reportMissingQemu, shellQuote } from './environment';
 
 /**
  * The model against QEMU's own view of the same command line: QEMU is started paused with QMP
@@ -201,22 +202,8 @@ async function compare(model: MachineModel, run: Run): Promise<string[]> {
   return checked;
 }
 
-function shellQuote(word: string): string {
-  return /^[A-Za-z0-9_./=,:@%+-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
 
-function accelerator(): string {
-  try {
-    accessSync('/dev/kvm', constants.R_OK | constants.W_OK);
-    return 'kvm';
-  } catch {
-    return 'tcg';
-  }
-}
 
-function loud(message: string): void {
-  process.stderr.write(`\n*** ${message} ***\n\n`);
-}
 
 const binary = qemuBinary();
 const version = qemuVersion(binary);
@@ -224,13 +211,7 @@ const version = qemuVersion(binary);
 test('model vs QEMU: at least 10 command lines', () => assert.ok(cases.length >= 10));
 
 if (!version) {
-  const message = `FRONT-END MODEL TEST: ${binary} is not installed (run scripts/install-qemu.sh as root)`;
-  if (process.env.CI === 'true') {
-    test('model vs QEMU: QEMU is installed (required in CI)', () => assert.fail(message));
-  } else {
-    loud(`${message}; SKIPPING ${cases.length} comparisons of the model with QEMU's QMP view`);
-    test('model vs QEMU over QMP', { skip: message }, () => undefined);
-  }
+  reportMissingQemu('model vs QEMU', binary, `${cases.length} comparisons of the model with QEMU's QMP view`);
 } else {
   const common = ['-S', '-nodefaults', '-display', 'none', '-accel', accelerator()];
   test(`model vs QEMU's QMP view (${version})`, { timeout: 300_000 }, async (t) => {

@@ -10,6 +10,7 @@ import { probeHost, type HostFacts } from './hostProfile';
 import { qemuBinary, qemuVersion, runQemu, type QemuObservation } from './qemuRunner';
 import { scenarios, type Scenario } from './scenarios';
 import { simulateCommandLine, type SimulatorView } from './simulatorSide';
+import { loud, reportMissingQemu } from './environment';
 
 /**
  * Differential tests: every scenario runs through real QEMU (paused, with KVM) and through our
@@ -26,10 +27,6 @@ import { simulateCommandLine, type SimulatorView } from './simulatorSide';
 const KVM_SLOT_UNCERTAINTY = 3;
 const RUN_TIMEOUT_MS = 30_000;
 
-function loud(message: string): void {
-  const bar = '!'.repeat(Math.min(100, message.length + 8));
-  console.warn(`\n${bar}\n!!! ${message}\n${bar}\n`);
-}
 
 /** What real QEMU did, reduced to the fields we compare. */
 interface QemuView {
@@ -147,13 +144,7 @@ const binary = qemuBinary();
 const version = qemuVersion(binary);
 
 if (!version) {
-  const message = `ORACLE TESTS: ${binary} is not installed (run scripts/install-qemu.sh as root)`;
-  if (process.env.CI === 'true') {
-    test('oracle: QEMU is installed (required in CI)', () => assert.fail(message));
-  } else {
-    loud(`${message}; SKIPPING all ${scenarios.length} oracle scenarios`);
-    test('oracle: real QEMU vs simulator', { skip: message }, () => undefined);
-  }
+  reportMissingQemu('oracle', binary, `all ${scenarios.length} oracle scenarios`);
 } else {
   const versionNumber = /version (\d+\.\d+\.\d+)/.exec(version)?.[1] ?? '10.0.0';
   test(`oracle: real QEMU (${versionNumber}) vs simulator`, { concurrency: 2, timeout: 240_000 }, async (t) => {
