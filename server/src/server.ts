@@ -31,7 +31,13 @@ import { ruleDocUrl } from './rule-docs';
 
 /** LSP wiring only: documents and settings in; the core's findings, hovers, hints and fixes out. */
 
-const changeDelayMs = 200;
+/** Typing delay before a changed document is analysed; MEMSLOT_CHANGE_DELAY_MS overrides it (tests, benchmarks). */
+const changeDelayMs = delayFromEnvironment(process.env.MEMSLOT_CHANGE_DELAY_MS, 200);
+
+function delayFromEnvironment(text: string | undefined, fallback: number): number {
+  const value = text === undefined || text.trim() === '' ? NaN : Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : fallback;
+}
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -111,9 +117,19 @@ function analysisOf(document: TextDocument): DocumentAnalysis {
   return analysis;
 }
 
-documents.onDidOpen(({ document }) => debouncer.schedule(document.uri, () => validate(document.uri), 0));
-documents.onDidChangeContent(({ document }) => debouncer.schedule(document.uri, () => validate(document.uri)));
+// TextDocuments reports an open as a content change too, right after onDidOpen; that one must not
+// push the first diagnostics back by the typing delay.
+const justOpened = new Set<string>();
+documents.onDidOpen(({ document }) => {
+  justOpened.add(document.uri);
+  debouncer.schedule(document.uri, () => validate(document.uri), 0);
+});
+documents.onDidChangeContent(({ document }) => {
+  if (justOpened.delete(document.uri)) return;
+  debouncer.schedule(document.uri, () => validate(document.uri));
+});
 documents.onDidClose(({ document }) => {
+  justOpened.delete(document.uri);
   debouncer.cancel(document.uri);
   analyses.delete(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });

@@ -15,6 +15,8 @@ import {
 export interface StartOptions {
   /** Answers `workspace/configuration` for section 'memslot'; when given, the client declares configuration support. */
   settings?: () => unknown;
+  /** Extra environment for the server process. */
+  env?: Record<string, string>;
 }
 
 export class LspTestClient {
@@ -29,7 +31,7 @@ export class LspTestClient {
   private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
-    const server = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const server = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     if (!server.stdout || !server.stdin) throw new Error('server has no stdio');
     const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
     const client = new LspTestClient(server, connection);

@@ -112,3 +112,17 @@ test('survives garbage (a huge line, binary junk, non-domain XML) and keeps serv
   assert.equal(client.process.exitCode, null, 'server still running');
   for (const [docUri] of documents) await client.close(docUri);
 });
+
+test('an opened document is analysed at once, not after the typing delay', async () => {
+  // With a ten-minute typing delay, diagnostics can only arrive within the test's timeout if the
+  // open itself is not debounced.
+  const patient = await LspTestClient.start({ env: { MEMSLOT_CHANGE_DELAY_MS: '600000' } });
+  try {
+    const uri = 'file:///tmp/memslot-lsp-test/opened.sh';
+    await patient.open(uri, 'shellscript', malformed, 1);
+    const published = await patient.waitForDiagnostics(uri, (params) => params.version === 1);
+    assert.ok(published.diagnostics.some((d) => d.code === 'MS902'), JSON.stringify(published.diagnostics));
+  } finally {
+    await patient.stop();
+  }
+});
