@@ -3,7 +3,7 @@
 // Usage: node bench/run.mjs [--no-build] [filter]   (filter: only bench files whose name contains it)
 // Benchmarks report figures; none asserts a time. Not part of `npm test`.
 import { build } from 'esbuild';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +29,6 @@ if (!skipBuild) {
     process.exit(result.status ?? 1);
   }
 }
-await buildNoDebounceServer();
 await build({ entryPoints: benches, outdir: 'out/bench', bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
 let failed = 0;
 for (const bench of benches) {
@@ -43,30 +42,3 @@ for (const bench of benches) {
 }
 console.log(`\n# done in ${((Date.now() - started) / 1000).toFixed(0)} s; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 process.exit(failed ? 1 : 0);
-
-/**
- * The LSP server as dist/server.js is, but with its change debounce (`changeDelayMs`, a constant in
- * server/src/server.ts with no setting or env var) set to 0 at bundle time, into
- * out/bench/no-debounce/dist/server.js: the LSP benchmark measures analysis + stdio round trip
- * with it. Nothing in the project changes; if the constant is gone the variant is not built and the
- * benchmark says so.
- */
-async function buildNoDebounceServer() {
-  const outfile = 'out/bench/no-debounce/dist/server.js';
-  rmSync(outfile, { force: true });
-  const pattern = /const changeDelayMs = \d+;/;
-  if (!pattern.test(readFileSync('server/src/server.ts', 'utf8'))) {
-    console.warn('bench: server/src/server.ts has no `const changeDelayMs = N;`; the no-debounce server is not built');
-    return;
-  }
-  const zeroDelay = {
-    name: 'zero-debounce',
-    setup(pluginBuild) {
-      pluginBuild.onLoad({ filter: /server[\\/]src[\\/]server\.ts$/ }, (args) => ({
-        contents: readFileSync(args.path, 'utf8').replace(pattern, 'const changeDelayMs = 0;'),
-        loader: 'ts',
-      }));
-    },
-  };
-  await build({ entryPoints: ['server/src/server.ts'], outfile, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning', plugins: [zeroDelay] });
-}
