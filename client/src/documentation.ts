@@ -24,9 +24,14 @@ export async function showDocumentation(extensionUri: vscode.Uri, code: unknown,
 }
 
 async function openMarkdown(page: vscode.Uri): Promise<string> {
-  const commands = await vscode.commands.getCommands(true);
-  if (commands.includes('markdown.showPreview')) await vscode.commands.executeCommand('markdown.showPreview', page);
-  else await vscode.window.showTextDocument(page, { preview: true });
+  // Executed, not looked up with getCommands(): until the built-in Markdown extension is active its
+  // command is not registered, and executing it is what activates it. It fails only when that
+  // extension is missing or disabled; then the page opens as text.
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', page);
+  } catch {
+    await vscode.window.showTextDocument(page, { preview: true });
+  }
   return page.toString();
 }
 

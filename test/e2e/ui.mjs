@@ -110,6 +110,18 @@ async function quickOpen(relative) {
   await page.keyboard.press('Enter');
 }
 
+/** Polls `locator`'s text until it matches `pattern`; the error names the last text seen. */
+async function waitForText(locator, pattern, what, timeout = 20_000) {
+  const until = Date.now() + timeout;
+  let text = '';
+  for (;;) {
+    text = ((await locator.innerText({ timeout: 2_000 }).catch(() => '')) ?? '').replace(/\s+/g, ' ').trim();
+    if (pattern.test(text)) return text;
+    if (Date.now() > until) throw new Error(`${what}: '${text}' does not match ${pattern}`);
+    await locator.page().waitForTimeout(100);   // a poll interval, not a sleep standing in for a condition
+  }
+}
+
 try {
   await page.goto(`${CS_URL}/?folder=${encodeURIComponent(WS_DIR)}`, { timeout: 60_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
@@ -274,6 +286,52 @@ try {
       await shot(file);
     });
   }
+
+  // The report's findings as a person uses them: the link on MS001 selects the refused device in
+  // the editor; the code links to the rule's page. Last, because the rule's Markdown preview may
+  // take the report's place in its editor group.
+  // Spec T6: MS001 sits on the refused device, i.e. the whole `-device vhost-user-fs-pci,...`
+  // argument; its position is read from the fixture, not from memslot.
+  const fixtureLines = fs.readFileSync(path.join(WS_DIR, 'qemu/refused-order.sh'), 'utf8').split('\n');
+  const refusedDevice = '-device vhost-user-fs-pci,id=fs0,chardev=vu0,tag=fs0';
+  const deviceLine = fixtureLines.findIndex((l) => l.includes(refusedDevice));
+  const deviceStart = deviceLine < 0 ? -1 : fixtureLines[deviceLine].indexOf(refusedDevice);
+  const deviceEnd = deviceStart + refusedDevice.length;
+  const selectionStatus = page.locator('[id="status.editor.selection"]');
+  const ms001 = report.locator('li.finding[data-code="MS001"]').first();
+
+  await step('click the MS001 finding in the report: the editor selects the refused device', async () => {
+    if (deviceLine < 0) throw new Error('the refused device is not in the fixture');
+    // Caret somewhere else first, so that the selection can only come from the click.
+    await editor.locator('.view-lines').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+Home');
+    await waitForText(selectionStatus, /^Ln 1, Col 1$/, 'caret at the start');
+    const link = ms001.locator(':scope > a.reveal');
+    const range = await link.getAttribute('data-range');
+    const expected = [deviceLine, deviceStart, deviceLine, deviceEnd].join(',');
+    if (range !== expected) throw new Error(`MS001 link range ${range}, expected ${expected} (the refused -device)`);
+    await link.click();
+    // The status bar shows the caret (either end of the selection, 1-based) and the selected length.
+    const ends = [deviceStart, deviceEnd].map((c) => `Ln ${deviceLine + 1}, Col ${c + 1}`).join('|');
+    const text = await waitForText(selectionStatus, new RegExp(`^(${ends}) \\(${refusedDevice.length} selected\\)$`), 'selection after the click');
+    log('  status bar:', text);
+    // The selection is drawn in the editor the user already had, and that editor has the focus.
+    await editor.locator('.selected-text').first().waitFor();
+    if (!(await editor.evaluate((el) => el.contains(document.activeElement)))) throw new Error('the editor does not have the focus');
+    await shot('13-report-reveal');
+  });
+
+  await step('click the MS001 code in the report: the rule page opens in the Markdown preview', async () => {
+    await ms001.locator('a.doc-link[data-doc-code="MS001"]').click();
+    const tab = page.locator('.tabs-container .tab').filter({ hasText: /^\s*Preview MS001\.md\b/ }).first();
+    await tab.waitFor();
+    await page.locator('.tabs-container .tab.active').filter({ hasText: 'Preview MS001.md' }).first().waitFor();
+    // The page shown is the rule's: its heading is the first line of docs/rules/MS001.md.
+    const heading = fs.readFileSync(path.join(projectRoot, 'docs/rules/MS001.md'), 'utf8').split('\n')[0].replace(/^#\s*/, '');
+    const preview = page.frameLocator('iframe.webview[src*="markdown-language-features"]').frameLocator('#active-frame');
+    await waitForText(preview.locator('h1').first(), new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), 'preview heading');
+    await shot('14-rule-doc');
+  });
 } catch (e) {
   failed++;
   log('ERROR', e?.stack ?? e);

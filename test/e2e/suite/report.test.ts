@@ -53,10 +53,14 @@ suite('memslot report', () => {
     assert.equal(reportTabs().length, 1, 'a second report tab was opened instead of reusing the first');
   });
 
-  test('the rule documentation command opens the local rule page', async () => {
+  test('the rule documentation command opens the local rule page in the Markdown preview', async () => {
     await waitForActivation();
     const opened = await vscode.commands.executeCommand<string | undefined>('memslot.showDocumentation', 'MS001', 'https://example.invalid/MS001');
     assert.ok(opened, 'memslot.showDocumentation resolved to nothing');
     assert.match(opened, /docs\/rules\/MS001\.md$/);
+    // The preview is a webview tab (view type `...markdown.preview`), not the page opened as text.
+    const preview = await waitFor('a Markdown preview tab for MS001.md', () => vscode.window.tabGroups.all.flatMap((group) => group.tabs)
+      .find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('markdown.preview') && /MS001\.md/.test(tab.label)));
+    assert.match(preview.label, /^Preview MS001\.md$/);
   });
 });
