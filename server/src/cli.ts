@@ -19,7 +19,7 @@ Directories are searched for *.sh, *.bash, *.qemu, *.qemuargs, *.args and libvir
 Options:
   --format text|json|sarif     output format (default: text)
   --fail-on LEVEL              exit 1 on findings of LEVEL or above: error, warning,
-                               information or hint (default: error)
+                               information or hint (default: error); none: report only
   -h, --help                   show this help
   --version                    show the version
 
@@ -49,7 +49,8 @@ const severityOrder: readonly Severity[] = ['error', 'warning', 'information', '
 
 interface CliOptions {
   format: Format;
-  failOn: Severity;
+  /** 'none' reports without failing, for a first look at a tree or a report-only CI step. */
+  failOn: Severity | 'none';
   paths: string[];
   profile: HostProfile;
 }
@@ -60,7 +61,7 @@ function parseArguments(args: string[]): ParseOutcome {
   const profile = parseProfileOptions(args);
   if (profile.errors.length) return usageError(profile.errors.join('\n'));
   let format: Format = 'text';
-  let failOn: Severity = 'error';
+  let failOn: Severity | 'none' = 'error';
   const paths: string[] = [];
   const rest = profile.rest;
   for (let index = 0; index < rest.length; index++) {
@@ -81,9 +82,9 @@ function parseArguments(args: string[]): ParseOutcome {
     }
     if (arg === '--fail-on' || arg.startsWith('--fail-on=')) {
       const value = arg === '--fail-on' ? rest[++index] : arg.slice('--fail-on='.length);
-      const level = severityOrder.find((severity) => severity === value);
+      const level = value === 'none' ? 'none' : severityOrder.find((severity) => severity === value);
       if (level === undefined) {
-        return usageError(`--fail-on must be error, warning, information or hint${value === undefined ? '' : `, not '${value}'`}`);
+        return usageError(`--fail-on must be error, warning, information, hint or none${value === undefined ? '' : `, not '${value}'`}`);
       }
       failOn = level;
       continue;
@@ -127,6 +128,7 @@ function run(args: string[]): number {
       : formatText(reports);
   process.stdout.write(output);
   if (inputs.errors.length) return 2;
+  if (options.failOn === 'none') return 0;
   const threshold = severityOrder.indexOf(options.failOn);
   const failing = reports.some(({ analysis }) =>
     allFindings(analysis).some((finding) => severityOrder.indexOf(finding.severity) <= threshold));

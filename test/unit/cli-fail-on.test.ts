@@ -35,6 +35,13 @@ test('--fail-on with a bad or missing level is a usage error (exit 2)', () => {
   for (const args of [['--fail-on', 'fatal', warningOnly], ['--fail-on']]) {
     const run = runCli(args);
     assert.equal(run.status, 2, args.join(' '));
-    assert.match(run.stderr, /--fail-on must be error, warning, information or hint/);
+    assert.match(run.stderr, /--fail-on must be error, warning, information, hint or none/);
   }
+});
+
+test('--fail-on none reports the findings but exits 0; usage and I/O errors still exit 2', () => {
+  const refused = runCli(['--fail-on', 'none', 'examples/virtio-mem-then-vhost-user-fs.sh']);
+  assert.equal(refused.status, 0, refused.stderr);
+  assert.match(refused.stdout, /error: .*\[MS001\]/);
+  assert.equal(runCli(['--fail-on', 'none', join(directory, 'missing.sh')]).status, 2);
 });
