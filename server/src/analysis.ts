@@ -2,7 +2,8 @@ import { applySuppressions, profileWithDirectives, readDirectives, type Directiv
 import { analyzeDocument, detectDocumentKind, type DocumentKind } from './frontends';
 import type { Finding, Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
-import { makeRange, type Range } from './model/range';
+import { makeRange, rangeContains, type Range } from './model/range';
+import { frontendCodes } from './frontends/codes';
 import { DocumentText } from './model/documentText';
 import { applySeverityOverrides, runRules, type RunRulesOptions } from './rules';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
@@ -30,6 +31,11 @@ export interface MachineAnalysis {
   simulation?: Simulation;
   /** Front-end diagnostics of this machine, then rule findings. */
   findings: Finding[];
+  /**
+   * Values the verdict rests on that unresolved shell expansions hide (MS906), e.g.
+   * "$MAX hides maxmem"; empty when the verdict is certain. Absent on older results.
+   */
+  uncertain?: string[];
 }
 
 export interface DocumentAnalysis {
@@ -103,7 +109,68 @@ function analyzeMachine(model: MachineModel, profile: HostProfile, context: Mach
   const ruleFindings = runGuarded('checking the rules', model.headRange, findings, () =>
     runRules({ model, simulation, profile, document: context.document, kind: context.kind }, context.ruleOptions));
   findings.push(...(ruleFindings ?? []));
-  return { model, profile, simulation, findings };
+  const hidden = withholdHiddenFindings(model, findings);
+  return { model, profile, simulation, findings: hidden.findings, uncertain: hidden.uncertain };
+}
+
+const hiddenValueCode = frontendCodes.unresolvedExpansion.code;
+/** Rule findings (MS0xx); front-end findings (MS9xx) are about the text itself and always stand. */
+const ruleCode = /^MS0\d\d$/;
+
+/** The ranges of every option of the model: `-m`, `-machine`, `-cpu` and each item. */
+function optionRanges(model: MachineModel): Range[] {
+  const ranges = [...model.memory.ranges, ...model.machine.ranges];
+  if (model.cpu.range) ranges.push(model.cpu.range);
+  for (const list of [model.backends, model.devices, model.netdevs, model.chardevs, model.numaNodes]) {
+    for (const item of list) ranges.push(item.range);
+  }
+  return ranges;
+}
+
+function within(outer: Range, inner: Range): boolean {
+  return rangeContains(outer, inner.start) && rangeContains(outer, inner.end);
+}
+
+/** "$MAX hides maxmem": the front end states what an MS906 hides in its data. */
+function hiddenValueLabel(finding: Finding): string {
+  const hidden = finding.data?.hidden;
+  return typeof hidden === 'string' ? hidden : finding.message;
+}
+
+/**
+ * A rule finding that rests on a value an unresolved shell expansion hides is a guess, not a fact:
+ * rule findings whose range or related ranges lie in an option that holds an MS906 are withheld,
+ * and the MS906 finding says which codes memslot cannot judge there until the value is known.
+ */
+function withholdHiddenFindings(model: MachineModel, findings: Finding[]): { findings: Finding[]; uncertain: string[] } {
+  const hidden = findings.filter((finding) => finding.code === hiddenValueCode);
+  if (hidden.length === 0) return { findings, uncertain: [] };
+  const options = optionRanges(model);
+  // Per MS906 finding, the options it lies in.
+  const tainted = hidden.map((finding) => ({ finding, options: options.filter((option) => within(option, finding.range)), withheld: [] as string[] }));
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    if (!ruleCode.test(finding.code)) {
+      kept.push(finding);
+      continue;
+    }
+    const ranges = [finding.range, ...(finding.related ?? []).map((related) => related.range)];
+    const by = tainted.filter((entry) => entry.options.some((option) => ranges.some((range) => within(option, range))));
+    if (by.length === 0) {
+      kept.push(finding);
+      continue;
+    }
+    for (const entry of by) if (!entry.withheld.includes(finding.code)) entry.withheld.push(finding.code);
+  }
+  const replaced = new Map(tainted.filter((entry) => entry.withheld.length > 0).map((entry) => {
+    const expansion = /^(\S+) has no value known/.exec(entry.finding.message)?.[1] ?? 'it';
+    const suffix = `; memslot cannot judge ${entry.withheld.join(', ')} here until ${expansion} is known`;
+    return [entry.finding, { ...entry.finding, message: `${entry.finding.message}${suffix}` }] as const;
+  }));
+  return {
+    findings: kept.map((finding) => replaced.get(finding) ?? finding),
+    uncertain: [...new Set(hidden.map(hiddenValueLabel))],
+  };
 }
 
 /**

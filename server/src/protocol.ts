@@ -40,6 +40,8 @@ export interface MachineReport {
   headRange: ProtocolRange;
   title: string;
   outcome: 'starts' | 'refused' | 'unknown';
+  /** Values unresolved shell expansions hide (e.g. "$MAX hides maxmem"): the outcome is a guess. Empty or absent: certain. */
+  uncertain?: string[];
   /** Device or netdev QEMU refuses, and its message (null when QEMU starts). */
   refusedBy: string | null;
   error: string | null;

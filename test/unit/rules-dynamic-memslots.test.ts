@@ -108,3 +108,17 @@ test('MS011 in domain XML: libvirt refuses dynamicMemslots with QEMU 8.1 in its 
   assert.deepEqual((found[0].fixes ?? []).filter((f) => !f.title.startsWith('Disable')), []);
   assert.deepEqual(withCode(lint(xml, 'libvirt-xml', ['--qemu', '8.2']), 'MS011'), []);
 });
+
+test('MS009 wording: sentences start upper-case; with no requested-size it says nothing is plugged yet', () => {
+  const withRequest = withCode(lint(large(), 'shell'), 'MS009')[0].message;
+  assert.match(withRequest, /second KVM address space\. With dynamic-memslots=on it would be split into 256 memslots of 4 GiB, of which 1 hold the requested 1 GiB: /);
+  const unset = large().replace(',requested-size=1G', '');
+  const message = withCode(lint(unset, 'shell'), 'MS009')[0].message;
+  assert.match(message, /maps all 1 TiB as one memslot from the start, though nothing is plugged yet \(requested-size is not set\): /);
+  assert.match(message, /With dynamic-memslots=on it would be split into 256 memslots of 4 GiB, none of them mapped until requested-size is raised/);
+  assert.doesNotMatch(message, /0 B|of which 0/);
+  const zero = withCode(lint(large().replace('requested-size=1G', 'requested-size=0'), 'shell'), 'MS009')[0].message;
+  assert.match(zero, /nothing is plugged yet \(requested-size is 0\)/);
+  const vhost = large('', ' \\\n  -chardev socket,id=c0,path=/run/vub.sock -device vhost-user-blk-pci,chardev=c0,id=vub0');
+  assert.match(withCode(lint(vhost, 'shell', ['--vhost-user', '/run/vub.sock=32']), 'MS009')[0].message, /\. Turning dynamic-memslots on would not help here: /);
+});

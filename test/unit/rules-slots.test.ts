@@ -17,6 +17,8 @@ test('MS002: a DIMM plug finds too few free slots in a vhost-user back-end', () 
   assert.equal(found[0].severity, 'error');
   assert.deepEqual(found[0].range, rangeOf(vhostScript, '-device pc-dimm,id=dimm0,memdev=d0'));
   assert.match(found[0].message, /"a used vhost backend has not enough free memory slots left"/);
+  // The simulator's explanation follows as its own sentence (2 regions in use, limit 2: none free).
+  assert.match(found[0].message, /left"\. The fullest vhost back-end has 0 free memslots < 1 required \+ 0 reserved\.$/);
   assert.ok((found[0].related ?? []).some((r) => r.message.includes("'vub0'")));
 });
 
@@ -53,4 +55,11 @@ test('MS003: KVM without enough memslots refuses the DIMM; the default KVM limit
   assert.ok(found.length >= 1);
   assert.ok(found.some((f) => f.message.includes('hypervisor has not enough free memory slots left') || f.message.includes('kvm_alloc_slot')), found.map((f) => f.message).join('\n'));
   assert.deepEqual(withCode(lint(script, 'shell'), 'MS003'), []);
+});
+
+test('MS003 wording: QEMU\'s message, the free-slot check and the KVM limit are separate sentences', () => {
+  const dimms = [0, 1, 2, 3, 4].map((n) => ` -object memory-backend-ram,id=d${n},size=1G -device pc-dimm,id=dimm${n},memdev=d${n}`).join('');
+  const script = `qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=16G,slots=8${dimms}\n`;
+  const [found] = withCode(lint(script, 'shell', ['--kvm-memslots', '8']), 'MS003');
+  assert.match(found.message, /^QEMU refuses pc-dimm 'dimm\d': "hypervisor has not enough free memory slots left"\. KVM has \d+ free memslots < 1 required \+ 0 reserved\. KVM allows 8 memslots per address space \([^)]*\)\.$/);
 });

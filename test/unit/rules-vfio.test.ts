@@ -29,3 +29,27 @@ test('MS013 passes for 32 GiB of virtio-mem, and without a VFIO device', () => {
   assert.deepEqual(withCode(lint(script('32G'), 'shell'), 'MS013'), []);
   assert.deepEqual(withCode(lint(script('256G').replace(' \\\n  -device vfio-pci,host=0000:01:00.0,id=gpu0', ''), 'shell'), 'MS013'), []);
 });
+
+test('MS013 reads the simulator: at 10.2 the start-up case is an error and QEMU is refused at the VFIO device', () => {
+  const linted = lint(script('256G'), 'shell', ['--qemu', '10.2']);
+  const [machine] = linted.machines;
+  assert.equal(machine.simulation.outcome, 'refused');
+  assert.equal(machine.simulation.refusedBy, 'gpu0');
+  const [found] = withCode(linted, 'MS013');
+  assert.equal(found.severity, 'error');
+  assert.match(found.message, /needs up to 131072 VFIO DMA mappings at start-up/);
+  assert.match(found.message, /the VFIO device gpu0 fails to start, so QEMU does not start/);
+  // ≤ 10.1: the same numbers, a warning, and QEMU starts.
+  const old = lint(script('256G'), 'shell', ['--qemu', '10.1']);
+  assert.equal(old.machines[0].simulation.outcome, 'starts');
+  assert.equal(withCode(old, 'MS013')[0].severity, 'warning');
+});
+
+test('MS013 with dynamic-memslots=on at 10.2: a run-time error finding, QEMU still starts', () => {
+  const linted = lint(script('256G', ',dynamic-memslots=on'), 'shell', ['--qemu', '10.2']);
+  assert.equal(linted.machines[0].simulation.outcome, 'starts');
+  const [found] = withCode(linted, 'MS013');
+  assert.equal(found.severity, 'error');
+  assert.match(found.message, /131072 VFIO DMA mappings once the guest plugs most of it/);
+  assert.match(found.message, /at run time QEMU stops with "vfio: DMA mapping failed, unable to continue"/);
+});

@@ -2,7 +2,8 @@ import type { DocumentAnalysis } from '../analysis';
 
 /**
  * The CLI's JSON contract: `{"files":[{"path","findings","machines":[{"range","model","findings"
- * [,"simulation"]}]}]}`, ranges 0-based like LSP. Tools parse this; change it only by adding.
+ * [,"simulation"][,"uncertain"]}]}]}`, ranges 0-based like LSP. Tools parse this; change it only by adding.
+ * `uncertain` (only when non-empty): values unresolved shell expansions hide, e.g. "$MAX hides maxmem".
  */
 export function formatJson(reports: Array<{ path: string; analysis: DocumentAnalysis }>): string {
   const files = reports.map(({ path, analysis }) => ({
@@ -13,6 +14,7 @@ export function formatJson(reports: Array<{ path: string; analysis: DocumentAnal
       model: machine.model,
       findings: machine.findings,
       ...(machine.simulation !== undefined ? { simulation: machine.simulation } : {}),
+      ...(machine.uncertain?.length ? { uncertain: machine.uncertain } : {}),
     })),
   }));
   return `${JSON.stringify({ files }, null, 2)}\n`;

@@ -55,7 +55,7 @@ function summarizeMachine(path: string, analysis: MachineAnalysis, index: number
   }
   const consumers = vhostConsumers(model);
   if (consumers.length) lines.push(`${indent}vhost: ${consumers.join('; ')}`);
-  for (const line of describeSimulation(analysis.simulation)) lines.push(`${indent}${line}`);
+  for (const line of describeSimulation(analysis.simulation, analysis.uncertain ?? [])) lines.push(`${indent}${line}`);
   return lines;
 }
 
@@ -90,15 +90,17 @@ function vhostConsumers(model: MachineModel): string[] {
   return out;
 }
 
-function describeSimulation(simulation: Simulation | undefined): string[] {
+function describeSimulation(simulation: Simulation | undefined, uncertain: string[]): string[] {
   if (!simulation) return [];
   const lines: string[] = [];
+  // Shell expansions memslot cannot resolve (MS906) make the verdict a guess; say so on it.
+  const doubt = uncertain.length ? ` (uncertain: ${uncertain.join(', ')})` : '';
   if (simulation.outcome === 'refused') {
     const by = simulation.refusedBy ? ` at ${simulation.refusedBy}` : '';
-    lines.push(`verdict: QEMU refuses to start${by}: ${(simulation.error ?? '').split('\n')[0]}`);
+    lines.push(`verdict: QEMU refuses to start${by}${doubt}: ${(simulation.error ?? '').split('\n')[0]}`);
     if (simulation.hint) lines.push(`    ${simulation.hint}`);
   } else {
-    lines.push('verdict: QEMU starts');
+    lines.push(`verdict: QEMU starts${doubt}`);
   }
   for (const device of simulation.memoryDevices) {
     lines.push(`memslots: ${device.id} ${device.driver} requires ${device.memslots}, ${device.mapped} mapped at start`);

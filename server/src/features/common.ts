@@ -31,9 +31,11 @@ export function busiestKvm(simulation: Simulation): ConsumerResult | undefined {
   return best;
 }
 
-export function verdictText(simulation: Simulation): string {
-  if (simulation.outcome === 'starts') return 'starts';
-  return simulation.refusedBy ? `refused at ${simulation.refusedBy}` : 'refused';
+/** `uncertain`: values unresolved shell expansions hide (MachineAnalysis.uncertain); the verdict is then a guess. */
+export function verdictText(simulation: Simulation, uncertain: string[] = []): string {
+  const doubt = uncertain.length ? ` (uncertain: ${uncertain.join(', ')})` : '';
+  if (simulation.outcome === 'starts') return `starts${doubt}`;
+  return `${simulation.refusedBy ? `refused at ${simulation.refusedBy}` : 'refused'}${doubt}`;
 }
 
 /** Why QEMU realises things in the order it does, for the item that was refused. */

@@ -21,7 +21,7 @@ export function hoverAt(analysis: DocumentAnalysis, position: Position): string 
   if (share === undefined) return undefined;
   const sections = [
     ...share,
-    consumerTable(machine.simulation),
+    consumerTable(machine.simulation, machine.uncertain),
     ...refusal(machine, machine.simulation, target),
     assumptionTable(machine),
   ];
@@ -34,7 +34,7 @@ function itemShare(machine: MachineAnalysis, simulation: Simulation, target: Tar
   switch (target.kind) {
     case 'machine': {
       const events = simulation.events.filter((event) => event.action === 'machine-init');
-      return [`**${model.binary?.value ?? model.machine.type?.value ?? 'machine'}** — QEMU ${verdictText(simulation)}${simulation.error ? `: ${simulation.error.split('\n')[0]}` : ''}`, steps(events)];
+      return [`**${model.binary?.value ?? model.machine.type?.value ?? 'machine'}** — QEMU ${verdictText(simulation, machine.uncertain)}${simulation.error ? `: ${simulation.error.split('\n')[0]}` : ''}`, steps(events)];
     }
     case 'memory': {
       const events = simulation.events.filter((event) => event.action === 'machine-init');
@@ -98,13 +98,13 @@ function steps(events: SimulationEvent[]): string {
   return lines.length ? `**How QEMU decides**\n\n${lines.join('\n')}` : '';
 }
 
-function consumerTable(simulation: Simulation): string {
+function consumerTable(simulation: Simulation, uncertain: string[] = []): string {
   const rows = simulation.consumers.map((consumer) =>
     `| ${consumerName(consumer)} | ${consumer.used} | ${consumer.limit ?? '—'}${consumer.limitKnown ? '' : ' (assumed)'} | ${consumer.headroom ?? '—'} |`);
   if (rows.length === 0) return '';
   const kvm = busiestKvm(simulation);
   const reserved = kvm && kvm.reserved > 0 ? `\n\nMemory devices reserve ${kvm.reserved} more slot(s) in every consumer; headroom = limit − used − reserved.` : '';
-  return `**Memslots after start** (QEMU ${verdictText(simulation)})\n\n| consumer | used | limit | headroom |\n| --- | ---: | ---: | ---: |\n${rows.join('\n')}${reserved}`;
+  return `**Memslots after start** (QEMU ${verdictText(simulation, uncertain)})\n\n| consumer | used | limit | headroom |\n| --- | ---: | ---: | ---: |\n${rows.join('\n')}${reserved}`;
 }
 
 function metadataText(device: MemoryDeviceResult, simulation: Simulation): string {

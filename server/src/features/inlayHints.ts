@@ -29,7 +29,7 @@ function machineHints(machine: MachineAnalysis): InlayHintData[] {
   const summary = [
     ...(kvm ? [`KVM ${kvm.used}/${kvm.limit ?? '∞'}`] : []),
     ...simulation.consumers.filter((consumer) => consumer.kind !== 'kvm').map((consumer) => `${consumerShortName(consumer)} ${consumer.used}/${consumer.limit ?? '∞'}`),
-    verdictText(simulation),
+    verdictText(simulation, machine.uncertain),
   ];
   hints.push({
     position: machine.model.headRange.end,

@@ -26,7 +26,7 @@ export function buildReport(
 function machineReport(machine: MachineAnalysis, docUrl: (code: string) => string): MachineReport {
   const { model, simulation } = machine;
   const title = `${model.binary?.value ?? (model.frontend === 'libvirt' ? 'domain' : 'qemu')}${model.machine.type ? ` -machine ${model.machine.type.value}` : ''}`;
-  const base = { range: model.range, headRange: model.headRange, title, findings: machine.findings.map((finding) => reportFinding(finding, docUrl)) };
+  const base = { range: model.range, headRange: model.headRange, title, uncertain: machine.uncertain ?? [], findings: machine.findings.map((finding) => reportFinding(finding, docUrl)) };
   if (!simulation) {
     return { ...base, outcome: 'unknown', refusedBy: null, error: null, hint: null, refusedStep: null, plugOrder: [], steps: [], consumers: [], devices: [], host: [] };
   }

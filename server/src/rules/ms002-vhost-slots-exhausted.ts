@@ -1,6 +1,7 @@
 import type { RelatedInformation } from '../model/findings';
 import { messages } from '../simulator';
 import { decisionOf, describeItem, itemOfRef, refusalEvent, userId } from './lookup';
+import { sentences } from './sentences';
 import { finding, type Rule } from './types';
 
 /**
@@ -31,7 +32,7 @@ export const vhostSlotsExhausted: Rule = {
     if (error === messages.vhostNotEnoughFree || error === messages.vhostNoFreeLegacy) {
       const check = decisionOf(event, 'vhost-free-check');
       found.push(finding(this, {
-        message: `QEMU refuses ${describeItem(refused)}: "${error}". ${check?.explanation ?? ''}`.trim(),
+        message: sentences(`QEMU refuses ${describeItem(refused)}: "${error}"`, check?.explanation),
         range: refused?.range ?? model.headRange,
         related: vhostRelated,
         subjects: [userId(refused)].filter((s): s is string => s !== undefined),
@@ -40,7 +41,7 @@ export const vhostSlotsExhausted: Rule = {
       const check = decisionOf(event, 'vhost-used-check');
       const limitWhy = decisionOf(event, 'vhost-limit')?.explanation;
       found.push(finding(this, {
-        message: `QEMU refuses ${describeItem(refused)}: "${error}"${limitWhy ? ` (${limitWhy})` : ''}. ${check?.explanation ?? ''}`.trim(),
+        message: sentences(`QEMU refuses ${describeItem(refused)}: "${error}"${limitWhy ? ` (${limitWhy})` : ''}`, check?.explanation),
         range: refused?.range ?? model.headRange,
         subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       }));

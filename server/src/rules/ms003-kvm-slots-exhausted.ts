@@ -1,5 +1,6 @@
 import { messages } from '../simulator';
 import { decisionOf, describeItem, itemOfRef, refusalEvent, userId } from './lookup';
+import { sentences } from './sentences';
 import { finding, type Rule } from './types';
 
 /**
@@ -22,7 +23,7 @@ export const kvmSlotsExhausted: Rule = {
       const refused = itemOfRef(model, simulation.refusedByRef);
       const check = decisionOf(refusalEvent(simulation), 'kvm-free-check');
       found.push(finding(this, {
-        message: `QEMU refuses ${describeItem(refused)}: "${error}". ${check?.explanation ?? ''} KVM allows ${profile.kvmMemslots.value} memslots per address space (${profile.kvmMemslots.origin}).`,
+        message: sentences(`QEMU refuses ${describeItem(refused)}: "${error}"`, check?.explanation, `KVM allows ${profile.kvmMemslots.value} memslots per address space (${profile.kvmMemslots.origin})`),
         range: refused?.range ?? model.headRange,
         subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       }));

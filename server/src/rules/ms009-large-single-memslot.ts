@@ -5,6 +5,7 @@ import { atLeast, messages, simulate } from '../simulator';
 import { setOptionProperty, setXmlAttribute } from './edits';
 import { approximateSize, kvmMetadataCost } from './kvm-metadata';
 import { describeItem, memoryDeviceOf, withDevices } from './lookup';
+import { sentences } from './sentences';
 import { finding, type Rule, type RuleContext } from './types';
 
 /**
@@ -46,18 +47,26 @@ export const largeSingleMemslot: Rule = {
       if (now.withoutTdpMmu - dynamic.withoutTdpMmu < reportAtLeast) continue;
       const smm = spaces === 2 ? ', doubled because SMM gives the VM a second KVM address space' : '';
       const costText = `KVM keeps about ${approximateSize(now.withoutTdpMmu)} of metadata for it without the TDP MMU, ${approximateSize(now.withTdpMmu)} with it${smm}`;
+      const requested = result.requestedSize ?? 0;
+      const given = requested > 0
+        ? `though the guest is given ${formatSize(requested)}`
+        : `though nothing is plugged yet (requested-size is ${device.requestedSize ? '0' : 'not set'})`;
       let advice: string;
       let fixes: Fix[] = [];
-      if (!canDecide) advice = `dynamic-memslots needs QEMU 8.2 or later (this is QEMU ${profile.qemuVersion.value.major}.${profile.qemuVersion.value.minor})`;
+      if (!canDecide) advice = `the dynamic-memslots property needs QEMU 8.2 or later (this is QEMU ${profile.qemuVersion.value.major}.${profile.qemuVersion.value.minor})`;
       else if (trial?.error === messages.autoDecisionRefusesVhost || trial?.outcome !== 'starts') {
-        advice = `dynamic-memslots=on would not help here: QEMU would then refuse ${trial?.refusedBy ?? 'the machine'} ("${trial?.error ?? ''}")`;
+        advice = `turning dynamic-memslots on would not help here: QEMU would then refuse ${trial?.refusedBy ?? 'the machine'} ("${trial?.error ?? ''}")`;
       } else if ((trialResult?.memslots ?? 1) <= 1) continue;
       else {
-        advice = `with dynamic-memslots=on it would be split into ${trialResult?.memslots} memslots of ${formatSize(trialResult?.memslotSize ?? 0)}, of which ${trialResult?.mappedAfterGuestPlug ?? 0} hold the requested ${formatSize(result.requestedSize ?? 0)}: about ${approximateSize(dynamic.withoutTdpMmu)} without the TDP MMU, ${approximateSize(dynamic.withTdpMmu)} with it`;
+        const split = `with dynamic-memslots=on it would be split into ${trialResult?.memslots} memslots of ${formatSize(trialResult?.memslotSize ?? 0)}`;
+        const mapped = trialResult?.mappedAfterGuestPlug ?? 0;
+        advice = mapped > 0
+          ? `${split}, of which ${mapped} hold the requested ${formatSize(requested)}: about ${approximateSize(dynamic.withoutTdpMmu)} without the TDP MMU, ${approximateSize(dynamic.withTdpMmu)} with it`
+          : `${split}, none of them mapped until requested-size is raised, so KVM would keep no metadata for it until then`;
         fixes = dynamicOnFix(context, device);
       }
       found.push(finding(this, {
-        message: `${describeItem(device)} maps all ${formatSize(result.size)} as one memslot from the start, though the guest is given ${formatSize(result.requestedSize ?? 0)}: ${costText}. ${advice}.`,
+        message: sentences(`${describeItem(device)} maps all ${formatSize(result.size)} as one memslot from the start, ${given}: ${costText}`, advice),
         range: device.range,
         subjects: [result.id],
         data: { metadataBytes: now, dynamicMetadataBytes: dynamic },

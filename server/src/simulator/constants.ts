@@ -27,9 +27,17 @@ export const THP_SIZE = 2 * MiB;
 export const DEFAULT_RAM_SIZE = 128 * MiB;
 /** Measured/spec'd uncertainty of boot-time KVM slot counts (spec §5.5). */
 export const KVM_BASELINE_UNCERTAINTY = 3;
+/** VFIO type1 IOMMU DMA mappings when the container does not report them (dma_entry_limit default, spec §9). */
+export const VFIO_DMA_MAX_MAPPINGS = 65535;
+/** The memslot count VFIO's DMA check assumes without KVM (spec §9). */
+export const VFIO_MAX_MEMSLOTS_WITHOUT_KVM = 512;
 
 function hex(value: number): string {
   return `0x${value.toString(16)}`;
+}
+
+function vfioDmaText(maxMappings: number, maxMemslots: number): string {
+  return `vfio_ram_discard_register_listener: possibly running out of DMA mappings. E.g., try increasing the 'block-size' of virtio-mem devies. Maximum possible DMA mappings: ${maxMappings}, Maximum possible memslots: ${maxMemslots}`;
 }
 
 export const messages = {
@@ -88,4 +96,16 @@ export const messages = {
     `Address space limit ${hex(limit)} < ${hex(used)} phys-bits too low (${bits})`,
   busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,
   deviceNotFound: (id: string): string => `Device '${id}' not found`,
+  /** spec §9, verbatim ("devies" sic); `%s` is the function name. A warning up to 10.1, an error from 10.2. */
+  vfioDmaMappings: vfioDmaText,
+  /**
+   * 10.2+, while the VFIO device is being realised: spec §9 gives the `Region %s: ` prefix.
+   * [inf] `%s` is the memory region's name, which for a virtio-mem device without dynamic-memslots
+   * is its memory backend's id; QEMU may put further prefixes naming the VFIO device in front,
+   * which the spec does not give, so none are added here.
+   */
+  vfioDmaMappingsAtRealize: (region: string, maxMappings: number, maxMemslots: number): string =>
+    `Region ${region}: ${vfioDmaText(maxMappings, maxMemslots)}`,
+  /** 10.2+, a section mapped once the VFIO device exists: QEMU reports the check and stops (spec §9). */
+  vfioDmaMappingFailed: 'vfio: DMA mapping failed, unable to continue',
 };

@@ -39,10 +39,12 @@
  * per consumer `limitSource`/`limitKnown`/`usedAtInit`/`usedAfterGuestPlug`/`reserved`/
  * `uncertainty` (KVM ± 3: firmware changes the boot-area split)/`overLimitAfterReset` (a vhost device
  * that passed its init check with fewer boot regions than exist after reset), `machine` (device
- * memory and QEMU's required/used/reserved counters) and `profile` (every value with its source).
+ * memory and QEMU's required/used/reserved counters), `profile` (every value with its source) and
+ * `vfioDma` (VFIO's DMA mapping check per virtio-mem device, spec §9: from QEMU 10.2 a failing
+ * start-up check refuses the VFIO device, or stops QEMU when the device is plugged after it).
  *
  * Not modelled: VFIO BARs and VGA/option-ROM BARs (they appear after firmware), ivshmem, s390x,
- * DIMM `addr`/`slot` placement and fragmentation, virtio-mem `memaddr`, the VFIO DMA-mapping check,
+ * DIMM `addr`/`slot` placement and fragmentation, virtio-mem `memaddr`,
  * AMD's relocation of RAM above 1 TiB, vhost-net multiqueue (one consumer per netdev).
  */
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
@@ -60,5 +62,5 @@ export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decisio
 export { messages, SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
 export type {
   ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
-  SimulationEvent, SlotTotals, UnknownBackend, VhostActivity,
+  SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';

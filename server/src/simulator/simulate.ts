@@ -6,6 +6,7 @@ import { describeProfile, type HostProfile } from './profile';
 import { openEvent, refuse, settleUsage } from './events';
 import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
 import { initVhost } from './vhost';
+import { realizeVfio, registerPluggedVirtioMem, runtimeVfioChecks } from './vfio';
 import { SimState, vhostGroup, type Context } from './state';
 import { GiB } from './constants';
 import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
@@ -170,7 +171,13 @@ function runDevices(state: SimState): Failure | null {
 }
 
 function addDevice(state: SimState, device: Device, ref: ModelRef, phase: 'devices' | 'hotplug'): SimulationEvent | null {
-  if (device.kind === 'memory-device') return plugMemoryDevice(state, device, ref, phase);
+  if (device.kind === 'memory-device') {
+    const event = plugMemoryDevice(state, device, ref, phase);
+    const entry = state.memoryDevices[state.memoryDevices.length - 1];
+    if (event.result !== 'refused' && entry?.ref === ref) registerPluggedVirtioMem(state, entry, event, phase);
+    return event;
+  }
+  if (device.kind === 'vfio-device') return realizeVfio(state, device, ref, phase);
   if (device.kind === 'vhost-device') {
     const id = deviceLabel(device.id?.value, device.driver.value, ref.index);
     if (phase === 'hotplug' && state.ctx.machineType.family === 'q35' && device.driver.value.endsWith('-pci') && onRootBus(device)) {
@@ -264,6 +271,7 @@ function runHotplug(state: SimState, hotplug: HotplugEvent[]): void {
 
 function buildResult(state: SimState, failure: Failure | null): Simulation {
   settleUsage(state);
+  if (!failure) runtimeVfioChecks(state);
   const { ctx } = state;
   const reserved = state.reserved();
   const memoryDevices: MemoryDeviceResult[] = state.memoryDevices.map((d) => ({
@@ -322,6 +330,7 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
     hotplugErrors: state.events
       .filter((e) => e.phase === 'hotplug' && e.error !== null)
       .map((e) => ({ step: e.step, id: e.id, error: e.error ?? '', hang: e.result === 'hang' })),
+    vfioDma: state.vfioChecks,
     machine: {
       type: ctx.machineType.name, family: ctx.machineType.family, kvm: ctx.kvm, smmAddressSpace: ctx.smmAddressSpace,
       ramSize: ctx.layout.ramSize, maxmem: ctx.layout.maxmem, slots: ctx.layout.slots, deviceMemorySpace: ctx.layout.deviceMemorySpace,

@@ -3,7 +3,7 @@ import type { HostProfile, ProfileSource } from './profile';
 import type { QemuVersion } from './version';
 import { atLeast } from './version';
 import type { BootLayout, MachineTypeInfo, SectionCounts } from './layout';
-import type { ModelRef, SimulationEvent, SlotTotals, UnknownBackend } from './types';
+import type { ModelRef, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck } from './types';
 
 /**
  * The mutable state of one simulation run: QEMU's memory-device counters (required, used,
@@ -78,6 +78,9 @@ export class SimState {
   dimmsPlugged = 0;
   balloons = 0;
   readonly memoryDevices: MemoryDeviceState[] = [];
+  /** The VFIO container, once the first VFIO device is realised, with the sections registered so far. */
+  vfio: { id: string; ref: ModelRef; mappings: number; sections: number } | null = null;
+  readonly vfioChecks: VfioDmaCheck[] = [];
   readonly vhosts: VhostState[] = [];
   readonly events: SimulationEvent[] = [];
   readonly unknownBackends: UnknownBackend[] = [];

@@ -30,7 +30,7 @@ export interface Decision {
     | 'decision-limit' | 'memslots' | 'kvm-free-check' | 'vhost-free-check' | 'space-check'
     | 'dimm-slot-check' | 'auto-decision-check' | 'vhost-used-check' | 'dynamic-memslots'
     | 'unplugged-inaccessible' | 'vhost-limit' | 'boot-layout' | 'memory-options' | 'unplug-check'
-    | 'requested-size' | 'after-reset' | 'accelerator';
+    | 'requested-size' | 'after-reset' | 'accelerator' | 'vfio-dma-check';
   inputs: Record<string, DecisionValue>;
   result: DecisionValue;
   passed?: boolean;
@@ -136,6 +136,38 @@ export interface ConsumerResult {
   overLimitAfterReset: boolean;
 }
 
+/**
+ * One registration of a virtio-mem section with VFIO's DMA mapping check (spec §9): the check sums
+ * over every section registered so far. `startup`: a device without dynamic-memslots (one section,
+ * the whole device) when the VFIO device is realised or the device is plugged; `runtime`: a device
+ * with dynamic-memslots once the guest has plugged all of it (every memslot mapped: the worst case).
+ */
+export interface VfioDmaCheck {
+  /** The virtio-mem device. */
+  id: string;
+  ref: ModelRef;
+  /** The VFIO device whose container checks (the first one realised; later ones share it). */
+  vfio: string;
+  vfioRef: ModelRef;
+  when: 'startup' | 'runtime';
+  size: number;
+  blockSize: number;
+  /** This device's sections (dynamic-memslots: its memslots; otherwise 1). */
+  deviceSections: number;
+  /** Totals over every section registered so far, this device's included. */
+  mappings: number;
+  sections: number;
+  /** kvm_get_max_memslots(), 512 without KVM. */
+  maxMemslots: number;
+  dmaMaxMappings: number;
+  /** mappings + maxMemslots − sections > dmaMaxMappings. */
+  exceeded: boolean;
+  /** QEMU 10.2+: an error (the VFIO device fails, or QEMU stops); before: a warning. */
+  fatal: boolean;
+  /** This check stopped QEMU during start-up (the simulation's outcome is `refused`). */
+  refused: boolean;
+}
+
 export interface UnknownBackend {
   id: string;
   chardev: string | null;
@@ -162,6 +194,8 @@ export interface Simulation {
   vhostActivity: VhostActivity[];
   /** Hot-plug steps that QEMU would refuse (the VM keeps running). */
   hotplugErrors: Array<{ step: number; id: string | null; error: string; hang: boolean }>;
+  /** VFIO's DMA mapping checks of virtio-mem sections (empty without a VFIO device and virtio-mem). */
+  vfioDma: VfioDmaCheck[];
   machine: {
     type: string;
     family: string;

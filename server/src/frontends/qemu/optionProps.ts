@@ -75,7 +75,12 @@ export function readOptionProps(
       const hiding = word.unresolved.find((e) => e.from <= parsed.from && parsed.from <= e.to);
       if (hiding) {
         const { code, severity } = frontendCodes.unresolvedExpansion;
-        findings.push({ code, severity, message: `${hiding.text} has no value known in this script, so the JSON of -${optionName} cannot be read`, range: lines.rangeOf(hiding.sourceStart, hiding.sourceEnd) });
+        findings.push({
+          code, severity,
+          message: `${hiding.text} has no value known in this script, so the JSON of -${optionName} cannot be read`,
+          range: lines.rangeOf(hiding.sourceStart, hiding.sourceEnd),
+          data: { hidden: `${hiding.text} hides the JSON of -${optionName}` },
+        });
         return undefined;
       }
       const { code, severity } = frontendCodes.invalidJson;

@@ -42,6 +42,7 @@ export class PropReader {
         severity,
         message: `${expansion.text} has no value known in this script, so the value of '${entry.key}' is unknown`,
         range: entry.unresolvedRanges[index],
+        data: { hidden: `${expansion.text} hides ${entry.key}` },
       });
     });
     return true;
