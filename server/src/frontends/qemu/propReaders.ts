@@ -32,6 +32,15 @@ export class PropReader {
     this.findings.push({ code, severity, message, range: onKey || emptyValue ? entry.keyRange : entry.valueRange });
   }
 
+  /** In JSON, sizes and integers are typed: a non-negative integer, as QEMU's uint64 visitor wants. */
+  private jsonUint(entry: PropEntry): Located<number> | undefined {
+    if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
+      this.report('invalidValue', `Parameter '${entry.key}' expects uint64`, entry);
+      return undefined;
+    }
+    return written(entry.raw, entry.valueRange);
+  }
+
   /** Values hidden by unknown shell expansions cannot be read; say so once per value. */
   private hidden(entry: PropEntry): boolean {
     if (entry.unresolved.length === 0) return false;
@@ -68,13 +77,7 @@ export class PropReader {
   size(entry: PropEntry | undefined, reader: SizeReader = 'property'): Located<number> | undefined {
     // A bare `maxmem` is QemuOpts' short-form boolean maxmem=on, which QEMU then fails to read as a size.
     if (entry === undefined || (entry.form === 'flag' && entry.flagReported)) return undefined;
-    if (entry.syntax === 'json') {
-      if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
-        this.report('invalidValue', `Parameter '${entry.key}' expects uint64`, entry);
-        return undefined;
-      }
-      return written(entry.raw, entry.valueRange);
-    }
+    if (entry.syntax === 'json') return this.jsonUint(entry);
     if (this.hidden(entry)) return undefined;
     const text = String(entry.raw);
     const parsed = reader === 'memory' && entry.key === 'size' ? parseMemorySize(text)
@@ -95,13 +98,7 @@ export class PropReader {
   /** Unsigned integers (node ids, slots, addresses): decimal or 0x hex, no suffix. */
   uint(entry: PropEntry | undefined, reader: UintReader = 'other'): Located<number> | undefined {
     if (entry === undefined) return undefined;
-    if (entry.syntax === 'json') {
-      if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw) || entry.raw < 0) {
-        this.report('invalidValue', `Parameter '${entry.key}' expects uint64`, entry);
-        return undefined;
-      }
-      return written(entry.raw, entry.valueRange);
-    }
+    if (entry.syntax === 'json') return this.jsonUint(entry);
     if (this.hidden(entry)) return undefined;
     // A bare `slots` is QemuOpts' short-form boolean: QEMU reads slots=on and refuses it as a number.
     const text = String(entry.raw).trim();
