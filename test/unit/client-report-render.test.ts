@@ -169,3 +169,12 @@ test('the README example end to end: vm0 maps nothing, fs0 (32) is refused at it
   assert.equal(count(svg, '<polyline'), chartSeries(m).filter((s) => s.points.length > 0).length);
   assert.ok(count(svg, '<polyline') >= 1);
 });
+
+test('a verdict resting on values hidden by unknown expansions says it is uncertain, in the status and the report', () => {
+  const hidden = machine({ outcome: 'starts', refusedBy: null, refusedStep: null, findings: [], uncertain: ['$MAX hides maxmem'] });
+  assert.equal(reportVerdict(report(hidden)).text, 'starts (uncertain)');
+  const body = renderReportBody(report(hidden), 'vm.sh');
+  assert.match(body, /<p class="uncertain">Uncertain: \$MAX hides maxmem\./);
+  const escaped = renderReportBody(report(machine({ uncertain: ['$<b>X</b> hides size'] })), 'vm.sh');
+  assert.ok(escaped.includes('$&lt;b&gt;X&lt;/b&gt; hides size') && !escaped.includes('<b>X</b>'));
+});

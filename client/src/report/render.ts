@@ -31,9 +31,12 @@ function renderMachine(machine: MachineReport, index: number, count: number): st
     : machine.outcome === 'refused'
       ? `<p class="outcome outcome-refused">QEMU refuses <code>${escapeHtml(machine.refusedBy ?? '?')}</code>: ${escapeHtml(machine.error ?? '')}${machine.hint ? `<br><span class="muted">${escapeHtml(machine.hint)}</span>` : ''}</p>`
       : '<p class="outcome muted">Not simulated (see the findings).</p>';
+  const uncertain = machine.uncertain?.length
+    ? `<p class="uncertain">Uncertain: ${machine.uncertain.map((what) => escapeHtml(what)).join('; ')}. Findings that depend on these values are withheld until the script defines them.</p>`
+    : '';
   return `<section class="machine" data-machine="${index}">
 <h2>${heading} ${revealLink(machine.headRange, 'source')}</h2>
-${outcome}
+${outcome}${uncertain}
 ${section('Slot use over the plug order', renderChart(machine) + renderPlugOrder(machine))}
 ${section('Memory devices', renderDevices(machine.devices))}
 ${section('Consumers', renderConsumers(machine))}
@@ -172,7 +175,7 @@ a { color: var(--vscode-textLink-foreground); cursor: pointer; } a:hover { color
 a:focus { outline: 1px solid var(--vscode-focusBorder); }
 .muted { color: var(--vscode-descriptionForeground); }
 .verdict { font-weight: 600; } .verdict-error, .outcome-refused, .result-refused, .result-hang { color: var(--vscode-errorForeground); }
-.verdict-warning, .result-warning { color: var(--vscode-editorWarning-foreground, var(--vscode-foreground)); }
+.uncertain, .verdict-warning, .result-warning { color: var(--vscode-editorWarning-foreground, var(--vscode-foreground)); }
 .outcome-starts, .verdict-information { color: var(--vscode-charts-green, var(--vscode-foreground)); }
 table { border-collapse: collapse; margin: 4px 0; } th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, transparent)); vertical-align: top; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }

@@ -2,7 +2,7 @@ import type { MemslotReport } from '../../../server/src/protocol';
 
 /** The one-line verdict of a report (language status item, report header) and the host profile in use. */
 export interface Verdict {
-  /** `starts`, `refused by <id>`, `N findings` / `1 finding`, or `not analysed`. */
+  /** `starts`, `refused by <id>`, `N findings` / `1 finding`, or `not analysed`; `(uncertain)` when values are hidden. */
   text: string;
   severity: 'error' | 'warning' | 'information';
   /** The host profile the simulation used, in one line. */
@@ -10,6 +10,13 @@ export interface Verdict {
 }
 
 export function reportVerdict(report: MemslotReport | null): Verdict {
+  const verdict = plainVerdict(report);
+  // A verdict that rests on values unknown shell expansions hide must not read as a fact.
+  const uncertain = report?.machines.some((machine) => (machine.uncertain?.length ?? 0) > 0) ?? false;
+  return uncertain ? { ...verdict, text: `${verdict.text} (uncertain)` } : verdict;
+}
+
+function plainVerdict(report: MemslotReport | null): Verdict {
   if (!report) return { text: 'not analysed', severity: 'information', host: '' };
   const findings = [...report.findings, ...report.machines.flatMap((machine) => machine.findings)];
   const host = hostSummary(report);
