@@ -38,3 +38,17 @@ export function reportMissingQemu(suite: string, binary: string, skipped: string
     test(`${suite} against real QEMU`, { skip: message }, () => undefined);
   }
 }
+
+/**
+ * The libvirt sibling of reportMissingQemu: without libvirt (or without what the oracle needs to
+ * run its own daemon) CI fails, elsewhere the suite is skipped loudly.
+ */
+export function reportMissingLibvirt(suite: string, why: string, skipped: string): void {
+  const message = `${suite.toUpperCase()}: ${why} (run scripts/install-libvirt.sh as root)`;
+  if (process.env.CI === 'true') {
+    test(`${suite}: libvirt is usable (required in CI)`, () => assert.fail(message));
+  } else {
+    loud(`${message}; SKIPPING ${skipped}`);
+    test(`${suite} against real libvirt`, { skip: message }, () => undefined);
+  }
+}

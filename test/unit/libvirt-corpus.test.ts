@@ -4,13 +4,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseLibvirtDomain } from '../../server/src/frontends/libvirt/index';
 import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
-import type { MachineModel } from '../../server/src/model/machine';
+import { collectFromArgs, collectFromModel, type Facts } from './libvirt-compare';
 
 /**
  * Equivalence over libvirt's own test pairs: the model built from NAME.xml must agree with what
  * libvirt 10.7.0 put on the QEMU command line (NAME.x86_64-*.args) on memory backends, memory
  * devices and vhost consumers, in order. The .args side is read twice: by the project's QEMU front
- * end (when it yields a machine) and by a small reader in this file that knows only the JSON
+ * end (when it yields a machine) and by a small reader (libvirt-compare.ts) that knows only the JSON
  * `-object`/`-device`/`-netdev` and `-chardev socket` lines libvirt emits, so the comparison is
  * real even while the QEMU front end is unfinished.
  */
@@ -18,14 +18,6 @@ import type { MachineModel } from '../../server/src/model/machine';
 const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
 const present = existsSync(corpus);
 if (!present) console.warn(`\n*** WARNING: libvirt corpus not found at ${corpus}; corpus tests are SKIPPED ***\n`);
-
-interface BackendFacts { id: string; type: string; size: number | undefined; share: boolean }
-interface MemoryDeviceFacts {
-  id: string; driver: string; size: number | undefined; memdev: string | undefined; node: number | undefined;
-  requested: number | undefined; block: number | undefined; dynamicMemslots: boolean | undefined;
-}
-interface VhostFacts { id: string; kind: string; socket: string | undefined }
-interface Facts { backends: BackendFacts[]; memoryDevices: MemoryDeviceFacts[]; vhost: VhostFacts[] }
 
 /**
  * Differences that are right, pair by pair. Each entry edits the facts of the XML side before
@@ -46,136 +38,6 @@ const knownDifferences: Record<string, { reason: string; adjust: (xml: Facts, ar
  * The socket of a libvirt-launched virtiofsd contains the domain id; the XML side uses -1, the id
  * libvirt itself uses for a domain that is not running, which is also what its tests print.
  */
-
-function collectFromModel(machine: MachineModel): Facts {
-  const backendSize = new Map<string, number | undefined>();
-  const backends: BackendFacts[] = [];
-  for (const b of machine.backends) {
-    if (b.implicit) continue;
-    const id = b.id?.value ?? '';
-    backendSize.set(id, b.size?.value);
-    backends.push({ id, type: b.type.value, size: b.size?.value, share: b.share.value });
-  }
-  const chardevPath = new Map(machine.chardevs.map((c) => [c.id?.value ?? '', c.path?.value]));
-  const memoryDevices: MemoryDeviceFacts[] = [];
-  const vhostItems: Array<{ order: number; facts: VhostFacts }> = [];
-  for (const d of machine.devices) {
-    if (d.kind === 'memory-device') {
-      memoryDevices.push({
-        id: d.id?.value ?? '', driver: d.driver.value, size: d.memdev ? backendSize.get(d.memdev.value) : undefined,
-        memdev: d.memdev?.value, node: d.node?.value, requested: d.requestedSize?.value, block: d.blockSize?.value,
-        dynamicMemslots: d.dynamicMemslots?.value,
-      });
-    } else if (d.kind === 'vhost-device') {
-      vhostItems.push({ order: d.order, facts: { id: d.id?.value ?? '', kind: d.backend, socket: d.chardev ? chardevPath.get(d.chardev.value) : undefined } });
-    } else if (d.kind === 'vfio-device') {
-      vhostItems.push({ order: d.order, facts: { id: d.id?.value ?? '', kind: 'vfio', socket: undefined } });
-    }
-  }
-  for (const n of machine.netdevs) {
-    if (!n.vhost) continue;
-    const socket = n.chardev ? chardevPath.get(n.chardev.value) : n.vhostdev?.value;
-    vhostItems.push({ order: n.order, facts: { id: n.id?.value ?? '', kind: n.vhost, socket } });
-  }
-  vhostItems.sort((a, b) => a.order - b.order);
-  return { backends, memoryDevices, vhost: vhostItems.map((v) => v.facts) };
-}
-
-// ---- the independent .args reader -------------------------------------------------------------
-
-/** Splits libvirt's test argv (one argument per line, ' \' continuations, single quotes). */
-function argsWords(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  let i = 0;
-  const joined = text.replace(/ \\\n/g, ' ');
-  while (i < joined.length) {
-    const ch = joined[i];
-    if (ch === "'") {
-      const end = joined.indexOf("'", i + 1);
-      current += joined.slice(i + 1, end < 0 ? joined.length : end);
-      inWord = true;
-      i = end < 0 ? joined.length : end + 1;
-    } else if (ch === ' ' || ch === '\n') {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-      i++;
-    } else {
-      current += ch;
-      inWord = true;
-      i++;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
-}
-
-function keyval(text: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const part of text.split(',')) {
-    const eq = part.indexOf('=');
-    if (eq > 0) map.set(part.slice(0, eq), part.slice(eq + 1));
-  }
-  return map;
-}
-
-type Json = Record<string, unknown>;
-
-function collectFromArgs(text: string): Facts {
-  const words = argsWords(text);
-  const backends: BackendFacts[] = [];
-  const memoryDevices: MemoryDeviceFacts[] = [];
-  const vhost: VhostFacts[] = [];
-  const chardevPath = new Map<string, string | undefined>();
-  const sizes = new Map<string, number>();
-  const memoryDrivers = new Set(['pc-dimm', 'nvdimm', 'virtio-mem-pci', 'virtio-pmem-pci']);
-  for (let i = 0; i < words.length - 1; i++) {
-    const flag = words[i];
-    const value = words[i + 1];
-    if (flag === '-chardev') {
-      const opts = keyval(value.slice(value.indexOf(',') + 1));
-      if (value.startsWith('socket,')) chardevPath.set(opts.get('id') ?? '', opts.get('path'));
-      continue;
-    }
-    if (!value.startsWith('{')) continue;
-    const json = JSON.parse(value) as Json;
-    if (flag === '-object' && typeof json['qom-type'] === 'string' && json['qom-type'].startsWith('memory-backend-')) {
-      const type = json['qom-type'];
-      const id = String(json.id);
-      const size = typeof json.size === 'number' ? json.size : undefined;
-      if (size !== undefined) sizes.set(id, size);
-      const share = typeof json.share === 'boolean' ? json.share : type === 'memory-backend-memfd';
-      backends.push({ id, type, size, share });
-    } else if (flag === '-device') {
-      const driver = String(json.driver);
-      const id = String(json.id);
-      if (memoryDrivers.has(driver)) {
-        const memdev = typeof json.memdev === 'string' ? json.memdev : undefined;
-        memoryDevices.push({
-          id, driver, size: memdev ? sizes.get(memdev) : undefined, memdev,
-          node: typeof json.node === 'number' ? json.node : undefined,
-          requested: typeof json['requested-size'] === 'number' ? json['requested-size'] : undefined,
-          block: typeof json['block-size'] === 'number' ? json['block-size'] : undefined,
-          dynamicMemslots: typeof json['dynamic-memslots'] === 'boolean' ? json['dynamic-memslots'] : undefined,
-        });
-      } else if (driver.startsWith('vhost-user-')) {
-        vhost.push({ id, kind: 'vhost-user', socket: chardevPath.get(String(json.chardev)) });
-      } else if (driver.startsWith('vhost-vsock') || driver.startsWith('vhost-scsi')) {
-        vhost.push({ id, kind: 'vhost-kernel', socket: undefined });
-      } else if (driver.startsWith('vfio-pci')) {
-        vhost.push({ id, kind: 'vfio', socket: undefined });
-      }
-    } else if (flag === '-netdev') {
-      const id = String(json.id);
-      if (json.type === 'vhost-user') vhost.push({ id, kind: 'vhost-user', socket: chardevPath.get(String(json.chardev)) });
-      else if (json.type === 'vhost-vdpa') vhost.push({ id, kind: 'vhost-vdpa', socket: String(json.vhostdev) });
-      else if (json.type === 'tap' && json.vhost === true) vhost.push({ id, kind: 'vhost-kernel', socket: undefined });
-    }
-  }
-  return { backends, memoryDevices, vhost };
-}
 
 // ---- the pairs ----------------------------------------------------------------------------------
 
