@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLibvirtDomain } from '../../server/src/frontends/libvirt/index';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate } from '../../server/src/simulator/index';
+import { virtioMemVirtiofsDomain } from './domain-fixtures';
 
 /**
  * Issue 4's acceptance scenario, end to end through the simulator: virtio-mem with
@@ -11,29 +12,7 @@ import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate 
  * dynamicMemslots='no' the domain starts.
  */
 function domainXml(dynamicMemslots: 'yes' | 'no'): string {
-  return `<domain type='kvm'>
-  <name>guest</name>
-  <maxMemory unit='GiB'>64</maxMemory>
-  <memory unit='GiB'>2</memory>
-  <memoryBacking><access mode='shared'/></memoryBacking>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/></numa></cpu>
-  <devices>
-    <filesystem type='mount'>
-      <driver type='virtiofs'/>
-      <source socket='/run/virtiofsd/share.sock'/>
-      <target dir='share'/>
-    </filesystem>
-    <memory model='virtio-mem'>
-      <target dynamicMemslots='${dynamicMemslots}'>
-        <size unit='GiB'>32</size>
-        <node>0</node>
-        <block unit='MiB'>2</block>
-        <requested unit='GiB'>1</requested>
-      </target>
-    </memory>
-  </devices>
-</domain>`;
+  return virtioMemVirtiofsDomain(` dynamicMemslots='${dynamicMemslots}'`);
 }
 
 function run(dynamicMemslots: 'yes' | 'no') {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyFix, fixTitled, frontendErrors, lint, withCode } from './rules-helpers';
 import { rangeOf } from './qemu-test-helpers';
+import { virtioMemVirtiofsDomain } from './domain-fixtures';
 
 /**
  * MS001: spec qemu-memslots.md §13 T6 (64 GiB dynamic-memslots virtio-mem, then a vhost-user-blk
@@ -102,30 +103,7 @@ test('MS001 passes when the vhost-user device comes first (T9) or the back-end h
   assert.deepEqual(withCode(lint(refusedScript, 'shell', ['--vhost-user', '/run/vub.sock=509']), 'MS001'), []);
 });
 
-const domain = (dynamic: string) => `<domain type='kvm'>
-  <name>guest</name>
-  <maxMemory unit='GiB'>64</maxMemory>
-  <memory unit='GiB'>2</memory>
-  <memoryBacking><access mode='shared'/></memoryBacking>
-  <os><type arch='x86_64' machine='q35'>hvm</type></os>
-  <cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/></numa></cpu>
-  <devices>
-    <filesystem type='mount'>
-      <driver type='virtiofs'/>
-      <source socket='/run/virtiofsd/share.sock'/>
-      <target dir='share'/>
-    </filesystem>
-    <memory model='virtio-mem'>
-      <target${dynamic}>
-        <size unit='GiB'>32</size>
-        <node>0</node>
-        <block unit='MiB'>2</block>
-        <requested unit='GiB'>1</requested>
-      </target>
-    </memory>
-  </devices>
-</domain>
-`;
+const domain = virtioMemVirtiofsDomain;
 const virtiofs32 = ['--vhost-user', '/run/virtiofsd/share.sock=32'];
 
 test("MS001 in domain XML: the fix sets dynamicMemslots='no' on the deciding device and the domain starts", () => {

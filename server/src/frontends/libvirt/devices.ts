@@ -78,11 +78,7 @@ function vhostDevice(ctx: MappingContext, element: XmlElement, driver: string, d
   props.add('id', alias.value, alias.range);
   const device: VhostDevice = {
     kind: 'vhost-device',
-    range: element.range,
-    order: ctx.order(),
-    syntax: 'json',
-    id: alias,
-    properties: props.items,
+    ...jsonDeviceItem(ctx, element, alias, props),
     driver: located(driver, driverRange, 'derived'),
     backend,
   };
@@ -91,17 +87,18 @@ function vhostDevice(ctx: MappingContext, element: XmlElement, driver: string, d
   return device;
 }
 
+/** What every device libvirt emits as a JSON `-device` shares: its element, plug position, alias and properties. */
+function jsonDeviceItem(ctx: MappingContext, element: XmlElement, alias: Located<string>, props: PropertyList) {
+  return { range: element.range, order: ctx.order(), syntax: 'json' as const, id: alias, properties: props.items };
+}
+
 function genericDevice(ctx: MappingContext, element: XmlElement, driver: string, driverRange: Range, alias: Located<string>, extra: Array<[string, string | number | boolean, Range?]>): GenericDevice {
   const props = new PropertyList(element.range);
   props.add('driver', driver, driverRange).add('id', alias.value, alias.range);
   for (const [key, value, range] of extra) props.add(key, value, range);
   const device: GenericDevice = {
     kind: 'generic-device',
-    range: element.range,
-    order: ctx.order(),
-    syntax: 'json',
-    id: alias,
-    properties: props.items,
+    ...jsonDeviceItem(ctx, element, alias, props),
     driver: located(driver, driverRange, 'derived'),
   };
   ctx.machine.devices.push(device);
@@ -257,11 +254,7 @@ function mapInterfaces(ctx: MappingContext, devices: XmlElement, aliases: AliasB
     deviceProps.add('driver', driver, modelAttr?.valueRange).add('netdev', netdevId).add('id', alias.value, alias.range).add('mac', mac?.value, mac?.valueRange);
     const device: NetDevice = {
       kind: 'net-device',
-      range: nic.range,
-      order: ctx.order(),
-      syntax: 'json',
-      id: alias,
-      properties: deviceProps.items,
+      ...jsonDeviceItem(ctx, nic, alias, deviceProps),
       driver: located(driver, modelAttr?.valueRange ?? nic.startTagRange, modelAttr ? 'derived' : 'default'),
       netdev: located(netdevId, nic.startTagRange, 'derived'),
     };
@@ -344,7 +337,7 @@ function mapHostdevs(ctx: MappingContext, devices: XmlElement, aliases: AliasBoo
       const props = new PropertyList(hostdev.range);
       props.add('driver', driver, typeRange).add('host', host?.value, host?.range).add('id', alias.value, alias.range);
       const device: VfioDevice = {
-        kind: 'vfio-device', range: hostdev.range, order: ctx.order(), syntax: 'json', id: alias, properties: props.items,
+        kind: 'vfio-device', ...jsonDeviceItem(ctx, hostdev, alias, props),
         driver: located(driver, typeRange, 'derived'),
       };
       if (host) device.host = host;
@@ -355,7 +348,7 @@ function mapHostdevs(ctx: MappingContext, devices: XmlElement, aliases: AliasBoo
       const sysfsdev = uuid ? located(`/sys/bus/mdev/devices/${uuid.value}`, uuid.valueRange, 'derived') : undefined;
       props.add('driver', 'vfio-pci', typeRange).add('id', alias.value, alias.range).add('sysfsdev', sysfsdev?.value, sysfsdev?.range);
       const device: VfioDevice = {
-        kind: 'vfio-device', range: hostdev.range, order: ctx.order(), syntax: 'json', id: alias, properties: props.items,
+        kind: 'vfio-device', ...jsonDeviceItem(ctx, hostdev, alias, props),
         driver: located('vfio-pci', typeRange, 'derived'),
       };
       if (sysfsdev) device.sysfsdev = sysfsdev;
