@@ -83,3 +83,93 @@ test('lines that only name the binary are no machines', () => {
   assert.deepEqual(parseQemuDocument(text, 'shell').machines.length, 0);
   assert.equal(parseQemuDocument('sudo nice -n 5 qemu-system-x86_64 -m 1G', 'shell').machines.length, 1);
 });
+
+test('bash arrays: args=(...), args+=(...), "${args[@]}" keep each element where it was written', () => {
+  const text = [
+    'MEM=4G',
+    'args=(',
+    '  -m "$MEM",slots=4,maxmem=16G   # boot memory',
+    '  -object memory-backend-file,id=mem0,size=2G,mem-path=/dev/shm/m,share=on',
+    ')',
+    'args+=(-device pc-dimm,id=dimm0,memdev=mem0)',
+    'declare -a extra=(-name "my vm")',
+    'qemu-system-x86_64 -machine q35 "${args[@]}" "${extra[@]}"',
+  ].join('\n');
+  const m = parseQemuDocument(text, 'shell').machines;
+  assert.equal(m.length, 1);
+  assert.equal(m[0].memory.size?.value, 4 * GiB);
+  assert.equal(m[0].memory.maxmem?.value, 16 * GiB);
+  assert.equal(m[0].backends[0].id?.value, 'mem0');
+  assert.deepEqual(m[0].backends[0].size?.range, rangeOf(text, '2G'));
+  assert.deepEqual(m[0].devices[0].id?.range, rangeOf(text, 'dimm0'));
+  assert.deepEqual(m[0].diagnostics, []);
+  assert.equal(m[0].unmodelled.find((u) => u.option === '-name')?.value, 'my vm');
+});
+
+test('wrapper functions passing "$@" are analysed at each call with its arguments', () => {
+  const text = [
+    'run_vm() {',
+    '  local name=$1; shift',
+    '  qemu-system-x86_64 -name "$name" -machine q35 -m 2G,slots=2,maxmem=8G "$@"',
+    '}',
+    'function quiet {',
+    '  run_vm "$@" -display none',
+    '}',
+    'run_vm vm1 -object memory-backend-ram,id=r1,size=1G -device pc-dimm,memdev=r1',
+    'quiet vm2 -object memory-backend-ram,id=r2,size=2G',
+  ].join('\n');
+  const m = parseQemuDocument(text, 'shell').machines;
+  assert.deepEqual(m.map((x) => x.backends.map((b) => b.id?.value)), [['r1'], ['r2']]);
+  assert.deepEqual(m[0].devices[0].driver.range, rangeOf(text, 'pc-dimm'));
+  assert.equal(m[1].unmodelled.find((u) => u.option === '-name')?.value, 'vm2');
+  assert.ok(m.every((x) => x.diagnostics.length === 0), JSON.stringify(m.map((x) => x.diagnostics)));
+  // A function nobody calls is analysed on its own; its "$@" is then unknown (MS906).
+  const uncalled = parseQemuDocument(text.split('\n').slice(0, 4).join('\n'), 'shell').machines;
+  assert.equal(uncalled.length, 1);
+  assert.ok(uncalled[0].diagnostics.some((d) => d.code === 'MS906'));
+});
+
+test('a command assembled in a variable is followed where its values are plain', () => {
+  const text = [
+    'QEMU=qemu-system-x86_64',
+    'CMD="$QEMU -m 1G,slots=1,maxmem=2G"',
+    'CMD="$CMD -object memory-backend-ram,id=m0,size=512M -device pc-dimm,memdev=m0"',
+    '$CMD',
+  ].join('\n');
+  const m = parseQemuDocument(text, 'shell').machines;
+  assert.equal(m.length, 1);
+  assert.equal(m[0].backends[0].id?.value, 'm0');
+  assert.deepEqual(m[0].memory.ranges[0], rangeOf(text, '-m 1G,slots=1,maxmem=2G'));
+});
+
+test('MS906 says what hides a command line in a variable, and no wrong command line is analysed', () => {
+  const text = [
+    'CMD="qemu-system-x86_64 -m $(detect_memory)"',
+    '$CMD -device virtio-mem-pci,id=vm0',
+  ].join('\n');
+  const result = parseQemuDocument(text, 'shell');
+  assert.equal(result.machines.length, 0);
+  const finding = result.diagnostics.find((d) => d.code === 'MS906');
+  assert.ok(finding, JSON.stringify(result.diagnostics));
+  assert.deepEqual(finding.range, rangeOf(text, '$CMD'));
+  assert.match(finding.message, /\$\(detect_memory\)/);
+});
+
+test('MS906 stays quiet for a default that only an option overrides', () => {
+  const text = [
+    'MEM=4G',
+    'while getopts "m:" opt; do',
+    '  case $opt in',
+    '    m) MEM=$OPTARG ;;',
+    '  esac',
+    'done',
+    'case "$1" in --mem) MEM="$2"; shift 2 ;; esac',
+    'qemu-system-x86_64 -m "$MEM"',
+  ].join('\n');
+  const m = parseQemuDocument(text, 'shell').machines;
+  assert.equal(m[0].memory.size?.value, 4 * GiB);
+  assert.deepEqual(m[0].diagnostics, []);
+  // A value replaced unconditionally by something unknown is unknown.
+  const unknown = parseQemuDocument('MEM=4G\nMEM=$(free_mem)\nqemu-system-x86_64 -m "$MEM"', 'shell').machines[0];
+  assert.ok(unknown.diagnostics.some((d) => d.code === 'MS906'));
+});

@@ -85,6 +85,8 @@ function onlyAsksQemu(args: ShellWord[]): boolean {
 export function findInvocations(script: ShellScript, kind: 'shell' | 'args'): Invocation[] {
   const invocations: Invocation[] = [];
   for (const command of script.commands) {
+    // A function's body is analysed at its calls, with their arguments; a body never called on its own.
+    if (command.inFunction !== undefined && script.calledFunctions.has(command.inFunction)) continue;
     const index = headIndex(command.words);
     if (index < 0) continue;
     const head = command.words[index];
