@@ -1,5 +1,6 @@
 import { applySuppressions, profileWithDirectives, readDirectives, type DirectiveRead } from './directives';
 import { analyzeDocument, detectDocumentKind, type DocumentKind } from './frontends';
+import type { ConfigFileReader } from './frontends/qemu';
 import type { Finding, Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
 import { makeRange, rangeContains, type Range } from './model/range';
@@ -53,6 +54,8 @@ export interface AnalysisOptions {
   severityOverrides?: Record<string, Severity | 'off'>;
   /** Rule codes turned off. */
   disabled?: string[];
+  /** Reads `-readconfig` files for the front end (the adapters decide which files it may read). */
+  readConfig?: ConfigFileReader;
 }
 
 function isHostProfile(value: HostProfile | AnalysisOptions): value is HostProfile {
@@ -75,7 +78,7 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   const document = new DocumentText(text);
   let frontend: FrontendResult;
   try {
-    frontend = analyzeDocument(document, kind, hint);
+    frontend = analyzeDocument(document, kind, hint, resolved.readConfig);
   } catch (error) {
     return { kind, machines: [], findings: [internalError('reading the document', error, documentStart())] };
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { configFileReader } from './config-files';
 import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
 import { collectInputs } from './cli/inputs';
 import { formatJson } from './cli/report-json';
@@ -121,7 +122,10 @@ function run(args: string[]): number {
   for (const error of inputs.errors) process.stderr.write(`memslot: ${error}\n`);
   const reports: Array<{ path: string; analysis: DocumentAnalysis }> = inputs.files.map((file) => ({
     path: file.path,
-    analysis: analyzeText(file.text, { path: file.path }, options.profile),
+    // -readconfig files are read next to the file being checked (in its folder or below), nowhere else.
+    analysis: analyzeText(file.text, { path: file.path }, {
+      profile: options.profile, readConfig: configFileReader(file.path, [dirname(file.path)], 'not in the folder of the file'),
+    }),
   }));
   const output = options.format === 'json' ? formatJson(reports)
     : options.format === 'sarif' ? formatSarif(reports, packageVersion())

@@ -24,6 +24,7 @@ import { buildReport } from './features/report';
 import { Debouncer } from './lsp/debouncer';
 import { findingToDiagnostic } from './lsp/diagnostics';
 import { documentPath } from './lsp/document-path';
+import { configFileReader } from './config-files';
 import { findingKey, keyOfDiagnosticData } from './lsp/findingKey';
 import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
 import { reportRequestMethod, type ReportParams, type ReportResult } from './protocol';
@@ -51,8 +52,13 @@ let lastSettingsProblems = '';
 /** The analysis of the latest version of each open document, computed at most once per version. */
 const analyses = new Map<string, { version: number; analysis: DocumentAnalysis }>();
 
+/** The workspace folders' paths: the only places `-readconfig` files are read from. */
+let workspaceRoots: string[] = [];
+
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
+  workspaceRoots = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri }] : []))
+    .filter((folder) => folder.uri.startsWith('file:')).map((folder) => documentPath(folder.uri));
   clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) applySettings(initial);
@@ -109,9 +115,12 @@ function applySettings(raw: unknown): void {
 function analysisOf(document: TextDocument): DocumentAnalysis {
   const cached = analyses.get(document.uri);
   if (cached && cached.version === document.version) return cached.analysis;
-  const analysis = analyzeText(document.getText(), { languageId: document.languageId, path: documentPath(document.uri) }, {
+  const path = documentPath(document.uri);
+  const analysis = analyzeText(document.getText(), { languageId: document.languageId, path }, {
     profile: settings.profile,
     severityOverrides: settings.severityOverrides,
+    // -readconfig files are read only inside the workspace folders, and only for documents on disk.
+    ...(document.uri.startsWith('file:') ? { readConfig: configFileReader(path, workspaceRoots, 'outside the workspace') } : {}),
   });
   analyses.set(document.uri, { version: document.version, analysis });
   return analysis;

@@ -1,6 +1,7 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { configFileReader } from '../../server/src/config-files';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { optionId, splitCommandLine } from './commandLine';
@@ -37,6 +38,12 @@ interface QemuView {
   virtioMem: Record<string, { memslots: number; mapped: number }>;
   kvmSlots: Record<number, number>;
   hotplug: Array<string | null | 'hang'>;
+}
+
+/** Creates an empty file (a sparse image once truncated to its size) and returns its path. */
+function openAndClose(path: string): string {
+  closeSync(openSync(path, 'w'));
+  return path;
 }
 
 function viewOf(observation: QemuObservation): QemuView {
@@ -80,6 +87,10 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
   }
   const dir = join(root, `s${index}`);
   mkdirSync(dir, { recursive: true });
+  for (const [name, content] of Object.entries(scenario.files ?? {})) {
+    if (typeof content === 'number') truncateSync(openAndClose(join(dir, name)), content);
+    else writeFileSync(join(dir, name), content.replace(/\{dir\}/g, dir));
+  }
   const text = resolveCommand(scenario, dir, host, tcg);
   const usesKvm = text.includes('-accel kvm');
   const hotplug = (scenario.hotplug ?? []).map((step) => step.replace(/\{dir\}/g, dir));
@@ -116,7 +127,9 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
   }
 
   // The simulator must agree with QEMU.
-  const simulated = simulateCommandLine(text, { args: profileArgs(scenario, dir, host, version) }, hotplug);
+  // -readconfig files are read as the CLI reads them: from the scenario's folder only.
+  const readConfig = configFileReader(join(dir, 'vm.sh'), [dir], 'not in the scenario folder');
+  const simulated = simulateCommandLine(text, { args: profileArgs(scenario, dir, host, version) }, hotplug, readConfig);
   const both = `${context}\n  ${show('simulator', simulated)}`;
   if (process.env.MEMSLOT_ORACLE_VERBOSE) console.log(`${scenario.name}${both}`);
   assert.equal(simulated.outcome, qemu.outcome, `outcome differs${both}`);

@@ -1,4 +1,4 @@
-import { parseQemuDocument } from '../../server/src/frontends/qemu';
+import { parseQemuDocument, type ConfigFileReader } from '../../server/src/frontends/qemu';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type HotplugEvent } from '../../server/src/simulator';
 import { splitCommandLine } from './commandLine';
 
@@ -27,13 +27,13 @@ export interface HostProfileArgs {
 }
 
 /** Runs one shell command line through the front end and the simulator with a CLI-style profile. */
-export function simulateCommandLine(text: string, profile: HostProfileArgs, hotplugSteps: string[] = []): SimulatorView {
+export function simulateCommandLine(text: string, profile: HostProfileArgs, hotplugSteps: string[] = [], readConfig?: ConfigFileReader): SimulatorView {
   const parsedProfile = parseProfileOptions(profile.args);
   if (parsedProfile.errors.length || parsedProfile.rest.length) {
     throw new Error(`bad profile options ${JSON.stringify(profile.args)}: ${parsedProfile.errors.join('; ')} ${parsedProfile.rest.join(' ')}`);
   }
   const hostProfile = applyProfileOptions(defaultHostProfile(), parsedProfile.overrides, 'cli');
-  const frontend = parseQemuDocument(text, 'shell');
+  const frontend = parseQemuDocument(text, 'shell', readConfig === undefined ? { rootPrompts: false } : { rootPrompts: false, readConfig });
   if (frontend.machines.length !== 1) {
     throw new Error(`front end found ${frontend.machines.length} invocations in: ${text}`);
   }

@@ -173,3 +173,24 @@ test('MS906 stays quiet for a default that only an option overrides', () => {
   const unknown = parseQemuDocument('MEM=4G\nMEM=$(free_mem)\nqemu-system-x86_64 -m "$MEM"', 'shell').machines[0];
   assert.ok(unknown.diagnostics.some((d) => d.code === 'MS906'));
 });
+
+test('-readconfig: the file is read through the injected reader, where the option stands; else MS907 says it is ignored', () => {
+  const text = 'qemu-system-x86_64 -M q35 -readconfig vm.cfg -device pc-dimm,id=d1,memdev=d1-mem';
+  const config = '[memory]\n  size = "1G"\n  slots = "2"\n  maxmem = "4G"\n[object "d1-mem"]\n  qom-type = "memory-backend-ram"\n  size = "1G"\n[numa]\n  type = "node"\n';
+  const asked: string[] = [];
+  const m = parseQemuDocument(text, 'shell', { rootPrompts: false, readConfig: (path) => { asked.push(path); return { text: config }; } }).machines[0];
+  assert.deepEqual(asked, ['vm.cfg']);
+  assert.equal(m.memory.maxmem?.value, 4 * GiB);
+  assert.equal(m.backends[0].id?.value, 'd1-mem');
+  assert.deepEqual(m.backends[0].range, rangeOf(text, 'vm.cfg'));
+  assert.equal(m.numaNodes.length, 1);
+  assert.deepEqual(m.diagnostics.filter((d) => d.code !== 'MS906'), []);
+  const refused = parseQemuDocument(text, 'shell', { rootPrompts: false, readConfig: () => ({ reason: 'outside the workspace' }) }).machines[0];
+  const note = refused.diagnostics.find((d) => d.code === 'MS907');
+  assert.equal(note?.message, '-readconfig vm.cfg is not read (outside the workspace): the verdict ignores what it sets');
+  assert.deepEqual(note?.range, rangeOf(text, 'vm.cfg'));
+  assert.equal(parseQemuDocument(text, 'shell').machines[0].diagnostics.find((d) => d.code === 'MS907')?.message,
+    '-readconfig vm.cfg is not read (no file access here): the verdict ignores what it sets');
+  const bad = parseQemuDocument(text, 'shell', { rootPrompts: false, readConfig: () => ({ text: 'size = "1G"\n' }) }).machines[0];
+  assert.equal(bad.diagnostics.find((d) => d.code === 'MS902')?.message, '-readconfig vm.cfg:1: no group defined');
+});

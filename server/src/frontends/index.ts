@@ -1,7 +1,7 @@
 import type { DocumentText } from '../model/documentText';
 import type { FrontendResult } from '../model/machine';
 import { parseLibvirtDomain } from './libvirt';
-import { parseQemuDocument } from './qemu';
+import { parseQemuDocument, type ConfigFileReader } from './qemu';
 
 export type DocumentKind = 'shell' | 'qemu-args' | 'libvirt-xml';
 
@@ -27,13 +27,14 @@ export function looksLikeDomainXml(text: string): boolean {
 }
 
 /** `hint` tells a shell script from a snippet (whose `# qemu-system-...` lines are root prompts). */
-export function analyzeDocument(text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string }): FrontendResult {
+export function analyzeDocument(text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string }, readConfig?: ConfigFileReader): FrontendResult {
+  const files = readConfig === undefined ? {} : { readConfig };
   switch (kind) {
     case 'libvirt-xml': return parseLibvirtDomain(text);
-    case 'qemu-args': return parseQemuDocument(text, 'args');
+    case 'qemu-args': return parseQemuDocument(text, 'args', { rootPrompts: false, ...files });
     case 'shell': {
       const source = typeof text === 'string' ? text : text.text;
-      return parseQemuDocument(text, 'shell', { rootPrompts: hint !== undefined && !isShellScript(source, hint) });
+      return parseQemuDocument(text, 'shell', { rootPrompts: hint !== undefined && !isShellScript(source, hint), ...files });
     }
   }
 }

@@ -64,6 +64,10 @@ export interface MemoryBackend extends ModelItem {
   hugetlbSize?: Located<number>;
   prealloc?: Located<boolean>;
   reserve?: Located<boolean>;
+  /** memory-backend-file `readonly=on`: the file is opened read-only. */
+  readonly?: Located<boolean>;
+  /** memory-backend-file `rom` (8.2+): the guest sees ROM; `auto` (the default) follows `readonly`. */
+  rom?: Located<'on' | 'off' | 'auto'>;
   /** Implicit backends created by QEMU for -m / -numa mem= / -mem-path are marked so. */
   implicit?: boolean;
 }

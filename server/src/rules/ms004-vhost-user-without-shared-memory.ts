@@ -2,7 +2,7 @@ import type { Fix, TextEdit } from '../model/findings';
 import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
 import { MiB } from '../model/sizes';
 import { atLeast } from '../simulator';
-import { backendHasFd } from '../simulator/layout';
+import { backendHasFd, backendIsRom } from '../simulator/layout';
 import type { DocumentText } from '../model/documentText';
 import { setOptionProperty } from './edits';
 import { describeItem, userId } from './lookup';
@@ -37,6 +37,8 @@ export const vhostUserWithoutSharedMemory: Rule = {
     const found = [];
     for (const piece of guestMemory(model)) {
       const backend = piece.backend;
+      // Read-only memory (a Kata rootfs NVDIMM) is left out of vhost's memory table: nothing to share.
+      if (backend && backendIsRom(backend)) continue;
       const hasFd = backend ? backendHasFd(backend, version) : model.memPath !== undefined;
       const shared = backend ? backend.share.value : false;
       if (hasFd && shared) continue;

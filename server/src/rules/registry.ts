@@ -16,6 +16,11 @@ import { dynamicMemslotsCannotWork } from './ms011-dynamic-memslots-cannot-work'
 import { vhostUserLimitUnknown } from './ms012-vhost-user-limit-unknown';
 import { virtioMemVfioDmaLimit } from './ms013-virtio-mem-vfio-dma-limit';
 import { lowHeadroom } from './ms014-low-headroom';
+import { unknownProperty } from './ms020-unknown-property';
+import { numaMemoryMismatch } from './ms021-numa-memory-mismatch';
+import { virtioMemWithVhostVdpa } from './ms022-virtio-mem-with-vhost-vdpa';
+import { dimmSlotsBeyondBackend } from './ms023-dimm-slots-beyond-backend';
+import { readOnlyNvdimmArmed } from './ms024-read-only-nvdimm-armed';
 
 /**
  * Every code memslot reports, with its default severity: the rules (MS001…), the directive
@@ -38,6 +43,11 @@ export const rules: readonly Rule[] = [
   vhostUserLimitUnknown,
   virtioMemVfioDmaLimit,
   lowHeadroom,
+  unknownProperty,
+  numaMemoryMismatch,
+  virtioMemWithVhostVdpa,
+  dimmSlotsBeyondBackend,
+  readOnlyNvdimmArmed,
 ];
 
 export const directiveCodes = {

@@ -60,6 +60,7 @@ export const messages = {
   noDimmSlots: "no slots where allocated, please specify the 'slots' option",
   noFreeDimmSlots: 'no free slots available',
   nvdimmNotEnabled: "nvdimm is not enabled: missing 'nvdimm' in '-M'",
+  nvdimmReadOnlyNeedsUnarmed: (id: string): string => `'unarmed' property must be 'on' since memdev ${id} is read-only`,
   memdevMustBeSet: "'memdev' property must be set",
   memdevNotFound: (driver: string, id: string): string => `Property '${driver}.memdev' can't find value '${id}'`,
   dimmBusyMemdev: (id: string): string => `can't use already busy memdev: ${id}`,
@@ -83,7 +84,15 @@ export const messages = {
   virtioMemUnplugPlugged: 'virtio-mem device cannot get unplugged while some of its memory is still plugged',
   virtioMemUnplugPluggedLegacy: "virtio-mem device cannot get unplugged while 'size' != '0'",
   virtioMemUnplugRequested: "virtio-mem device cannot get unplugged while 'requested-size' != '0'",
+  discardDisabled: 'Discarding RAM is disabled',
   propertyNotFound: (driver: string, property: string): string => `Property '${driver}.${property}' not found`,
+  /** qom/object.c object_apply_global_props(): a `-global` is applied when a device of its type is created. */
+  globalNotApplied: (driver: string, property: string, value: string, reason: string): string =>
+    `can't apply global ${driver}.${property}=${value}: ${reason}`,
+  /** -object is read by QAPI: an unknown key in QemuOpts form, or in JSON form (qapi/qobject-input-visitor.c). */
+  objectInvalidParameter: (key: string): string => `Invalid parameter '${key}'`,
+  objectUnexpectedParameter: (key: string): string => `Parameter '${key}' is unexpected`,
+  objectTypeUnknown: (type: string): string => `Parameter 'qom-type' does not accept value '${type}'`,
   invalidDeviceModel: (driver: string): string => `'${driver}' is not a valid device model name`,
   onlyOneBalloon: 'Only one balloon device is supported',
   unsupportedSlots: (slots: number): string => `unsupported amount of memory slots: ${slots}`,
@@ -92,6 +101,7 @@ export const messages = {
   slotsWithoutMaxmemSpace: (maxmem: number, size: number): string =>
     `invalid value of maxmem: memory slots were specified but maximum memory size (${hex(maxmem)}) is equal to the initial memory size (${hex(size)})`,
   slotsWithoutMaxmem: 'slots specified but no max-size',
+  numaTotalNotRam: (total: number, ram: number): string => `total memory for NUMA nodes (${hex(total)}) should equal RAM size (${hex(ram)})`,
   physBitsTooLow: (limit: number, used: number, bits: number): string =>
     `Address space limit ${hex(limit)} < ${hex(used)} phys-bits too low (${bits})`,
   busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,

@@ -71,6 +71,17 @@ export interface BootLayout {
   explanation: string;
 }
 
+/**
+ * The guest sees this backend as ROM (memory-backend-file `readonly=on`, unless `rom=off`): KVM maps
+ * it read-only, and vhost leaves ROM out of its memory table (hw/virtio/vhost.c vhost_section()
+ * keeps RAM that is not ROM), so it takes no vhost slot and needs no shared memory.
+ */
+export function backendIsRom(backend: MemoryBackend): boolean {
+  if (backend.type.value !== 'memory-backend-file') return false;
+  const rom = backend.rom?.value ?? 'auto';
+  return rom === 'on' || (rom === 'auto' && backend.readonly?.value === true);
+}
+
 /** Does this backend's RAM block have an fd (the condition for vhost-user to map it)? */
 export function backendHasFd(backend: MemoryBackend, version: QemuVersion): boolean {
   switch (backend.type.value) {

@@ -1,8 +1,9 @@
 import type { Device, MemoryBackend, MemoryDevice } from '../model/machine';
+import type { Property } from '../model/values';
 import { parseBoolean } from '../model/sizes';
 import { size as formatSize } from './format';
 import { atLeast } from './version';
-import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
+import { backendHasFd, backendIsRom, machineTypeAtMost, vhostUserCounts } from './layout';
 import { HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from './decision';
 import { openEvent, refuse } from './events';
@@ -39,15 +40,19 @@ function resolveDynamicMemslots(state: SimState, device: MemoryDevice): Pick<Mem
   return { dynamic: false, dynamicSource: 'default' };
 }
 
-/** A boolean -machine property (last one wins, as QEMU's keyval merge does). */
-function machineFlag(state: SimState, key: string): boolean {
+/** A boolean property among those written (last one wins, as QEMU's keyval merge does); false when absent. */
+function flagOf(properties: Property[], key: string): boolean {
   let value = false;
-  for (const property of state.ctx.model.machine.properties) {
+  for (const property of properties) {
     if (property.key !== key) continue;
     const parsed = typeof property.value === 'boolean' ? { ok: true as const, value: property.value } : parseBoolean(String(property.value));
     if (parsed.ok) value = parsed.value;
   }
   return value;
+}
+
+function machineFlag(state: SimState, key: string): boolean {
+  return flagOf(state.ctx.model.machine.properties, key);
 }
 
 /** A backend with a guaranteed shared zeropage: private, fd-less, base-page-size RAM. */
@@ -231,7 +236,8 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     device, ref, id, driver, kind, size, memslots, memslotSize, mapped: 0,
     mappedAfterGuestPlug: guestMapped(kind, dynamic.dynamic, requested, memslots, memslotSize),
     requestedSize: requested, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
-    decisionLimit: limitValue, autoDecided, userVisible: vhostUserCounts(fdBacked, backend.share.value, version), fdBacked,
+    decisionLimit: limitValue, autoDecided, userVisible: vhostUserCounts(fdBacked, backend.share.value, version) && !backendIsRom(backend),
+    readOnly: backendIsRom(backend), fdBacked,
     unpluggedInaccessible: inaccessible?.value ?? true,
     backendId, status: 'plugged',
   };
@@ -330,6 +336,8 @@ function realizeErrors(
   if (state.busyBackends.has(backendId)) {
     return kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId);
   }
+  // hw/mem/nvdimm.c nvdimm_prepare_memory_region(): a guest could not write a read-only NVDIMM's label or data.
+  if (kind === 'nvdimm' && backendIsRom(backend) && !flagOf(device.properties, 'unarmed')) return messages.nvdimmReadOnlyNeedsUnarmed(backendId);
   if (kind !== 'virtio-mem') return null;
   if (backend.type.value === 'memory-backend-epc') return messages.virtioMemUnsupportedMemdev;
   if (backend.prealloc?.value) return messages.virtioMemPreallocMemdev(backendId);
@@ -341,6 +349,13 @@ function realizeErrors(
   event.decisions.push({ what: 'unplugged-inaccessible', inputs: { backend: backend.type.value, share: backend.share.value }, result: inaccessible.value, explanation: inaccessible.explanation });
   if (!inaccessible.value && !hasSharedZeropage(backend)) event.warnings.push(messages.unpluggedInaccessibleOffWarning);
   if (dynamic && !inaccessible.value) return messages.dynamicMemslotsNeedsUnpluggedInaccessible;
+  // hw/virtio/vhost-vdpa.c vhost_vdpa_init() pins all guest memory and disables discarding it
+  // (ram_block_discard_disable()); virtio-mem needs discarding (virtio_mem_device_realize()).
+  const vdpa = state.vhosts.find((vhost) => vhost.active && vhost.kind === 'vhost-vdpa');
+  if (vdpa) {
+    event.decisions.push({ what: 'discard', inputs: { vdpa: vdpa.id }, result: false, passed: false, explanation: `${vdpa.id} (vhost-vdpa) pins guest memory and disables discarding, which virtio-mem needs` });
+    return messages.discardDisabled;
+  }
   return null;
 }
 
@@ -352,7 +367,8 @@ function recordRefused(
   state.memoryDevices.push({
     device, ref, id, driver: device.driver.value, kind, size, memslots, memslotSize, mapped: 0, mappedAfterGuestPlug: 0,
     requestedSize: device.requestedSize?.value ?? null, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
-    decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version), fdBacked,
+    decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version) && !backendIsRom(backend),
+    readOnly: backendIsRom(backend), fdBacked,
     unpluggedInaccessible: true, backendId: device.memdev?.value ?? null, status: 'refused',
   });
   return event;

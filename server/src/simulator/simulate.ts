@@ -7,6 +7,7 @@ import { openEvent, refuse, settleUsage } from './events';
 import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
 import { initVhost } from './vhost';
 import { realizeVfio, registerPluggedVirtioMem, runtimeVfioChecks } from './vfio';
+import { devicePropertyRefusal, parseTimeRefusal } from './option-checks';
 import { SimState, vhostGroup, type Context } from './state';
 import { GiB } from './constants';
 import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
@@ -27,7 +28,7 @@ export function simulate(model: MachineModel, profile: HostProfile, hotplug: Hot
   const ctx: Context = { model, profile, version, machineType, layout, kvm, smmAddressSpace };
   const state = new SimState(ctx);
 
-  let failure = machineChecks(state);
+  let failure: Failure | null = parseTimeRefusal(state) ?? machineChecks(state);
   settleUsage(state);
   if (!failure) failure = runNetdevs(state);
   if (!failure) {
@@ -74,6 +75,11 @@ function machineChecks(state: SimState): Failure | null {
   if (slots > 0 && !maxmemWritten) return fail(messages.slotsWithoutMaxmem);
   if (slots > 0 && maxmem === ramSize) return fail(messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
   if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail(messages.unsupportedSlots(slots));
+  const numa = numaTotalCheck(state);
+  if (numa) {
+    event.decisions.push(numa.decision);
+    if (numa.error) return { event: refuse(event, numa.error), option: '-numa' };
+  }
   const physBits = physBitsCheck(state);
   if (physBits) {
     event.decisions.push(physBits.decision);
@@ -91,6 +97,34 @@ function machineChecks(state: SimState): Failure | null {
       : 'no device memory (maxmem not above ram): memory devices cannot be plugged',
   });
   return null;
+}
+
+/**
+ * hw/core/numa.c numa_complete_configuration(): once there are NUMA nodes, their memory (`mem=`
+ * or their memdev's size; a node without either has none) must add up to the boot RAM. x86 never
+ * spreads the RAM over the nodes itself (checked on QEMU 10 with pc-i440fx-5.0 to q35).
+ */
+function numaTotalCheck(state: SimState): { decision: Decision; error: string | null } | null {
+  const { model, machineType, layout } = state.ctx;
+  if (model.numaNodes.length === 0 || (machineType.family !== 'q35' && machineType.family !== 'pc')) return null;
+  let total = 0;
+  for (const node of model.numaNodes) {
+    if (node.mem) total += node.mem.value;
+    else if (node.memdev) {
+      const backend = state.backends.get(node.memdev.value);
+      // A memdev that does not exist is refused on its own (MS905); nothing to add up then.
+      if (backend === undefined) return null;
+      total += backend.size?.value ?? 0;
+    }
+  }
+  const ok = total === layout.ramSize;
+  return {
+    decision: {
+      what: 'memory-options', inputs: { numaNodes: model.numaNodes.length, numaTotal: total, ram: layout.ramSize }, result: ok, passed: ok,
+      explanation: `the ${model.numaNodes.length} NUMA node(s) hold ${formatSize(total)} ${ok ? '=' : '≠'} the boot RAM ${formatSize(layout.ramSize)}`,
+    },
+    error: ok ? null : messages.numaTotalNotRam(total, layout.ramSize),
+  };
 }
 
 /**
@@ -171,6 +205,8 @@ function runDevices(state: SimState): Failure | null {
 }
 
 function addDevice(state: SimState, device: Device, ref: ModelRef, phase: 'devices' | 'hotplug'): SimulationEvent | null {
+  const unknownProperty = devicePropertyRefusal(state, device, ref, phase, deviceLabel(device.id?.value, device.driver.value, ref.index));
+  if (unknownProperty) return unknownProperty;
   if (device.kind === 'memory-device') {
     const event = plugMemoryDevice(state, device, ref, phase);
     const entry = state.memoryDevices[state.memoryDevices.length - 1];

@@ -38,6 +38,8 @@ export interface MemoryDeviceState {
   autoDecided: boolean;
   /** vhost-user maps this device's memory. */
   userVisible: boolean;
+  /** Read-only memory: KVM maps it, vhost does not. */
+  readOnly: boolean;
   fdBacked: boolean;
   unpluggedInaccessible: boolean;
   backendId: string | null;
@@ -75,6 +77,8 @@ export class SimState {
   autoDecisions = 0;
   mappedAll = 0;
   mappedUser = 0;
+  /** Of mappedAll, the read-only sections vhost leaves out. */
+  mappedRom = 0;
   dimmsPlugged = 0;
   balloons = 0;
   readonly memoryDevices: MemoryDeviceState[] = [];
@@ -129,7 +133,7 @@ export class SimState {
 
   vhostUsed(kind: VhostBackendKind): number {
     const boot = this.boot();
-    return kind === 'vhost-user' ? boot.vhostUser + this.mappedUser : boot.vhostAll + this.mappedAll;
+    return kind === 'vhost-user' ? boot.vhostUser + this.mappedUser : boot.vhostAll + this.mappedAll - this.mappedRom;
   }
 
   /** What QEMU's used-slot tracking reports for a group (differs from the truth after the 8.2–10.0 bug). */
@@ -187,6 +191,7 @@ export class SimState {
     device.mapped = mapped;
     this.mappedAll += delta;
     if (device.userVisible) this.mappedUser += delta;
+    if (device.readOnly) this.mappedRom += delta;
     this.trackingReset.clear();
   }
 

@@ -30,7 +30,7 @@ export interface Decision {
     | 'decision-limit' | 'memslots' | 'kvm-free-check' | 'vhost-free-check' | 'space-check'
     | 'dimm-slot-check' | 'auto-decision-check' | 'vhost-used-check' | 'dynamic-memslots'
     | 'unplugged-inaccessible' | 'vhost-limit' | 'boot-layout' | 'memory-options' | 'unplug-check'
-    | 'requested-size' | 'after-reset' | 'accelerator' | 'vfio-dma-check';
+    | 'requested-size' | 'after-reset' | 'accelerator' | 'vfio-dma-check' | 'discard';
   inputs: Record<string, DecisionValue>;
   result: DecisionValue;
   passed?: boolean;

@@ -13,6 +13,18 @@ import { lastEntry, readOptionProps, toProperty, wordRange, type OptionProps, ty
 import { harmlessOptions, impliedKeys, jsonOptions, keyvalOptions } from './optionTable';
 import { PropReader } from './propReaders';
 import { checkIdsAndReferences, type IdRegistry } from './references';
+import { parseConfigFile, type ConfigFileReader } from './readconfig';
+import type { ShellWord } from './shellWords';
+
+/** A word that came from a `-readconfig` file: every character points at the file's name in the document. */
+function wordFromFile(text: string, from: ShellWord): ShellWord {
+  return {
+    text, start: from.start, end: from.end, unresolved: [], assignment: false,
+    sourceStartAt: () => from.start, sourceEndAt: () => from.end,
+    get starts() { return Array.from({ length: text.length }, () => from.start); },
+    get ends() { return Array.from({ length: text.length }, () => from.end); },
+  };
+}
 
 const backendTypes: ReadonlySet<string> = new Set(['memory-backend-ram', 'memory-backend-file', 'memory-backend-memfd', 'memory-backend-shm', 'memory-backend-epc']);
 /** memfd and shm backends share their memory unless told otherwise (backends/hostmem-*.c). */
@@ -49,7 +61,7 @@ export class ModelBuilder {
   private readonly blockNodes = new Map<string, { file?: string; filename?: Located<string> }>();
   private pflashNode?: string;
 
-  constructor(private readonly invocation: Invocation, private readonly lines: DocumentText) {
+  constructor(private readonly invocation: Invocation, private readonly lines: DocumentText, private readonly readConfig?: ConfigFileReader) {
     const command = invocation.command;
     const range = lines.rangeOf(command.start, command.end);
     const headRange = invocation.head ? lines.rangeOf(invocation.head.start, invocation.head.end) : lines.rangeOf(command.start, command.start);
@@ -61,7 +73,7 @@ export class ModelBuilder {
   }
 
   build(): MachineModel {
-    const options = splitOptions(this.invocation.args, this.lines, this.findings);
+    const options = splitOptions(this.withConfigFiles(this.invocation.args), this.lines, this.findings);
     for (const option of options) {
       try {
         this.buildOption(option);
@@ -73,6 +85,45 @@ export class ModelBuilder {
     this.resolvePflash();
     checkIdsAndReferences(this.model, this.ids, this.findings);
     return this.model;
+  }
+
+  /**
+   * QEMU reads a `-readconfig` file where the option stands; its sections join the command line
+   * there. A file the reader does not answer for is reported (MS907), never guessed.
+   */
+  private withConfigFiles(args: ShellWord[]): ShellWord[] {
+    const index = args.findIndex((word, i) => /^--?readconfig$/.test(word.text) && i + 1 < args.length);
+    if (index < 0) return args;
+    const out: ShellWord[] = [];
+    for (let i = 0; i < args.length; i++) {
+      out.push(args[i]);
+      if (!/^--?readconfig$/.test(args[i].text) || i + 1 >= args.length) continue;
+      const file = args[++i];
+      out.push(file);
+      out.push(...this.configWords(file));
+    }
+    return out;
+  }
+
+  private configWords(file: ShellWord): ShellWord[] {
+    const range = this.lines.rangeOf(file.start, file.end);
+    const ignored = (why: string): ShellWord[] => {
+      const { code, severity } = frontendCodes.unmodelledOption;
+      this.findings.push({ code, severity, range, message: `-readconfig ${file.text} is not read (${why}): the verdict ignores what it sets` });
+      return [];
+    };
+    if (file.unresolved.length > 0) return ignored('its name is not known');
+    if (this.readConfig === undefined) return ignored('no file access here');
+    const read = this.readConfig(file.text);
+    if ('reason' in read) return ignored(read.reason);
+    const parsed = parseConfigFile(read.text);
+    if (!parsed.ok) {
+      const { code, severity } = frontendCodes.invalidValue;
+      this.findings.push({ code, severity, range, message: `-readconfig ${file.text}:${parsed.line}: ${parsed.message}` });
+      return [];
+    }
+    if (parsed.ignored.length > 0) ignored(`sections ${parsed.ignored.map((name) => `[${name}]`).join(', ')} are not modelled`);
+    return parsed.options.flatMap((option) => [wordFromFile(`-${option.option}`, file), wordFromFile(option.value, file)]);
   }
 
   private range(option: QemuOption): Range {
@@ -282,7 +333,13 @@ export class ModelBuilder {
     if (!props) return this.unmodelled(option, 'could not be read');
     const type = this.reader.string(lastEntry(props.entries, 'qom-type'));
     const item = this.item(option, props);
-    if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && backendTypes.has(type.value), syntax: props.syntax });
+    // A misspelt backend type (`memory-backend-memdf`) is refused for what it is, not as a missing memdev.
+    const misspeltBackend = type !== undefined && !backendTypes.has(type.value) && /^memory-backend-/.test(type.value);
+    if (misspeltBackend) {
+      const { code, severity } = frontendCodes.invalidValue;
+      this.findings.push({ code, severity, message: `Parameter 'qom-type' does not accept value '${type.value}'`, range: type.range });
+    }
+    if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && (backendTypes.has(type.value) || misspeltBackend), syntax: props.syntax });
     else this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
       this.reportMissing(option, props, 'qom-type', "Parameter 'qom-type' is missing");
@@ -308,6 +365,10 @@ export class ModelBuilder {
     if (prealloc) backend.prealloc = prealloc;
     const reserve = this.reader.boolean(lastEntry(entries, 'reserve'));
     if (reserve) backend.reserve = reserve;
+    const readonly = this.reader.boolean(lastEntry(entries, 'readonly'));
+    if (readonly) backend.readonly = readonly;
+    const rom = this.reader.onOffAuto(lastEntry(entries, 'rom'));
+    if (rom) backend.rom = rom;
     this.model.backends.push(backend);
   }
 

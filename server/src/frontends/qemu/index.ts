@@ -5,6 +5,14 @@ import { findInvocations } from './invocations';
 import { DocumentText } from '../../model/documentText';
 import { splitShell } from './shellWords';
 import { blankSnippetPrefixes, type SnippetOptions } from './snippets';
+import type { ConfigFileReader } from './readconfig';
+
+export type { ConfigFileReader, ConfigFileRead } from './readconfig';
+
+export interface QemuDocumentOptions extends SnippetOptions {
+  /** Answers `-readconfig` files; without it they are reported as not read. */
+  readConfig?: ConfigFileReader;
+}
 
 export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shellWords';
 export { parseQemuOpts } from './qemuOpts';
@@ -15,11 +23,11 @@ export { parseJson } from './jsonOption';
  * Reads every qemu-system invocation in a shell script ('shell') or a QEMU argument file ('args').
  * An argument file without a qemu-system binary is one invocation's option list. Never throws.
  */
-export function parseQemuDocument(source: string | DocumentText, kind: 'shell' | 'args', options: SnippetOptions = { rootPrompts: false }): FrontendResult {
+export function parseQemuDocument(source: string | DocumentText, kind: 'shell' | 'args', options: QemuDocumentOptions = { rootPrompts: false }): FrontendResult {
   try {
     const lines = DocumentText.of(source);
     const script = splitShell(blankSnippetPrefixes(lines.text, options), lines);
-    const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines).build());
+    const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines, options.readConfig).build());
     const diagnostics: FrontendResult["diagnostics"] = [];
     // Shell syntax problems belong to the invocation they occur in, when there is one.
     for (const finding of script.findings) {

@@ -1,0 +1,34 @@
+import type { Fix } from '../model/findings';
+import { setOptionProperty } from './edits';
+import { describeItem, itemOfRef, userId } from './lookup';
+import { qemuSays } from './refusal-text';
+import { finding, type Rule } from './types';
+
+/**
+ * MS024 — an NVDIMM on a read-only memory backend (`memory-backend-file,readonly=on`, as Kata
+ * Containers boots its rootfs image) must be `unarmed=on`: the guest could not write it
+ * (hw/mem/nvdimm.c nvdimm_prepare_memory_region()). Read-only memory takes no vhost slot.
+ */
+export const readOnlyNvdimmArmed: Rule = {
+  code: 'MS024',
+  slug: 'read-only-nvdimm-armed',
+  title: 'NVDIMM on read-only memory without unarmed=on',
+  defaultSeverity: 'error',
+  reporter: 'rule',
+  check(context) {
+    const { simulation, model, document } = context;
+    const error = simulation.error ?? '';
+    if (!/^'unarmed' property must be 'on' since memdev .* is read-only$/.test(error)) return [];
+    const refused = itemOfRef(model, simulation.refusedByRef);
+    if (refused?.kind !== 'memory-device') return [];
+    const edit = model.frontend === 'qemu' ? setOptionProperty(document, refused, 'unarmed', 'on') : null;
+    const fixes: Fix[] = edit ? [{ title: `Set unarmed=on on ${describeItem(refused)}`, edits: [edit], isPreferred: true }] : [];
+    return [finding(this, {
+      message: `QEMU refuses ${describeItem(refused)}: its memdev ${refused.memdev?.value ?? ''} is read-only, so it needs unarmed=on`,
+      range: refused.range,
+      related: [qemuSays(error, refused.range)],
+      subjects: [userId(refused)].filter((s): s is string => s !== undefined),
+      fixes,
+    })];
+  },
+};
