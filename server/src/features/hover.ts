@@ -120,8 +120,8 @@ function metadataText(device: MemoryDeviceResult, simulation: Simulation): strin
 function refusal(machine: MachineAnalysis, simulation: Simulation, target: Target): string[] {
   if (simulation.outcome !== 'refused') return [];
   const refusedHere = target.kind === 'machine'
-    || (target.kind === 'device' && sameRef(simulation.refusedByRef, 'devices', target.index))
-    || (target.kind === 'netdev' && sameRef(simulation.refusedByRef, 'netdevs', target.index));
+    || (target.kind === 'device' && sameRef(simulation.refusal?.ref, 'devices', target.index))
+    || (target.kind === 'netdev' && sameRef(simulation.refusal?.ref, 'netdevs', target.index));
   if (!refusedHere) return [];
   const order = simulation.events
     .filter((event) => event.phase === 'netdevs' || event.phase === 'devices')
@@ -129,7 +129,7 @@ function refusal(machine: MachineAnalysis, simulation: Simulation, target: Targe
       const item = itemOfRef(machine.model, event.ref);
       return `${event.step}. ${item?.label ?? event.id ?? event.action} — ${event.action}${event.result === 'ok' ? '' : ` (**${event.result}**)`}`;
     });
-  const hint = simulation.hint ? `\n\n${simulation.hint}` : '';
+  const hint = simulation.refusal?.hint ? `\n\n${simulation.refusal.hint}` : '';
   return [`**QEMU refuses**: ${simulation.error ?? ''}${hint}`, `**Plug order**\n\n${plugOrderExplanation(machine.model).join('\n\n')}\n\n${order.join('\n')}`];
 }
 

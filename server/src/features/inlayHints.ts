@@ -58,8 +58,8 @@ function machineHints(machine: MachineAnalysis): InlayHintData[] {
       tooltip: `${consumerName(consumer)}: ${consumer.used} regions in use after start, limit ${consumer.limit ?? 'none'} (${consumer.limitSource.origin})`,
     });
   }
-  const refused = simulation.refusedByRef ? itemOfRef(machine.model, simulation.refusedByRef) : undefined;
-  if (refused && !simulation.memoryDevices.some((device) => device.status === 'refused' && device.ref.index === simulation.refusedByRef?.index && device.ref.collection === simulation.refusedByRef?.collection)) {
+  const refused = simulation.refusal?.ref ? itemOfRef(machine.model, simulation.refusal?.ref) : undefined;
+  if (refused && !simulation.memoryDevices.some((device) => device.status === 'refused' && device.ref.index === simulation.refusal?.ref?.index && device.ref.collection === simulation.refusal?.ref?.collection)) {
     hints.push({ position: refused.range.end, label: 'refused', tooltip: simulation.error ?? '' });
   }
   return hints.sort((a, b) => comparePositions(a.position, b.position));

@@ -36,7 +36,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
     outcome: simulation.outcome,
     refusedBy: simulation.refusedBy,
     error: simulation.error,
-    hint: simulation.hint,
+    hint: simulation.refusal?.hint ?? null,
     refusedStep: simulation.events.find((event) => event.result === 'refused')?.step ?? null,
     plugOrder: plugOrderExplanation(model),
     steps: simulation.events.map((event) => {

@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/findings';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { DocumentText } from '../../model/documentText';
 
 /**
@@ -237,7 +237,7 @@ class Tokenizer {
   }
 
   private error(message: string, start: number, end: number): void {
-    const { code, severity } = frontendCodes.syntax;
+    const { code, defaultSeverity: severity } = frontendCodes.syntax;
     this.findings.push({ code, severity, message, range: this.lines.rangeOf(start, end) });
   }
 
