@@ -151,7 +151,7 @@ export class ModelBuilder {
   private positional(option: QemuOption): void {
     const hiding = option.flag.unresolved.find((expansion) => expansion.from === 0 && expansion.to === option.flag.text.length);
     if (hiding === undefined) return this.unmodelled(option, 'positional argument (a disk image)');
-    const { code, severity } = frontendCodes.unresolvedExpansion;
+    const { code, defaultSeverity: severity } = frontendCodes.unresolvedExpansion;
     this.findings.push({
       code, severity, range: this.lines.rangeOf(hiding.sourceStart, hiding.sourceEnd),
       message: `${hiding.text} has no value known in this script, so the options it holds are not analysed`,
