@@ -7,7 +7,7 @@ import type { Severity } from './findings';
  * settings schema, the SARIF rule list and the docs test all read this module, which imports only
  * a type, so any layer may use it.
  */
-export type CodeKind = 'rule' | 'frontend' | 'directive' | 'internal';
+export type CodeKind = 'rule' | 'frontend' | 'directive' | 'plan' | 'internal';
 
 export interface CodeEntry {
   /** Stable code, e.g. 'MS001'. */
@@ -16,7 +16,7 @@ export interface CodeEntry {
   slug: string;
   title: string;
   defaultSeverity: Severity;
-  /** Who reports it: a rule over the simulation, a front end, the directive reader, or memslot itself. */
+  /** Who reports it: a rule over the simulation, a front end, the directive reader, a hot-plug plan, or memslot itself. */
   kind: CodeKind;
 }
 
@@ -39,6 +39,12 @@ export const codes = {
   MS012: entry('MS012', 'rule', 'warning', 'vhost-user-limit-unknown', 'vhost-user back-end limit unknown and the verdict depends on it'),
   MS013: entry('MS013', 'rule', 'warning', 'virtio-mem-vfio-dma-limit', 'virtio-mem with VFIO: DMA mapping limit'),
   MS014: entry('MS014', 'rule', 'information', 'low-memslot-headroom', 'few memslots left for hot-plug'),
+
+  // Hot-plug plans: a step QEMU refuses or that hangs it, a command not modelled, a line not understood.
+  MS025: entry('MS025', 'plan', 'error', 'hotplug-step-refused', 'Hot-plug step refused by QEMU'),
+  MS026: entry('MS026', 'plan', 'error', 'hotplug-step-hangs', 'Hot-plug step never answers'),
+  MS027: entry('MS027', 'plan', 'information', 'hotplug-command-not-modelled', 'Hot-plug command not modelled'),
+  MS028: entry('MS028', 'plan', 'error', 'hotplug-plan-unreadable', 'Hot-plug plan line not understood'),
 
   MS100: entry('MS100', 'directive', 'error', 'invalid-directive', 'Invalid memslot directive'),
   MS101: entry('MS101', 'directive', 'warning', 'unused-suppression', 'Suppression that matches no finding'),
@@ -72,6 +78,14 @@ export const frontendCodes = {
 } as const;
 
 export type FrontendCodeName = keyof typeof frontendCodes;
+
+/** The hot-plug plan reader's codes by what they report. */
+export const planCodes = {
+  refusedStep: codes.MS025,
+  hangingStep: codes.MS026,
+  notModelled: codes.MS027,
+  unreadable: codes.MS028,
+} as const;
 
 export const directiveCodes = {
   invalidDirective: codes.MS100,

@@ -34,6 +34,8 @@ export type RefusalReason =
   | 'device-memory-full'
   | 'no-dimm-slots'
   | 'dimm-slots-full'
+  | 'dimm-slot-unusable'
+  | 'memory-address-unusable'
   | 'nvdimm-not-enabled'
   // a memory device: its properties and back-end
   | 'memdev-missing'
@@ -48,10 +50,18 @@ export type RefusalReason =
   | 'dynamic-memslots-unsupported'
   | 'unknown-device-model'
   | 'only-one-balloon'
-  // hot-plug and unplug
+  // hot-plug and unplug (QMP/HMP)
   | 'bus-not-hotpluggable'
   | 'device-not-found'
+  | 'object-not-found'
+  | 'object-in-use'
+  | 'duplicate-id'
+  | 'unplug-pending'
   | 'virtio-mem-unplug-refused'
+  | 'nvdimm-unplug-unsupported'
+  | 'unknown-property'
+  | 'property-not-writable'
+  | 'invalid-value'
   // VFIO
   | 'vfio-dma-mappings';
 
@@ -77,7 +87,14 @@ export type HotplugEvent =
   | { kind: 'device_add'; device: Device }
   | { kind: 'device_del'; id: string }
   | { kind: 'netdev_del'; id: string }
-  | { kind: 'qom-set'; id: string; property: 'requested-size'; value: number };
+  | { kind: 'object-del'; id: string }
+  /**
+   * `id`: the device the QOM path names (its last component); `path` as written, for QEMU's
+   * "not found" message. `value` a string when the plan gave one (QMP wants a number).
+   */
+  | { kind: 'qom-set'; id: string; path?: string; property: string; value: number | string }
+  /** A command memslot does not model: kept in order, answered as not modelled. */
+  | { kind: 'not-modelled'; command: string };
 
 /** One value a decision used, or its result. */
 export type DecisionValue = number | string | boolean | null;
@@ -99,7 +116,8 @@ export type EventPhase = 'machine' | 'netdevs' | 'devices' | 'reset' | 'guest' |
 
 export type EventAction =
   | 'machine-init' | 'vhost-init' | 'memory-device-plug' | 'reset' | 'guest-plug'
-  | 'memory-device-unplug' | 'vhost-remove' | 'requested-size' | 'object-add' | 'chardev-add' | 'device-add';
+  | 'memory-device-unplug' | 'vhost-remove' | 'requested-size' | 'object-add' | 'chardev-add' | 'device-add'
+  | 'object-del' | 'device-del' | 'not-modelled';
 
 export interface SimulationEvent {
   step: number;
