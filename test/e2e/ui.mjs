@@ -241,7 +241,7 @@ try {
     await report.locator('p.verdict[data-verdict="refused by fs0"]').waitFor({ timeout: 30_000 });
     await report.locator('svg.chart').first().waitFor();
     // Attached, not visible: a horizontal SVG line has an empty bounding box, which Playwright calls hidden.
-    await report.locator('svg.chart polyline.usage[data-consumer="kvm"]').first().waitFor({ state: 'attached' });
+    await report.locator('svg.chart polyline.usage[data-consumer="KVM"]').first().waitFor({ state: 'attached' });
     await report.locator('svg.chart line.limit[data-consumer="fs0"]').first().waitFor({ state: 'attached' });
     await report.locator('svg.chart g.refused-marker').first().waitFor({ state: 'attached' });
     await report.locator('tr[data-device="vm0"]').first().waitFor();
@@ -282,7 +282,7 @@ try {
       await quickInput.waitFor({ state: 'hidden' });
       await page.locator(`.monaco-workbench.${workbenchClass}`).waitFor();
       await report.locator(`body.${webviewClass}`).waitFor();
-      await report.locator('svg.chart polyline.usage[data-consumer="kvm"]').first().waitFor({ state: 'attached' });
+      await report.locator('svg.chart polyline.usage[data-consumer="KVM"]').first().waitFor({ state: 'attached' });
       await shot(file);
     });
   }
