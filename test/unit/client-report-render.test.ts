@@ -210,3 +210,8 @@ test('a verdict resting on values hidden by unknown expansions says it is uncert
   const escaped = renderReportBody(report(machine({ uncertain: ['$<b>X</b> hides size'] })), 'vm.sh');
   assert.ok(escaped.includes('$&lt;b&gt;X&lt;/b&gt; hides size') && !escaped.includes('<b>X</b>'));
 });
+
+test('the short host line of the language status stays short', () => {
+  assert.equal(reportVerdict(report()).hostShort, 'QEMU 10.0 · KVM 32764 · 1 set');
+  assert.ok(`host ${reportVerdict(report()).hostShort}`.length <= 40);
+});
