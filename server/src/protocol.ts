@@ -124,7 +124,7 @@ export interface DeviceRow {
 export interface HostAssumptionRow {
   name: string;
   value: string;
-  /** 'default' | 'settings' | 'cli' | 'directive' | 'qemu' | 'assumed'. */
+  /** 'default' | 'settings' | 'cli' | 'script' | 'directive' | 'qemu' | 'assumed'. */
   source: string;
   origin: string;
 }
