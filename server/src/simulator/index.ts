@@ -17,9 +17,10 @@
  * - `applyProfileOptions(base, overrides, source, origin?)` → a new HostProfile; vhost-user rules
  *   from later layers take precedence (first match wins).
  * - `simulate(model, profile, hotplug?)` → `Simulation`. Plug order: `-m` checks; vhost netdevs
- *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then,
- *   if hot-plug events are given, the guest plugs every virtio-mem's requested-size and the events
- *   run in order (a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then
+ *   the hot-plug events in order, answered as QEMU answers each command at once, the guest not
+ *   acting (hotplug.ts; a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ * - `capacity(model, profile, plan, simulation)`: how many more DIMMs fit and what stops them.
  *
  * `JSON.stringify(simulation)` is what the CLI prints. Contract fields: `outcome`, `refusedBy`
  * (device/netdev id, or `driver#index` when it has none; null if it started or QEMU refused the
@@ -44,7 +45,7 @@
  * start-up check refuses the VFIO device, or stops QEMU when the device is plugged after it).
  *
  * Not modelled: VFIO BARs and VGA/option-ROM BARs (they appear after firmware), ivshmem, s390x,
- * DIMM `addr`/`slot` placement and fragmentation, virtio-mem `memaddr`,
+ * DIMM placement beyond first fit (placement.ts checks a written `slot`/`addr`), virtio-mem alignment,
  * AMD's relocation of RAM above 1 TiB, vhost-net multiqueue (one consumer per netdev).
  */
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
@@ -64,3 +65,5 @@ export type {
   ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
   SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
+export { capacity } from './capacity';
+export type { Capacity, CapacityLimit } from './capacity';
