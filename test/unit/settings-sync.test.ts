@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readServerSettings, settingsSchema } from '../../server/src/lsp/settings';
-import { ruleMetadata } from '../../server/src/rules';
+import { codeCatalogue } from '../../server/src/model/codes';
 import { defaultHostProfile } from '../../server/src/simulator';
 
 // package.json's settings are generated from the server's schema; when this test fails after a
@@ -27,7 +27,7 @@ test('package.json declares exactly the settings the server reads, with the same
 
 test('every code memslot reports has a severity entry under memslot.rules', () => {
   const rules = properties['memslot.rules'] as { properties?: Record<string, { default?: unknown }> };
-  for (const meta of ruleMetadata) {
+  for (const meta of codeCatalogue) {
     assert.equal(rules.properties?.[meta.code]?.default, meta.defaultSeverity, meta.code);
   }
 });
@@ -48,6 +48,23 @@ test("package.json's defaults, read by the server, give the built-in host and no
   assert.equal(read.settings.trace, 'off');
   // The per-rule defaults are each rule's default severity, so the overrides change nothing.
   for (const [code, severity] of Object.entries(read.settings.severityOverrides)) {
-    assert.equal(ruleMetadata.find((meta) => meta.code === code)?.defaultSeverity, severity, code);
+    assert.equal(codeCatalogue.find((meta) => meta.code === code)?.defaultSeverity, severity, code);
   }
+});
+
+test('every setting is editable in the Settings UI: one non-null type, no null default; auto and defaults read as the built-in host', () => {
+  for (const [key, schema] of Object.entries(properties) as Array<[string, { type?: unknown; anyOf?: unknown; default?: unknown; enum?: unknown[] }]>) {
+    assert.equal(typeof schema.type, 'string', `${key}: a single type (the UI shows a union or anyOf as "Edit in settings.json")`);
+    assert.equal(schema.anyOf, undefined, key);
+    assert.notEqual(schema.default, null, key);
+    assert.ok(!(schema.enum ?? []).includes(null), `${key}: no literal null choice`);
+  }
+  const auto = readServerSettings({ host: { qemuVersion: 'auto', qemuFlavor: 'auto', vhostUserUnknownLimit: '509', kvmMemslots: 32764, smm: true } });
+  assert.deepEqual(auto.problems, []);
+  assert.deepEqual(auto.settings.profile, defaultHostProfile());
+  const set = readServerSettings({ host: { qemuFlavor: 'rhel', vhostUserUnknownLimit: 'nocfg' } });
+  assert.equal(set.settings.profile.qemuFlavor.value, 'rhel');
+  assert.equal(set.settings.profile.unknownVhostUserAssumption.value, 'no-configure-mem-slots');
+  // settings.json files written for the old nullable schema still work.
+  assert.deepEqual(readServerSettings({ host: { qemuVersion: null, vhostUserUnknownLimit: 32 } }).settings.profile.unknownVhostUserAssumption.value, 32);
 });

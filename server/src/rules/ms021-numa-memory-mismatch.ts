@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import { formatSize } from '../model/sizes';
 import { qemuSays } from './refusal-text';
 import { finding, type Rule } from './types';
@@ -7,15 +8,11 @@ import { finding, type Rule } from './types';
  * of `-m` (hw/core/numa.c numa_complete_configuration()); QEMU does not start otherwise.
  */
 export const numaMemoryMismatch: Rule = {
-  code: 'MS021',
-  slug: 'numa-memory-mismatch',
-  title: 'NUMA node memory does not add up to the RAM size',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS021,
   check(context) {
     const { simulation, model } = context;
     const error = simulation.error ?? '';
-    if (!error.startsWith('total memory for NUMA nodes')) return [];
+    if (simulation.reason !== 'numa-memory-mismatch') return [];
     const total = Number(/\((0x[0-9a-f]+)\)/i.exec(error)?.[1] ?? Number.NaN);
     const ram = simulation.machine.ramSize;
     const range = model.numaNodes[0]?.range ?? model.headRange;

@@ -1,4 +1,4 @@
-import { messages } from '../simulator';
+import { codes } from '../model/codes';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { qemuSays } from './refusal-text';
 import { finding, type Rule } from './types';
@@ -10,21 +10,17 @@ import { finding, type Rule } from './types';
  * ram_block_coordinated_discard_require()): the virtio-mem device is refused.
  */
 export const virtioMemWithVhostVdpa: Rule = {
-  code: 'MS022',
-  slug: 'virtio-mem-with-vhost-vdpa',
-  title: 'virtio-mem with vhost-vdpa (discarding RAM is disabled)',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS022,
   check(context) {
     const { simulation, model } = context;
-    if (simulation.error !== messages.discardDisabled) return [];
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    if (simulation.reason !== 'discard-disabled') return [];
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     const vdpa = [...model.netdevs, ...model.devices].find((item) => (item.kind === 'netdev' ? item.vhost === 'vhost-vdpa' : item.kind === 'vhost-device' && item.backend === 'vhost-vdpa'));
     const range = refused?.range ?? model.headRange;
     return [finding(this, {
       message: `QEMU refuses ${describeItem(refused)}: ${describeItem(vdpa, 'vhost-vdpa')} pins guest memory, so virtio-mem cannot discard it`,
       range,
-      related: [qemuSays(simulation.error, range), ...(vdpa ? [{ message: 'vhost-vdpa disables discarding RAM here', range: vdpa.range }] : [])],
+      related: [qemuSays(simulation.error ?? '', range), ...(vdpa ? [{ message: 'vhost-vdpa disables discarding RAM here', range: vdpa.range }] : [])],
       subjects: [userId(refused), userId(vdpa)].filter((s): s is string => s !== undefined),
     })];
   },

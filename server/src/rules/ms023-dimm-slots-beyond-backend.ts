@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import { itemOfRef, userId } from './lookup';
 import { finding, type Rule } from './types';
 
@@ -9,11 +10,7 @@ import { finding, type Rule } from './types';
  * memory: only 5 DIMMs will ever fit. Warned while the machine starts, before any hot-plug fails.
  */
 export const dimmSlotsBeyondBackend: Rule = {
-  code: 'MS023',
-  slug: 'dimm-slots-beyond-backend',
-  title: 'slots= promises more DIMMs than a vhost back-end can take',
-  defaultSeverity: 'warning',
-  reporter: 'rule',
+  ...codes.MS023,
   check(context) {
     const { simulation, model } = context;
     const slots = model.memory.slots;

@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import { setOptionProperty } from './edits';
 import { describeItem, itemOfRef, userId } from './lookup';
@@ -10,16 +11,12 @@ import { finding, type Rule } from './types';
  * (hw/mem/nvdimm.c nvdimm_prepare_memory_region()). Read-only memory takes no vhost slot.
  */
 export const readOnlyNvdimmArmed: Rule = {
-  code: 'MS024',
-  slug: 'read-only-nvdimm-armed',
-  title: 'NVDIMM on read-only memory without unarmed=on',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS024,
   check(context) {
     const { simulation, model, document } = context;
     const error = simulation.error ?? '';
-    if (!/^'unarmed' property must be 'on' since memdev .* is read-only$/.test(error)) return [];
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    if (simulation.reason !== 'read-only-nvdimm-armed') return [];
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     if (refused?.kind !== 'memory-device') return [];
     const edit = model.frontend === 'qemu' ? setOptionProperty(document, refused, 'unarmed', 'on') : null;
     const fixes: Fix[] = edit ? [{ title: `Set unarmed=on on ${describeItem(refused)}`, edits: [edit], isPreferred: true }] : [];

@@ -9,7 +9,7 @@
  * - `defaultHostProfile(): HostProfile` — a current upstream x86 host: QEMU 10.0, KVM 32764 slots,
  *   SMM on, vhost max_mem_regions 64, no vhost-user rules, unknown vhost-user back-ends assumed 509
  *   (and listed in `Simulation.unknownBackends`). Every value is `{ value, source, origin }` with
- *   source 'default' | 'settings' | 'cli' | 'directive'.
+ *   source 'default' | 'settings' | 'cli' | 'script' | 'directive'.
  * - `parseProfileOptions(args)` → `{ overrides, errors, rest }` for `--qemu VERSION`,
  *   `--qemu-flavor upstream|rhel`, `--kvm-memslots N`, `--smm on|off`, `--vhost-max-mem-regions N`,
  *   `--vhost-user SOCKET=N` (repeatable; SOCKET is a path glob, a socket file name or a chardev id;
@@ -17,14 +17,16 @@
  * - `applyProfileOptions(base, overrides, source, origin?)` → a new HostProfile; vhost-user rules
  *   from later layers take precedence (first match wins).
  * - `simulate(model, profile, hotplug?)` → `Simulation`. Plug order: `-m` checks; vhost netdevs
- *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then,
- *   if hot-plug events are given, the guest plugs every virtio-mem's requested-size and the events
- *   run in order (a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then
+ *   the hot-plug events in order, answered as QEMU answers each command at once, the guest not
+ *   acting (hotplug.ts; a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ * - `capacity(model, profile, plan, simulation)`: how many more DIMMs fit and what stops them.
  *
  * `JSON.stringify(simulation)` is what the CLI prints. Contract fields: `outcome`, `refusedBy`
  * (device/netdev id, or `driver#index` when it has none; null if it started or QEMU refused the
- * `-m`/machine options, e.g. slots > 256 or "phys-bits too low"; `refusedOption` says which option),
- * `error` (QEMU's message without the "qemu-system-x86_64: <option>: " prefix), `memoryDevices[]`
+ * `-m`/machine options, e.g. slots > 256 or "phys-bits too low"; `refusal.option` says which option),
+ * `error` (QEMU's message without the "qemu-system-x86_64: <option>: " prefix), `reason` (why, a
+ * closed set: `RefusalReason`; rules switch on it, never on `error`), `memoryDevices[]`
  * {id, driver, memslots, mapped} (`mapped` = memslots mapped when QEMU has started, before a guest
  * driver runs; `mappedAfterGuestPlug` = once the guest plugged requested-size), `consumers[]`
  * {id, kind, limit, used, headroom} (`kvm` and `kvm-smram` per KVM address space, then every vhost
@@ -32,8 +34,8 @@
  * with `decisions[]`: inputs, result and a human explanation such as
  * "limit 16 = floor(256 × 64 GiB / 1020 GiB)").
  *
- * Extra fields: `hint` (QEMU's second line, e.g. "Try plugging this vhost backend before..."),
- * `refusedByRef`/`ref` (collection + index + order of the model item, for ranges), `unknownBackends`
+ * Extra fields: `refusal` {reason, by, ref, option, message, hint} (`hint`: QEMU's second line, e.g.
+ * "Try plugging this vhost backend before..."; `ref`: collection + index + order of the model item, for ranges), `unknownBackends`
  * (vhost-user back-ends no profile rule matched: simulated with `unknownVhostUserAssumption`),
  * `hotplugErrors` (`hang: true` for a hot-added vhost-user netdev that QEMU retries forever),
  * per consumer `limitSource`/`limitKnown`/`usedAtInit`/`usedAfterGuestPlug`/`reserved`/
@@ -44,7 +46,7 @@
  * start-up check refuses the VFIO device, or stops QEMU when the device is plugged after it).
  *
  * Not modelled: VFIO BARs and VGA/option-ROM BARs (they appear after firmware), ivshmem, s390x,
- * DIMM `addr`/`slot` placement and fragmentation, virtio-mem `memaddr`,
+ * DIMM placement beyond first fit (placement.ts checks a written `slot`/`addr`), virtio-mem alignment,
  * AMD's relocation of RAM above 1 TiB, vhost-net multiqueue (one consumer per netdev).
  */
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
@@ -59,8 +61,11 @@ export { parseQemuVersion, formatQemuVersion, atLeast } from './version';
 export type { QemuVersion } from './version';
 export { decisionLimit, virtioMemMemslots, hvBalloonMemslots } from './decision';
 export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decision';
-export { messages, SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
+export { SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
+export { messages } from './messages';
 export type {
-  ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
-  SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
+  ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal,
+  RefusalReason, Simulation, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
+export { capacity } from './capacity';
+export type { Capacity, CapacityLimit } from './capacity';

@@ -1,10 +1,10 @@
 import type { Device } from '../model/machine';
 import { comparePositions, rangeContains, type Position } from '../model/range';
-import { messages } from './constants';
+import { messages } from './messages';
 import { openEvent, refuse } from './events';
 import { deviceHasProperty, innerDeviceType, objectHasProperty, objectTypeExists } from './properties';
 import type { SimState } from './state';
-import type { EventAction, EventPhase, ModelRef, SimulationEvent } from './types';
+import type { EventAction, EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
 
 /**
  * What QEMU refuses before it plugs anything, and the properties a device does not have.
@@ -23,6 +23,7 @@ export interface OptionRefusal {
 
 interface Candidate {
   at: Position;
+  reason: RefusalReason;
   error: string;
   option: string;
   id: string | null;
@@ -41,7 +42,7 @@ export function parseTimeRefusal(state: SimState): OptionRefusal | null {
       const option = model.unmodelled.find((entry) => rangeContains(entry.range, finding.range.start));
       // QEMU names the option it stopped at; for -object/-device/-netdev/-chardev by its id.
       const id = option?.value !== undefined && /^-(object|device|netdev|chardev)$/.test(option.option) ? /(?:^|,)id=([^,]*)/.exec(option.value)?.[1] ?? null : null;
-      consider({ at: finding.range.start, error: finding.message, option: option?.option ?? '', id, ref: null });
+      consider({ at: finding.range.start, reason: 'invalid-option', error: finding.message, option: option?.option ?? '', id, ref: null });
     }
   }
   model.backends.forEach((backend, index) => {
@@ -49,13 +50,13 @@ export function parseTimeRefusal(state: SimState): OptionRefusal | null {
     const ref: ModelRef = { collection: 'backends', index, order: backend.order, id: backend.id?.value ?? null };
     const base = { option: '-object', id: backend.id?.value ?? backend.type.value, ref };
     if (!objectTypeExists(backend.type.value, version)) {
-      consider({ ...base, at: backend.type.range.start, error: messages.objectTypeUnknown(backend.type.value) });
+      consider({ ...base, at: backend.type.range.start, reason: 'unknown-object-type', error: messages.objectTypeUnknown(backend.type.value) });
       return;
     }
     const unknown = backend.properties.find((property) => objectHasProperty(backend.type.value, property.key, version) === false);
     if (unknown === undefined) return;
     const error = backend.syntax === 'json' ? messages.objectUnexpectedParameter(unknown.key) : messages.objectInvalidParameter(unknown.key);
-    consider({ ...base, at: unknown.keyRange.start, error });
+    consider({ ...base, at: unknown.keyRange.start, reason: 'unknown-property', error });
   });
   const found = first as Candidate | null;
   if (found === null) return null;
@@ -64,7 +65,7 @@ export function parseTimeRefusal(state: SimState): OptionRefusal | null {
     what: 'memory-options', inputs: { option: found.option || null }, result: false, passed: false,
     explanation: 'QEMU stops while reading its command line: nothing is plugged',
   });
-  return { event: refuse(event, found.error), option: found.option };
+  return { event: refuse(event, found.reason, found.error), option: found.option };
 }
 
 /**
@@ -78,19 +79,21 @@ export function devicePropertyRefusal(state: SimState, device: Device, ref: Mode
   if (model.frontend !== 'qemu') return null;
   const driver = device.driver.value;
   const types = [driver, innerDeviceType(driver)].filter((type): type is string => type !== undefined);
-  let error: string | null = null;
+  let refusal: { reason: RefusalReason; error: string } | null = null;
   for (const type of types) {
     const global = model.globals.find((g) => g.driver.value === type && deviceHasProperty(type, g.property.value, version) === false);
     if (global) {
-      error = messages.globalNotApplied(type, global.property.value, global.value.value, messages.propertyNotFound(type, global.property.value));
+      refusal = { reason: 'unknown-global-property', error: messages.globalNotApplied(type, global.property.value, global.value.value, messages.propertyNotFound(type, global.property.value)) };
       break;
     }
   }
-  if (error === null) {
+  if (refusal === null) {
     const unknown = device.properties.find((property) => deviceHasProperty(driver, property.key, version) === false);
-    if (unknown) error = messages.propertyNotFound(driver, unknown.key);
+    // dynamic-memslots before 8.2 keeps its own reason: MS011 explains it, with a fix.
+    const reason: RefusalReason = unknown?.key === 'dynamic-memslots' && device.kind === 'memory-device' ? 'dynamic-memslots-unsupported' : 'unknown-property';
+    if (unknown) refusal = { reason, error: messages.propertyNotFound(driver, unknown.key) };
   }
-  if (error === null) return null;
+  if (refusal === null) return null;
   const action: EventAction = device.kind === 'memory-device' ? 'memory-device-plug' : device.kind === 'vhost-device' ? 'vhost-init' : 'device-add';
-  return refuse(openEvent(state, phase, action, id, ref), error);
+  return refuse(openEvent(state, phase, action, id, ref), refusal.reason, refusal.error);
 }

@@ -1,21 +1,23 @@
 import type { Device, MachineModel, Netdev } from '../model/machine';
 import { size as formatSize } from './format';
 import { bootLayout, machineTypeInfo } from './layout';
-import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS, messages } from './constants';
+import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS } from './constants';
+import { messages } from './messages';
 import { describeProfile, type HostProfile } from './profile';
 import { openEvent, refuse, settleUsage } from './events';
-import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
+import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice } from './memory-devices';
+import { runHotplug } from './hotplug';
 import { initVhost } from './vhost';
 import { realizeVfio, registerPluggedVirtioMem, runtimeVfioChecks } from './vfio';
 import { devicePropertyRefusal, parseTimeRefusal } from './option-checks';
 import { SimState, vhostGroup, type Context } from './state';
 import { GiB } from './constants';
-import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
+import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal, RefusalReason, Simulation, SimulationEvent } from './types';
 
 /**
  * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
  * machine init, `-device`s (QemuOpts form in order, then JSON form in order), system reset; then
- * the caller's hot-plug events, after the guest has plugged each virtio-mem's requested-size.
+ * the caller's hot-plug plan (hotplug.ts), answered as QEMU answers each command at once.
  * Pure: the model and profile are only read.
  */
 export function simulate(model: MachineModel, profile: HostProfile, hotplug: HotplugEvent[] = []): Simulation {
@@ -39,11 +41,7 @@ export function simulate(model: MachineModel, profile: HostProfile, hotplug: Hot
     state.stage = 'reset';
     resetEvent(state);
     settleUsage(state);
-    if (hotplug.length > 0) {
-      guestPlugEvent(state);
-      settleUsage(state);
-      runHotplug(state, hotplug);
-    }
+    if (hotplug.length > 0) runHotplug(state, hotplug, (s, device, ref) => addDevice(s, device, ref, 'hotplug'));
   }
   return buildResult(state, failure);
 }
@@ -68,22 +66,22 @@ function machineChecks(state: SimState): Failure | null {
     result: kvm ? 'kvm' : 'tcg',
     explanation: kvm ? 'KVM: its memslot limit applies' : 'TCG (no -accel kvm / -enable-kvm, and QEMU tries tcg first): no KVM memslot limit',
   });
-  const fail = (error: string): Failure => ({ event: refuse(event, error), option: '-m' });
+  const fail = (reason: RefusalReason, error: string): Failure => ({ event: refuse(event, reason, error), option: '-m' });
   const { ramSize, maxmem, slots } = layout;
   const maxmemWritten = model.memory.maxmem !== undefined;
-  if (maxmemWritten && maxmem < ramSize) return fail(messages.maxmemBelowSize(maxmem, ramSize));
-  if (slots > 0 && !maxmemWritten) return fail(messages.slotsWithoutMaxmem);
-  if (slots > 0 && maxmem === ramSize) return fail(messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
-  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail(messages.unsupportedSlots(slots));
+  if (maxmemWritten && maxmem < ramSize) return fail('maxmem-below-ram', messages.maxmemBelowSize(maxmem, ramSize));
+  if (slots > 0 && !maxmemWritten) return fail('slots-without-maxmem', messages.slotsWithoutMaxmem);
+  if (slots > 0 && maxmem === ramSize) return fail('maxmem-equals-ram', messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
+  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail('too-many-dimm-slots', messages.unsupportedSlots(slots));
   const numa = numaTotalCheck(state);
   if (numa) {
     event.decisions.push(numa.decision);
-    if (numa.error) return { event: refuse(event, numa.error), option: '-numa' };
+    if (numa.error) return { event: refuse(event, 'numa-memory-mismatch', numa.error), option: '-numa' };
   }
   const physBits = physBitsCheck(state);
   if (physBits) {
     event.decisions.push(physBits.decision);
-    if (physBits.error) return { event: refuse(event, physBits.error), option: '' };
+    if (physBits.error) return { event: refuse(event, 'phys-bits', physBits.error), option: '' };
   }
   event.decisions.push({
     what: 'boot-layout',
@@ -217,7 +215,7 @@ function addDevice(state: SimState, device: Device, ref: ModelRef, phase: 'devic
   if (device.kind === 'vhost-device') {
     const id = deviceLabel(device.id?.value, device.driver.value, ref.index);
     if (phase === 'hotplug' && state.ctx.machineType.family === 'q35' && device.driver.value.endsWith('-pci') && onRootBus(device)) {
-      return refuse(openEvent(state, phase, 'vhost-init', id, ref), messages.busNotHotpluggable('pcie.0'));
+      return refuse(openEvent(state, phase, 'vhost-init', id, ref), 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
     }
     return initVhost(state, { id, ref, kind: device.backend, chardev: device.chardev?.value, netdev: false }, phase);
   }
@@ -241,68 +239,6 @@ function resetEvent(state: SimState): void {
       event.warnings.push(`${vhost.id}: ${used} memory regions after reset exceed the back-end limit ${vhost.limit} (${vhost.usedAtInit} at init); QEMU does not re-check, setting the memory table fails when the device starts`);
     }
   }
-}
-
-function guestPlugEvent(state: SimState): void {
-  const event = openEvent(state, 'guest', 'guest-plug', null, null);
-  for (const device of state.memoryDevices) {
-    if (device.status !== 'plugged' || device.kind !== 'virtio-mem' || !device.dynamic) continue;
-    state.setMapped(device, device.mappedAfterGuestPlug);
-    event.decisions.push({
-      what: 'requested-size', inputs: { id: device.id, requestedSize: device.requestedSize, memslotSize: device.memslotSize }, result: device.mapped,
-      explanation: `assuming the guest driver plugs requested-size ${formatSize(device.requestedSize ?? 0)} of ${device.id}: ${device.mapped} memslot(s) mapped`,
-    });
-  }
-}
-
-function runHotplug(state: SimState, hotplug: HotplugEvent[]): void {
-  hotplug.forEach((step, index) => {
-    const ref = (id: string | undefined): ModelRef => ({ collection: 'hotplug', index, order: -1, id: id ?? null });
-    switch (step.kind) {
-      case 'object_add': {
-        const id = step.backend.id?.value;
-        if (id !== undefined) state.backends.set(id, step.backend);
-        openEvent(state, 'hotplug', 'object-add', id ?? null, ref(id));
-        break;
-      }
-      case 'chardev-add': {
-        const id = step.chardev.id?.value;
-        if (id !== undefined) state.chardevs.set(id, step.chardev);
-        openEvent(state, 'hotplug', 'chardev-add', id ?? null, ref(id));
-        break;
-      }
-      case 'netdev_add': {
-        const netdev = step.netdev;
-        const id = netdev.id?.value ?? `${netdev.type.value}#hotplug${index}`;
-        if (netdev.vhost) initVhost(state, { id, ref: ref(netdev.id?.value), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true }, 'hotplug');
-        else openEvent(state, 'hotplug', 'device-add', id, ref(netdev.id?.value));
-        break;
-      }
-      case 'device_add':
-        addDevice(state, step.device, ref(step.device.id?.value), 'hotplug');
-        break;
-      case 'device_del':
-      case 'netdev_del': {
-        const memory = step.kind === 'device_del' ? state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged') : undefined;
-        if (memory) {
-          unplugMemoryDevice(state, memory, ref(step.id));
-          break;
-        }
-        const vhost = state.vhosts.find((v) => v.active && v.id === step.id && (v.ref.collection === 'netdevs') === (step.kind === 'netdev_del'));
-        const event = openEvent(state, 'hotplug', 'vhost-remove', step.id, ref(step.id));
-        if (vhost) state.removeVhost(vhost);
-        else if (step.kind === 'device_del' && !state.ctx.model.devices.some((d) => d.id?.value === step.id)) refuse(event, messages.deviceNotFound(step.id));
-        break;
-      }
-      case 'qom-set': {
-        const device = state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged' && d.kind === 'virtio-mem');
-        if (device) setRequestedSize(state, device, step.value, ref(step.id));
-        else refuse(openEvent(state, 'hotplug', 'requested-size', step.id, ref(step.id)), messages.deviceNotFound(step.id));
-        break;
-      }
-    }
-    settleUsage(state);
-  });
 }
 
 function buildResult(state: SimState, failure: Failure | null): Simulation {
@@ -350,22 +286,21 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
       uncertainty: 0, overLimitAfterReset: vhost.limit !== null && state.stage === 'reset' && used > vhost.limit,
     });
   }
-  const error = failure?.event.error ?? null;
+  const refusal = failure ? refusalOf(failure) : null;
   return {
-    outcome: failure ? 'refused' : 'starts',
-    refusedBy: failure ? failure.event.id : null,
-    error,
+    outcome: refusal ? 'refused' : 'starts',
+    refusedBy: refusal?.by ?? null,
+    error: refusal?.message ?? null,
+    reason: refusal?.reason ?? null,
     memoryDevices,
     consumers,
     events: state.events,
-    hint: error === messages.autoDecisionRefusesVhost ? messages.autoDecisionRefusesVhostHint : null,
-    refusedByRef: failure?.event.ref ?? null,
-    refusedOption: failure?.option || null,
+    refusal,
     unknownBackends: state.unknownBackends,
     vhostActivity: state.vhosts.map((vhost) => ({ id: vhost.id, kind: vhost.kind, fromStep: vhost.fromStep, untilStep: vhost.untilStep })),
-    hotplugErrors: state.events
-      .filter((e) => e.phase === 'hotplug' && e.error !== null)
-      .map((e) => ({ step: e.step, id: e.id, error: e.error ?? '', hang: e.result === 'hang' })),
+    hotplugErrors: state.events.flatMap((e) => (e.phase === 'hotplug' && e.reason !== null
+      ? [{ step: e.step, id: e.id, reason: e.reason, error: e.error ?? '', hang: e.result === 'hang' }]
+      : [])),
     vfioDma: state.vfioChecks,
     machine: {
       type: ctx.machineType.name, family: ctx.machineType.family, kvm: ctx.kvm, smmAddressSpace: ctx.smmAddressSpace,
@@ -374,5 +309,16 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
       autoDecisionActive: state.autoDecisions > 0,
     },
     profile: describeProfile(ctx.profile),
+  };
+}
+
+function refusalOf(failure: Failure): Refusal {
+  const { event, option } = failure;
+  const reason = event.reason;
+  // Every failure comes from refuse(), which sets both.
+  if (reason === null || event.error === null) throw new Error(`step ${event.step} failed without a refusal`);
+  return {
+    reason, by: event.id, ref: event.ref, option: option || null, message: event.error,
+    hint: reason === 'auto-decision-refuses-vhost' ? messages.autoDecisionRefusesVhostHint : null,
   };
 }

@@ -1,6 +1,6 @@
 import type { DocumentText } from '../../model/documentText';
 import { emptyMachine, type FrontendResult, type MachineModel } from '../../model/machine';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { checkMemory } from './checks';
 import { located, MappingContext, type LibvirtOptions } from './context';
 import { mapDevices } from './devices';
@@ -38,6 +38,13 @@ export function parseLibvirtDomain(source: string | DocumentText, options: Libvi
     machine.diagnostics.push({ code: frontendCodes.invalidValue.code, severity: 'error', message: `internal error while reading the domain: ${message}`, range: root.startTagRange });
   }
   return { machines: [machine], diagnostics: document.diagnostics };
+}
+
+/** Maps an already-read `<domain>` element (the hot-plug plan reader builds one with the plan's devices added). */
+export function mapDomainElement(domain: XmlElement, options: LibvirtOptions = {}): MachineModel {
+  const machine = emptyMachine('libvirt', domain.range, domain.startTagRange);
+  mapDomain(domain, machine, options);
+  return machine;
 }
 
 function mapDomain(domain: XmlElement, machine: MachineModel, options: LibvirtOptions): void {

@@ -5,7 +5,7 @@ import {
 } from '../../model/machine';
 import type { Range } from '../../model/range';
 import { defaulted, written, type Located } from '../../model/values';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { splitOptions, type QemuOption } from './argv';
 import type { Invocation } from './invocations';
 import type { DocumentText } from '../../model/documentText';
@@ -108,7 +108,7 @@ export class ModelBuilder {
   private configWords(file: ShellWord): ShellWord[] {
     const range = this.lines.rangeOf(file.start, file.end);
     const ignored = (why: string): ShellWord[] => {
-      const { code, severity } = frontendCodes.unmodelledOption;
+      const { code, defaultSeverity: severity } = frontendCodes.unmodelledOption;
       this.findings.push({ code, severity, range, message: `-readconfig ${file.text} is not read (${why}): the verdict ignores what it sets` });
       return [];
     };
@@ -118,7 +118,7 @@ export class ModelBuilder {
     if ('reason' in read) return ignored(read.reason);
     const parsed = parseConfigFile(read.text);
     if (!parsed.ok) {
-      const { code, severity } = frontendCodes.invalidValue;
+      const { code, defaultSeverity: severity } = frontendCodes.invalidValue;
       this.findings.push({ code, severity, range, message: `-readconfig ${file.text}:${parsed.line}: ${parsed.message}` });
       return [];
     }
@@ -202,7 +202,7 @@ export class ModelBuilder {
   private positional(option: QemuOption): void {
     const hiding = option.flag.unresolved.find((expansion) => expansion.from === 0 && expansion.to === option.flag.text.length);
     if (hiding === undefined) return this.unmodelled(option, 'positional argument (a disk image)');
-    const { code, severity } = frontendCodes.unresolvedExpansion;
+    const { code, defaultSeverity: severity } = frontendCodes.unresolvedExpansion;
     this.findings.push({
       code, severity, range: this.lines.rangeOf(hiding.sourceStart, hiding.sourceEnd),
       message: `${hiding.text} has no value known in this script, so the options it holds are not analysed`,
@@ -336,7 +336,7 @@ export class ModelBuilder {
     // A misspelt backend type (`memory-backend-memdf`) is refused for what it is, not as a missing memdev.
     const misspeltBackend = type !== undefined && !backendTypes.has(type.value) && /^memory-backend-/.test(type.value);
     if (misspeltBackend) {
-      const { code, severity } = frontendCodes.invalidValue;
+      const { code, defaultSeverity: severity } = frontendCodes.invalidValue;
       this.findings.push({ code, severity, message: `Parameter 'qom-type' does not accept value '${type.value}'`, range: type.range });
     }
     if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && (backendTypes.has(type.value) || misspeltBackend), syntax: props.syntax });
@@ -374,7 +374,7 @@ export class ModelBuilder {
 
   private reportMissing(option: QemuOption, props: OptionProps, key: string, message: string): void {
     if (lastEntry(props.entries, key) !== undefined || !option.arg) return;
-    const { code, severity } = frontendCodes.syntax;
+    const { code, defaultSeverity: severity } = frontendCodes.syntax;
     this.findings.push({ code, severity, message, range: wordRange(option.arg, 0, option.arg.text.length, this.lines) });
   }
 
@@ -540,7 +540,7 @@ export class ModelBuilder {
     const property = this.reader.string(lastEntry(props.entries, 'property'));
     const value = this.reader.string(lastEntry(props.entries, 'value'));
     if (!driver || !property || !value) {
-      const { code, severity } = frontendCodes.syntax;
+      const { code, defaultSeverity: severity } = frontendCodes.syntax;
       this.findings.push({ code, severity, message: '-global expects driver.property=value or driver=D,property=P,value=V', range: range(0, word.text.length) });
       return;
     }
