@@ -133,7 +133,8 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
   const both = `${context}\n  ${show('simulator', simulated)}`;
   if (process.env.MEMSLOT_ORACLE_VERBOSE) console.log(`${scenario.name}${both}`);
   assert.equal(simulated.outcome, qemu.outcome, `outcome differs${both}`);
-  assert.equal(simulated.refusedBy, qemu.refusedBy, `refusing device differs${both}`);
+  // QEMU locates an error in a -readconfig file by file and line, not by the device's option.
+  if (observation.error?.option !== '-readconfig') assert.equal(simulated.refusedBy, qemu.refusedBy, `refusing device differs${both}`);
   assert.equal(simulated.error, qemu.error, `error message differs${both}`);
   if (qemu.outcome === 'refused') {
     assert.equal(simulated.hint ?? null, qemu.hints.length ? qemu.hints.join('\n') : null, `error hint differs${both}`);

@@ -287,6 +287,13 @@ export function parseStderr(stderr: string, binaryName: string, argv: readonly s
   const warnings: QemuMessage[] = [];
   let last: QemuMessage | undefined;
   for (const line of stderr.split('\n')) {
+    // An error in a -readconfig file is located by "<file>:<line>: " right after "<binary>:".
+    const inConfig = new RegExp(`^${binaryName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:([^:\\s][^:]*):(\\d+): (.*)$`).exec(line);
+    if (inConfig) {
+      last = { option: '-readconfig', value: `${inConfig[1]}:${inConfig[2]}`, message: inConfig[3]!, hints: [] };
+      errors.push(last);
+      continue;
+    }
     const at = line.indexOf(tag);
     if (at < 0) {
       if (last && line.trim() !== '') last.hints.push(line);
