@@ -16,6 +16,8 @@ import { dynamicMemslotsCannotWork } from './ms011-dynamic-memslots-cannot-work'
 import { vhostUserLimitUnknown } from './ms012-vhost-user-limit-unknown';
 import { virtioMemVfioDmaLimit } from './ms013-virtio-mem-vfio-dma-limit';
 import { lowHeadroom } from './ms014-low-headroom';
+import { memoryDevicePlacement } from './ms015-memory-device-placement';
+import { hostFactUnknown } from './ms016-host-fact-unknown';
 
 /**
  * Every code memslot reports, with its default severity: the rules (MS001…), the directive
@@ -38,6 +40,8 @@ export const rules: readonly Rule[] = [
   vhostUserLimitUnknown,
   virtioMemVfioDmaLimit,
   lowHeadroom,
+  memoryDevicePlacement,
+  hostFactUnknown,
 ];
 
 export const directiveCodes = {

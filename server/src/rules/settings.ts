@@ -41,6 +41,14 @@ const hostSettings = {
     anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['nocfg'] }, { type: 'null' }], default: null,
     markdownDescription: 'Memslot limit assumed for a vhost-user back-end that `memslot.host.vhostUserBackends` does not name (such back-ends are still reported by MS012 when the verdict depends on them); `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8); `null`: 509 (current libvhost-user and virtiofsd). Same as `--vhost-user-unknown N|nocfg`.',
   },
+  'memslot.host.cpuVendor': {
+    type: ['string', 'null'], enum: ['amd', 'intel', null], default: null,
+    markdownDescription: "The host CPU's vendor: under KVM every CPU model takes it, and an AMD vCPU moves RAM above 1 TiB on 7.1+ machine types. `null`: unknown (MS016 says where the verdict depends on it). Same as `--host-cpu-vendor`.",
+  },
+  'memslot.host.physBits': {
+    type: ['integer', 'null'], minimum: 32, maximum: 64, default: null,
+    markdownDescription: "The host CPU's physical address bits (`grep 'address sizes' /proc/cpuinfo`), used by `-cpu host`/`max` and `host-phys-bits=on` under KVM. `null`: unknown (MS016 says where the verdict depends on it). Same as `--host-phys-bits`.",
+  },
 } as const;
 
 export const memslotSettingsSchema = {
@@ -67,6 +75,8 @@ export interface MemslotSettings {
     vhostMaxMemRegions?: number | null;
     vhostUserBackends?: Record<string, number | string>;
     vhostUserUnknownLimit?: number | string | null;
+    cpuVendor?: string | null;
+    physBits?: number | null;
   };
 }
 
@@ -98,7 +108,7 @@ export function readMemslotSettings(settings: unknown): SettingsRead {
   const host = isRecord(settings.host) ? settings.host : {};
   const flags: Array<[string, string]> = [
     ['qemuVersion', '--qemu'], ['qemuFlavor', '--qemu-flavor'], ['kvmMemslots', '--kvm-memslots'], ['smm', '--smm'], ['vhostMaxMemRegions', '--vhost-max-mem-regions'],
-    ['vhostUserUnknownLimit', '--vhost-user-unknown'],
+    ['vhostUserUnknownLimit', '--vhost-user-unknown'], ['cpuVendor', '--host-cpu-vendor'], ['physBits', '--host-phys-bits'],
   ];
   const push = (args: string[], origin: string): void => {
     const parsed = parseProfileOptions(args);

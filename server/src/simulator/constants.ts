@@ -59,6 +59,21 @@ export const messages = {
   noDeviceMemoryLegacy: 'memory devices (e.g. for memory hotplug) are not enabled, please specify the maxmem option',
   noDimmSlots: "no slots where allocated, please specify the 'slots' option",
   noFreeDimmSlots: 'no free slots available',
+  /** pc_dimm_pre_plug(): QEMU prints slots − 1 as an unsigned 64-bit number (so [0-18446744073709551615] without slots=). */
+  invalidSlot: (slot: number, slots: number): string =>
+    `invalid slot number ${slot}, valid range is [0-${(BigInt(slots) - 1n + (slots === 0 ? 2n ** 64n : 0n)).toString()}]`,
+  slotBusy: (slot: number): string => `slot ${slot} is busy`,
+  sizeNotAligned: (align: number): string => `backend memory size must be multiple of ${hex(align)}`,
+  addressNotAligned: (align: number): string => `address must be aligned to ${hex(align)} bytes`,
+  /** memory_device_get_free_addr(): the second and fourth numbers are sizes, not end addresses. */
+  outsideWindow: (addr: number, size: number, base: number, windowSize: number): string =>
+    `can't add memory device [${hex(addr)}:${hex(size)}], usable range for memory devices [${hex(base)}:${hex(windowSize)}]`,
+  conflict: (qemuId: string): string => `address range conflicts with memory device id='${qemuId}'`,
+  fragmented: 'could not find position in guest address space for memory device - memory fragmented due to alignments',
+  tooBig: "can't add memory device, device too big",
+  cpuRequiresKvm: (model: string): string => `CPU model '${model}' requires KVM or HVF`,
+  physBitsOutOfRange: (bits: number): string => `phys-bits should be between 32 and 52  (but is ${bits})`,
+  physBitsNot32Bit: 'phys-bits is not user-configurable in 32 bit',
   nvdimmNotEnabled: "nvdimm is not enabled: missing 'nvdimm' in '-M'",
   memdevMustBeSet: "'memdev' property must be set",
   memdevNotFound: (driver: string, id: string): string => `Property '${driver}.memdev' can't find value '${id}'`,
