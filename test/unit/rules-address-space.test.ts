@@ -29,7 +29,7 @@ test('MS016: under KVM a named model takes the host vendor; the verdict depends 
   assert.equal(amd.machines[0].simulation.error, 'Address space limit 0xffffffffff < 0x1fc7fffffff phys-bits too low (40)');
   assert.deepEqual(withCode(amd, 'MS016'), []);
   assert.equal(withCode(amd, 'MS008').length, 1);
-  assert.match(withCode(amd, 'MS008')[0].message, /\(AMD vCPU: RAM above 4 GiB moved to 1 TiB\)/);
+  assert.match(withCode(amd, 'MS008')[0].message, /\(AMD vCPU: RAM moved to 1 TiB\)/);
   const intel = lint(script, 'shell', ['--host-cpu-vendor', 'intel']);
   assert.equal(intel.machines[0].simulation.outcome, 'starts');
   assert.deepEqual(withCode(intel, 'MS016'), []);

@@ -33,12 +33,12 @@ export const maxmemBeyondPhysBits: Rule = {
     const match = physBitsError.exec(error);
     if (!match || !space) return [];
     const bits = Number(match[2]);
-    const relocated = space.amdRelocation === 'relocated' ? ' (AMD vCPU: RAM above 4 GiB moved to 1 TiB)' : '';
+    const relocated = space.amdRelocation === 'relocated' ? ' (AMD vCPU: RAM moved to 1 TiB)' : '';
     const range = model.memory.maxmem?.range ?? model.memory.ranges[0] ?? model.headRange;
     const related = [{ message: `QEMU: ${error}`, range }];
     if (cpuRange) related.push({ message: `CPU ${cpuName}: ${bits} physical address bits (${physBitsSource(space.physBitsFrom)})`, range: cpuRange });
     return [finding(this, {
-      message: `QEMU refuses to start: guest addresses reach 0x${match[1]}${relocated}, beyond CPU ${cpuName}'s ${bits} phys-bits`,
+      message: `QEMU refuses to start: addresses reach 0x${match[1]}${relocated}, past ${cpuName}'s ${bits} phys-bits`,
       range,
       related,
       data: { maxUsedAddress: space.maxUsedAddress, requiredPhysBits: space.requiredPhysBits, physBits: bits, amdRelocation: space.amdRelocation },
