@@ -75,7 +75,7 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   const document = new DocumentText(text);
   let frontend: FrontendResult;
   try {
-    frontend = analyzeDocument(document, kind);
+    frontend = analyzeDocument(document, kind, hint);
   } catch (error) {
     return { kind, machines: [], findings: [internalError('reading the document', error, documentStart())] };
   }

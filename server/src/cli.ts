@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
+import { allFindings, type DocumentAnalysis } from './analysis';
 import { collectInputs } from './cli/inputs';
+import { analyzeVm, extractHotplugArgs, readPlanFiles } from './cli/hotplug';
 import { formatJson } from './cli/report-json';
 import { formatSarif } from './cli/report-sarif';
 import { formatText } from './cli/report-text';
@@ -10,7 +11,7 @@ import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type Host
 
 /** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
 
-const usage = `Usage: memslot [--format text|json|sarif] [host profile options] FILE|DIR...
+const usage = `Usage: memslot [--format text|json|sarif] [--hotplug PLAN]... [host profile options] FILE|DIR...
 
 Tells whether QEMU command lines (shell scripts, QEMU argument files) and libvirt domain XML
 will run out of KVM/vhost memory slots or be refused by QEMU, and why.
@@ -20,6 +21,8 @@ Options:
   --format text|json|sarif     output format (default: text)
   --fail-on LEVEL              exit 1 on findings of LEVEL or above: error, warning,
                                information or hint (default: error); none: report only
+  --hotplug PLAN               what-if: send PLAN's commands (QMP lines, HMP lines or libvirt
+                               device XML) to each VM once it has started; repeatable, in order
   -h, --help                   show this help
   --version                    show the version
 
@@ -115,7 +118,12 @@ function packageVersion(): string {
 }
 
 function run(args: string[]): number {
-  const parsed = parseArguments(args);
+  const hotplug = extractHotplugArgs(args);
+  if (hotplug.error) {
+    process.stderr.write(`memslot: ${hotplug.error}\nTry 'memslot --help' for more information.\n`);
+    return 2;
+  }
+  const parsed = parseArguments(hotplug.rest);
   if (parsed.kind === 'exit') {
     if (parsed.stdout) process.stdout.write(parsed.stdout);
     if (parsed.stderr) process.stderr.write(parsed.stderr);
@@ -124,10 +132,15 @@ function run(args: string[]): number {
   const { options } = parsed;
   const inputs = collectInputs(options.paths);
   for (const error of inputs.errors) process.stderr.write(`memslot: ${error}\n`);
-  const reports: Array<{ path: string; analysis: DocumentAnalysis }> = inputs.files.map((file) => ({
-    path: file.path,
-    analysis: analyzeText(file.text, { path: file.path }, options.profile),
-  }));
+  const plans = readPlanFiles(hotplug.plans);
+  for (const error of plans.errors) process.stderr.write(`memslot: ${error}\n`);
+  if (plans.errors.length) return 2;
+  const vms = inputs.files.map((file) => analyzeVm(file.path, file.text, plans.plans, options.profile));
+  // A plan's findings are reported as a file of their own, after the VM they were run against.
+  const reports: Array<{ path: string; analysis: DocumentAnalysis }> = vms.flatMap((vm) => [
+    { path: vm.path, analysis: vm.analysis },
+    ...vm.plans.map((plan) => ({ path: plan.path, analysis: { machines: [], findings: plan.findings } })),
+  ]);
   const output = options.format === 'json' ? formatJson(reports)
     : options.format === 'sarif' ? formatSarif(reports, packageVersion())
       : formatText(reports);

@@ -292,7 +292,9 @@ try {
   // take the report's place in its editor group.
   // Spec T6: MS001 sits on the refused device, i.e. the whole `-device vhost-user-fs-pci,...`
   // argument; its position is read from the fixture, not from memslot.
-  const fixtureLines = fs.readFileSync(path.join(WS_DIR, 'qemu/refused-order.sh'), 'utf8').split('\n');
+  // The pristine fixture, not the scratch copy: the quick-fix step above may have left the fixed
+  // text on disk (a save after the fix, before the undo), while the editor shows the undone text.
+  const fixtureLines = fs.readFileSync(path.join(projectRoot, 'test/fixtures/e2e-ws/qemu/refused-order.sh'), 'utf8').split('\n');
   const refusedDevice = '-device vhost-user-fs-pci,id=fs0,chardev=vu0,tag=fs0';
   const deviceLine = fixtureLines.findIndex((l) => l.includes(refusedDevice));
   const deviceStart = deviceLine < 0 ? -1 : fixtureLines[deviceLine].indexOf(refusedDevice);

@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { accelerator } from './environment';
 
 /**
  * A libvirt daemon the oracle can ask `virsh domxml-to-native qemu-argv`.
@@ -172,11 +173,23 @@ export async function connectLibvirt(): Promise<LibvirtConnection> {
 }
 
 /** `virsh domxml-to-native qemu-argv` for a domain XML text. */
+/**
+ * Without /dev/kvm libvirt refuses every `type='kvm'` domain before it builds an argv ("does not
+ * support virt type 'kvm'") and a host CPU model under TCG; converted as a TCG domain with the
+ * `maximum` CPU the argv differs only in -accel and -cpu, which the oracle does not compare.
+ */
+export function asTcgDomain(xml: string): string {
+  return xml
+    .replace(/<domain(\s[^>]*?)\btype=(['"])kvm\2/, '<domain$1type=$2qemu$2')
+    // TCG has no host CPU to pass through; the CPU model does not change the memory argv.
+    .replace(/(<cpu\s[^>]*?\bmode=)(['"])host-(?:passthrough|model)\2/, '$1$2maximum$2');
+}
+
 export async function domxmlToNative(connection: LibvirtConnection, xml: string, timeout = VIRSH_TIMEOUT_MS): Promise<NativeArgv> {
   const dir = mkdtempSync(join(tmpdir(), 'memslot-domxml-'));
   try {
     const file = join(dir, 'domain.xml');
-    writeFileSync(file, xml);
+    writeFileSync(file, accelerator() === 'kvm' ? xml : asTcgDomain(xml));
     const result = await virsh(connection.uri, ['domxml-to-native', 'qemu-argv', file], timeout);
     const error = result.stderr.split('\n').map((line) => line.replace(/^error: /, '').trim()).filter(Boolean).join(' ');
     return { ok: result.code === 0, stdout: result.stdout.trim(), error };

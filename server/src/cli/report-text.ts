@@ -3,6 +3,8 @@ import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { Simulation } from '../simulator';
 import { formatSize } from '../model/sizes';
+import type { HotplugMachine } from '../planAnalysis';
+import { describeCapacity } from './hotplug';
 
 /** Compiler-style output: `path:line:col: severity: message [code]` (1-based), then a summary per machine. */
 export function formatText(reports: Array<{ path: string; analysis: DocumentAnalysis }>): string {
@@ -56,6 +58,11 @@ function summarizeMachine(path: string, analysis: MachineAnalysis, index: number
   const consumers = vhostConsumers(model);
   if (consumers.length) lines.push(`${indent}vhost: ${consumers.join('; ')}`);
   for (const line of describeSimulation(analysis.simulation, analysis.uncertain ?? [])) lines.push(`${indent}${line}`);
+  const hotplug = analysis as HotplugMachine;
+  for (const step of hotplug.hotplug ?? []) {
+    if (step.result !== 'ok') lines.push(`${indent}hot-plug: ${step.command}${step.id ? ` ${step.id}` : ''} (${step.path}:${step.range.start.line + 1}): ${step.result === 'hang' ? 'never answers' : step.error}`);
+  }
+  if (hotplug.capacity) for (const line of describeCapacity(hotplug.capacity)) lines.push(`${indent}${line}`);
   return lines;
 }
 

@@ -11,9 +11,14 @@ export function detectDocumentKind(text: string, hint: { languageId?: string; pa
   if (hint.languageId === 'qemu-args' || /\.(qemu|qemuargs)$/.test(path)) return 'qemu-args';
   if (hint.languageId === 'xml' || /\.xml$/i.test(path)) return looksLikeDomainXml(text) ? 'libvirt-xml' : undefined;
   if (/\.args$/.test(path)) return 'qemu-args';
-  if (hint.languageId === 'shellscript' || /\.(sh|bash)$/.test(path) || /^#!.*\b(ba|da|z)?sh\b/.test(text)) return 'shell';
+  if (isShellScript(text, hint)) return 'shell';
   if (looksLikeDomainXml(text)) return 'libvirt-xml';
   return 'shell';
+}
+
+/** A shell script by its editor language, name or shebang (else a snippet from docs, a log or a bug report). */
+export function isShellScript(text: string, hint: { languageId?: string; path?: string }): boolean {
+  return hint.languageId === 'shellscript' || /\.(sh|bash)$/.test(hint.path ?? '') || /^#!.*\b(ba|da|z)?sh\b/.test(text);
 }
 
 /** Root element is <domain>, after an optional prolog and comments. */
@@ -21,10 +26,14 @@ export function looksLikeDomainXml(text: string): boolean {
   return /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<domain[\s>]/.test(text);
 }
 
-export function analyzeDocument(text: string | DocumentText, kind: DocumentKind): FrontendResult {
+/** `hint` tells a shell script from a snippet (whose `# qemu-system-...` lines are root prompts). */
+export function analyzeDocument(text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string }): FrontendResult {
   switch (kind) {
     case 'libvirt-xml': return parseLibvirtDomain(text);
     case 'qemu-args': return parseQemuDocument(text, 'args');
-    case 'shell': return parseQemuDocument(text, 'shell');
+    case 'shell': {
+      const source = typeof text === 'string' ? text : text.text;
+      return parseQemuDocument(text, 'shell', { rootPrompts: hint !== undefined && !isShellScript(source, hint) });
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { frontendCodes } from '../frontends/codes';
+import { planCodes } from '../frontends/plan/codes';
 import type { Finding, Severity } from '../model/findings';
 import { directiveSuppression, insertDirectiveLine } from '../directives/format';
 import { findingSubjects, type Rule, type RuleContext, type RuleMetadata, type SeveritySetting } from './types';
@@ -68,6 +69,7 @@ export const internalErrorMetadata: RuleMetadata = {
 export const ruleMetadata: readonly RuleMetadata[] = [
   ...rules.map(({ code, slug, title, defaultSeverity, reporter }) => ({ code, slug, title, defaultSeverity, reporter })),
   ...Object.values(directiveCodes),
+  ...Object.values(planCodes),
   ...(Object.entries(frontendCodes) as Array<[keyof typeof frontendCodes, (typeof frontendCodes)[keyof typeof frontendCodes]]>).map(([name, entry]) => ({
     code: entry.code, slug: frontendSlugs[name], title: entry.title, defaultSeverity: entry.severity as Severity, reporter: 'frontend' as const,
   })),

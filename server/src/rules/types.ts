@@ -29,7 +29,7 @@ export interface RuleMetadata {
   title: string;
   defaultSeverity: Severity;
   /** Who reports it: a rule over the simulation, a front end, the directive reader, or memslot itself. */
-  reporter: 'rule' | 'frontend' | 'directive' | 'internal';
+  reporter: 'rule' | 'frontend' | 'directive' | 'plan' | 'internal';
 }
 
 export interface Rule extends RuleMetadata {

@@ -95,8 +95,6 @@ export const messages = {
   qomRequestedSizeTooBig: (size: number): string =>
     `'requested-size' cannot exceed the memory backend size(${hex(size)})`,
   virtioMemUnplugInaccessible: "virtio-mem device cannot get unplugged while 'unplugged-inaccessible' != 'on'",
-  virtioMemUnplugPlugged: 'virtio-mem device cannot get unplugged while some of its memory is still plugged',
-  virtioMemUnplugPluggedLegacy: "virtio-mem device cannot get unplugged while 'size' != '0'",
   virtioMemUnplugRequested: "virtio-mem device cannot get unplugged while 'requested-size' != '0'",
   propertyNotFound: (driver: string, property: string): string => `Property '${driver}.${property}' not found`,
   invalidDeviceModel: (driver: string): string => `'${driver}' is not a valid device model name`,
@@ -111,6 +109,17 @@ export const messages = {
     `Address space limit ${hex(limit)} < ${hex(used)} phys-bits too low (${bits})`,
   busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,
   deviceNotFound: (id: string): string => `Device '${id}' not found`,
+  // Hot-plug answers over QMP, checked against QEMU 10.0.2 (test/oracle/hotplug-plans.test.ts).
+  duplicateObject: (id: string): string => `attempt to add duplicate property '${id}' to object (type 'container')`,
+  duplicateDevice: (id: string): string => `Duplicate device ID '${id}'`,
+  duplicateNetdev: (id: string): string => `Duplicate ID '${id}'`,
+  duplicateChardev: (id: string): string => `Chardev with id '${id}' already exists`,
+  objectNotFound: (id: string): string => `object '${id}' not found`,
+  objectInUse: (id: string): string => `object '${id}' is in use, can not be deleted`,
+  unplugPending: (id: string): string => `Device ${id} is already in the process of unplug`,
+  nvdimmUnplugUnsupported: 'nvdimm device hot unplug is not supported yet.',
+  propertyNotWritable: (type: string, property: string): string => `Property '${type}.${property}' is not writable`,
+  expectsUint64: (property: string): string => `Parameter '${property}' expects uint64`,
   /** spec §9, verbatim ("devies" sic); `%s` is the function name. A warning up to 10.1, an error from 10.2. */
   vfioDmaMappings: vfioDmaText,
   /**

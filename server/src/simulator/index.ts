@@ -17,9 +17,10 @@
  * - `applyProfileOptions(base, overrides, source, origin?)` → a new HostProfile; vhost-user rules
  *   from later layers take precedence (first match wins).
  * - `simulate(model, profile, hotplug?)` → `Simulation`. Plug order: `-m` checks; vhost netdevs
- *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then,
- *   if hot-plug events are given, the guest plugs every virtio-mem's requested-size and the events
- *   run in order (a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ *   (JSON, -netdev, -nic, -net); `-device`s with QemuOpts form before JSON form; system reset; then
+ *   the hot-plug events in order, answered as QEMU answers each command at once, the guest not
+ *   acting (hotplug.ts; a hot-plug failure does not change `outcome`; see `hotplugErrors`).
+ * - `capacity(model, profile, plan, simulation)`: how many more DIMMs fit and what stops them.
  *
  * `JSON.stringify(simulation)` is what the CLI prints. Contract fields: `outcome`, `refusedBy`
  * (device/netdev id, or `driver#index` when it has none; null if it started or QEMU refused the
@@ -70,3 +71,5 @@ export type {
   AddressSpaceResult, ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
   SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
+export { capacity } from './capacity';
+export type { Capacity, CapacityLimit } from './capacity';

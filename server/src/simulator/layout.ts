@@ -24,11 +24,13 @@ export function machineTypeInfo(model: MachineModel): MachineTypeInfo {
   const written = model.machine.type?.value;
   const arch = model.arch;
   const name = written ?? (arch === 'aarch64' ? 'virt' : arch.startsWith('x86') || arch === 'i386' ? 'pc' : 'none');
+  // Vendors append their own revision to QEMU's type (Proxmox VE: `pc-i440fx-9.0+pve0`, `pc+pve0`).
+  const base = name.replace(/\+[A-Za-z0-9_.]+$/, '');
   let family: MachineFamily = 'other';
-  if (/^(q35|pc-q35-.*)$/.test(name)) family = 'q35';
-  else if (/^(pc|pc-i440fx-.*|pc-\d.*)$/.test(name)) family = 'pc';
-  else if (/^virt(-.*)?$/.test(name)) family = 'virt';
-  const versionMatch = /-(\d+)\.(\d+)$/.exec(name);
+  if (/^(q35|pc-q35-.*)$/.test(base)) family = 'q35';
+  else if (/^(pc|pc-i440fx-.*|pc-\d.*)$/.test(base)) family = 'pc';
+  else if (/^virt(-.*)?$/.test(base)) family = 'virt';
+  const versionMatch = /-(\d+)\.(\d+)$/.exec(base);
   const version = versionMatch && !/rhel/.test(name) ? { major: Number(versionMatch[1]), minor: Number(versionMatch[2]) } : null;
   return { family, name, version, defaulted: written === undefined };
 }

@@ -4,7 +4,7 @@ import { size as formatSize } from './format';
 import { atLeast } from './version';
 import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
 import { HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
-import { assignSlot, deviceAlignment, findAddress, insertRegion, regionAlignment, removeRegion } from './placement';
+import { assignSlot, deviceAlignment, findAddress, insertRegion, regionAlignment } from './placement';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from './decision';
 import { openEvent, refuse } from './events';
 import type { MemoryDeviceState, SimState } from './state';
@@ -395,36 +395,36 @@ function recordRefused(
   return event;
 }
 
-/** `device_del` of a memory device (spec §2.5 for virtio-mem's preconditions). */
+/**
+ * `device_del` of a memory device: QEMU's unplug-request checks (spec §2.5 for virtio-mem). A
+ * request that passes is only a request: the device goes once the guest ejects it, which memslot
+ * does not assume (QEMU 10.0.2 answers a paused VM's DIMM and virtio-mem unplug with success and
+ * keeps the device, its memdev busy and its slots in use).
+ */
 export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, ref: ModelRef): SimulationEvent {
   const event = openEvent(state, 'hotplug', 'memory-device-unplug', entry.id, ref);
+  if (entry.kind === 'nvdimm') return refuse(event, messages.nvdimmUnplugUnsupported);
   if (entry.kind === 'virtio-mem') {
-    const plugged = entry.requestedSize ?? 0;
-    const inputs = { unpluggedInaccessible: entry.unpluggedInaccessible, plugged, requestedSize: entry.requestedSize };
+    const inputs = { unpluggedInaccessible: entry.unpluggedInaccessible, requestedSize: entry.requestedSize };
     let error: string | null = null;
+    // The guest has plugged nothing while memslot answers (as in a paused VM): only requested-size can block.
     if (!entry.unpluggedInaccessible) error = messages.virtioMemUnplugInaccessible;
-    else if (plugged !== 0) error = atLeast(state.ctx.version, 9, 1) ? messages.virtioMemUnplugPlugged : messages.virtioMemUnplugPluggedLegacy;
     else if ((entry.requestedSize ?? 0) !== 0) error = messages.virtioMemUnplugRequested;
     event.decisions.push({
       what: 'unplug-check', inputs, result: error === null, passed: error === null,
-      explanation: error === null ? 'virtio-mem has no plugged memory and requested-size 0: it can be unplugged' : `assuming the guest has plugged requested-size (${formatSize(plugged)}), QEMU refuses the unplug`,
+      explanation: error === null
+        ? 'virtio-mem has requested-size 0: QEMU accepts the unplug request'
+        : `requested-size is ${formatSize(entry.requestedSize ?? 0)}: QEMU refuses the unplug request until it is 0`,
     });
     if (error) return refuse(event, error);
   }
-  state.setMapped(entry, 0);
-  state.required -= entry.memslots;
-  state.usedRegionSize -= entry.size;
-  if (entry.autoDecided) state.autoDecisions--;
-  if (entry.kind === 'pc-dimm' || entry.kind === 'nvdimm') state.dimmsPlugged--;
-  if (entry.slot !== null) state.dimmSlots.delete(entry.slot);
-  if (entry.addr !== null) removeRegion(state.placed, entry.id);
-  if (entry.kind === 'hv-balloon') state.balloons--;
-  if (entry.backendId) state.busyBackends.delete(entry.backendId);
-  entry.status = 'unplugged';
   return event;
 }
 
-/** `qom-set <id> requested-size <n>`, then the guest driver plugs or unplugs to match. */
+/**
+ * `qom-set <id> requested-size <n>`: QEMU's checks, then the new target. What the guest driver
+ * then plugs is not assumed (nothing is mapped while the guest has not acted).
+ */
 export function setRequestedSize(state: SimState, entry: MemoryDeviceState, value: number, ref: ModelRef): SimulationEvent {
   const event = openEvent(state, 'hotplug', 'requested-size', entry.id, ref);
   const block = entry.blockSize ?? THP_SIZE;
@@ -436,9 +436,8 @@ export function setRequestedSize(state: SimState, entry: MemoryDeviceState, valu
   event.decisions.push({
     what: 'requested-size', inputs: { requestedSize: value, memslotSize: entry.memslotSize, memslots: entry.memslots }, result: mapped,
     explanation: entry.dynamic
-      ? `the guest plugs ${formatSize(value)} from the start of the device: ${mapped} memslot${mapped === 1 ? '' : 's'} of ${formatSize(entry.memslotSize ?? 0)} mapped`
+      ? `once the guest has plugged ${formatSize(value)} from the start of the device, ${mapped} memslot${mapped === 1 ? '' : 's'} of ${formatSize(entry.memslotSize ?? 0)} will be mapped`
       : 'without dynamic-memslots the single memslot stays mapped whatever the guest plugs',
   });
-  state.setMapped(entry, mapped);
   return event;
 }

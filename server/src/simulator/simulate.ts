@@ -4,7 +4,8 @@ import { bootLayout, machineTypeInfo } from './layout';
 import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS, messages } from './constants';
 import { describeProfile, type HostProfile } from './profile';
 import { openEvent, refuse, settleUsage } from './events';
-import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice, setRequestedSize, unplugMemoryDevice } from './memory-devices';
+import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice } from './memory-devices';
+import { runHotplug } from './hotplug';
 import { initVhost } from './vhost';
 import { realizeVfio, registerPluggedVirtioMem, runtimeVfioChecks } from './vfio';
 import { SimState, vhostGroup, type Context } from './state';
@@ -15,7 +16,7 @@ import type { AddressSpaceResult, ConsumerResult, Decision, HotplugEvent, Memory
 /**
  * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
  * machine init, `-device`s (QemuOpts form in order, then JSON form in order), system reset; then
- * the caller's hot-plug events, after the guest has plugged each virtio-mem's requested-size.
+ * the caller's hot-plug plan (hotplug.ts), answered as QEMU answers each command at once.
  * Pure: the model and profile are only read.
  */
 export function simulate(model: MachineModel, profile: HostProfile, hotplug: HotplugEvent[] = []): Simulation {
@@ -41,11 +42,7 @@ export function simulate(model: MachineModel, profile: HostProfile, hotplug: Hot
     state.stage = 'reset';
     resetEvent(state);
     settleUsage(state);
-    if (hotplug.length > 0) {
-      guestPlugEvent(state);
-      settleUsage(state);
-      runHotplug(state, hotplug);
-    }
+    if (hotplug.length > 0) runHotplug(state, hotplug, (s, device, ref) => addDevice(s, device, ref, 'hotplug'));
   }
   return buildResult(state, failure);
 }
@@ -215,68 +212,6 @@ function resetEvent(state: SimState): void {
       event.warnings.push(`${vhost.id}: ${used} memory regions after reset exceed the back-end limit ${vhost.limit} (${vhost.usedAtInit} at init); QEMU does not re-check, setting the memory table fails when the device starts`);
     }
   }
-}
-
-function guestPlugEvent(state: SimState): void {
-  const event = openEvent(state, 'guest', 'guest-plug', null, null);
-  for (const device of state.memoryDevices) {
-    if (device.status !== 'plugged' || device.kind !== 'virtio-mem' || !device.dynamic) continue;
-    state.setMapped(device, device.mappedAfterGuestPlug);
-    event.decisions.push({
-      what: 'requested-size', inputs: { id: device.id, requestedSize: device.requestedSize, memslotSize: device.memslotSize }, result: device.mapped,
-      explanation: `assuming the guest driver plugs requested-size ${formatSize(device.requestedSize ?? 0)} of ${device.id}: ${device.mapped} memslot(s) mapped`,
-    });
-  }
-}
-
-function runHotplug(state: SimState, hotplug: HotplugEvent[]): void {
-  hotplug.forEach((step, index) => {
-    const ref = (id: string | undefined): ModelRef => ({ collection: 'hotplug', index, order: -1, id: id ?? null });
-    switch (step.kind) {
-      case 'object_add': {
-        const id = step.backend.id?.value;
-        if (id !== undefined) state.backends.set(id, step.backend);
-        openEvent(state, 'hotplug', 'object-add', id ?? null, ref(id));
-        break;
-      }
-      case 'chardev-add': {
-        const id = step.chardev.id?.value;
-        if (id !== undefined) state.chardevs.set(id, step.chardev);
-        openEvent(state, 'hotplug', 'chardev-add', id ?? null, ref(id));
-        break;
-      }
-      case 'netdev_add': {
-        const netdev = step.netdev;
-        const id = netdev.id?.value ?? `${netdev.type.value}#hotplug${index}`;
-        if (netdev.vhost) initVhost(state, { id, ref: ref(netdev.id?.value), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true }, 'hotplug');
-        else openEvent(state, 'hotplug', 'device-add', id, ref(netdev.id?.value));
-        break;
-      }
-      case 'device_add':
-        addDevice(state, step.device, ref(step.device.id?.value), 'hotplug');
-        break;
-      case 'device_del':
-      case 'netdev_del': {
-        const memory = step.kind === 'device_del' ? state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged') : undefined;
-        if (memory) {
-          unplugMemoryDevice(state, memory, ref(step.id));
-          break;
-        }
-        const vhost = state.vhosts.find((v) => v.active && v.id === step.id && (v.ref.collection === 'netdevs') === (step.kind === 'netdev_del'));
-        const event = openEvent(state, 'hotplug', 'vhost-remove', step.id, ref(step.id));
-        if (vhost) state.removeVhost(vhost);
-        else if (step.kind === 'device_del' && !state.ctx.model.devices.some((d) => d.id?.value === step.id)) refuse(event, messages.deviceNotFound(step.id));
-        break;
-      }
-      case 'qom-set': {
-        const device = state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged' && d.kind === 'virtio-mem');
-        if (device) setRequestedSize(state, device, step.value, ref(step.id));
-        else refuse(openEvent(state, 'hotplug', 'requested-size', step.id, ref(step.id)), messages.deviceNotFound(step.id));
-        break;
-      }
-    }
-    settleUsage(state);
-  });
 }
 
 function buildResult(state: SimState, failure: Failure | null): Simulation {

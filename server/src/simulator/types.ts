@@ -19,7 +19,14 @@ export type HotplugEvent =
   | { kind: 'device_add'; device: Device }
   | { kind: 'device_del'; id: string }
   | { kind: 'netdev_del'; id: string }
-  | { kind: 'qom-set'; id: string; property: 'requested-size'; value: number };
+  | { kind: 'object-del'; id: string }
+  /**
+   * `id`: the device the QOM path names (its last component); `path` as written, for QEMU's
+   * "not found" message. `value` a string when the plan gave one (QMP wants a number).
+   */
+  | { kind: 'qom-set'; id: string; path?: string; property: string; value: number | string }
+  /** A command memslot does not model: kept in order, answered as not modelled. */
+  | { kind: 'not-modelled'; command: string };
 
 /** One value a decision used, or its result. */
 export type DecisionValue = number | string | boolean | null;
@@ -42,7 +49,8 @@ export type EventPhase = 'machine' | 'netdevs' | 'devices' | 'reset' | 'guest' |
 
 export type EventAction =
   | 'machine-init' | 'vhost-init' | 'memory-device-plug' | 'reset' | 'guest-plug'
-  | 'memory-device-unplug' | 'vhost-remove' | 'requested-size' | 'object-add' | 'chardev-add' | 'device-add';
+  | 'memory-device-unplug' | 'vhost-remove' | 'requested-size' | 'object-add' | 'chardev-add' | 'device-add'
+  | 'object-del' | 'device-del' | 'not-modelled';
 
 export interface SimulationEvent {
   step: number;

@@ -40,6 +40,13 @@ export function parseLibvirtDomain(source: string | DocumentText, options: Libvi
   return { machines: [machine], diagnostics: document.diagnostics };
 }
 
+/** Maps an already-read `<domain>` element (the hot-plug plan reader builds one with the plan's devices added). */
+export function mapDomainElement(domain: XmlElement, options: LibvirtOptions = {}): MachineModel {
+  const machine = emptyMachine('libvirt', domain.range, domain.startTagRange);
+  mapDomain(domain, machine, options);
+  return machine;
+}
+
 function mapDomain(domain: XmlElement, machine: MachineModel, options: LibvirtOptions): void {
   const ctx = new MappingContext(domain, machine, options);
   mapHead(ctx);

@@ -100,7 +100,7 @@ export class ModelBuilder {
 
   private buildOption(option: QemuOption): void {
     switch (option.name) {
-      case '': return this.unmodelled(option, 'positional argument (a disk image)');
+      case '': return this.positional(option);
       case 'm': return this.buildMemory(option);
       case 'machine': case 'M': return this.buildMachine(option);
       case 'accel': return this.buildAccel(option);
@@ -142,6 +142,22 @@ export class ModelBuilder {
         return this.unmodelled(option, harmlessOptions.has(option.name) ? 'does not affect memory slots' : 'option not known to memslot');
       }
     }
+  }
+
+  /**
+   * A word that is not an option: a disk image, or an unknown expansion (`"$@"`, `$EXTRA_ARGS`,
+   * `"${ARGS[@]}"`) that may hold any number of options, which then go unanalysed: say so.
+   */
+  private positional(option: QemuOption): void {
+    const hiding = option.flag.unresolved.find((expansion) => expansion.from === 0 && expansion.to === option.flag.text.length);
+    if (hiding === undefined) return this.unmodelled(option, 'positional argument (a disk image)');
+    const { code, severity } = frontendCodes.unresolvedExpansion;
+    this.findings.push({
+      code, severity, range: this.lines.rangeOf(hiding.sourceStart, hiding.sourceEnd),
+      message: `${hiding.text} has no value known in this script, so the options it holds are not analysed`,
+      data: { hidden: `${hiding.text} hides options` },
+    });
+    this.unmodelled(option, 'options hidden by an unknown shell expansion');
   }
 
   private buildMemory(option: QemuOption): void {

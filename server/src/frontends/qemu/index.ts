@@ -4,6 +4,7 @@ import { ModelBuilder } from './buildModel';
 import { findInvocations } from './invocations';
 import { DocumentText } from '../../model/documentText';
 import { splitShell } from './shellWords';
+import { blankSnippetPrefixes, type SnippetOptions } from './snippets';
 
 export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shellWords';
 export { parseQemuOpts } from './qemuOpts';
@@ -14,10 +15,10 @@ export { parseJson } from './jsonOption';
  * Reads every qemu-system invocation in a shell script ('shell') or a QEMU argument file ('args').
  * An argument file without a qemu-system binary is one invocation's option list. Never throws.
  */
-export function parseQemuDocument(source: string | DocumentText, kind: 'shell' | 'args'): FrontendResult {
+export function parseQemuDocument(source: string | DocumentText, kind: 'shell' | 'args', options: SnippetOptions = { rootPrompts: false }): FrontendResult {
   try {
     const lines = DocumentText.of(source);
-    const script = splitShell(lines.text, lines);
+    const script = splitShell(blankSnippetPrefixes(lines.text, options), lines);
     const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines).build());
     const diagnostics: FrontendResult["diagnostics"] = [];
     // Shell syntax problems belong to the invocation they occur in, when there is one.

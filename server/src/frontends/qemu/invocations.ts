@@ -11,16 +11,34 @@ export interface Invocation {
 }
 
 /** Commands that run their arguments as another command. */
-const wrappers = new Set([
+export const wrappers: ReadonlySet<string> = new Set([
   'exec', 'sudo', 'doas', 'env', 'nice', 'ionice', 'taskset', 'numactl', 'chrt', 'nohup', 'setsid', 'timeout',
   'stdbuf', 'time', 'command', 'builtin', 'strace', 'ltrace', 'gdb', 'valgrind', 'perf', 'unshare', 'nsenter',
   'systemd-run', 'prlimit', 'runuser', 'catchsegv', 'ip', 'chroot', 'eatmydata', 'trickle', 'firejail',
 ]);
 const reservedWords = new Set(['then', 'do', 'else', 'elif', 'if', 'while', 'until', '!', '{', 'time']);
+/**
+ * Commands that only name the binary as an argument (a process to kill, a package to install, a
+ * path to look up): a wrapper in front of them does not make the binary a command.
+ */
+const mentioningCommands = new Set([
+  'pkill', 'pgrep', 'killall', 'pidof', 'apt', 'apt-get', 'aptitude', 'apt-cache', 'dnf', 'yum', 'zypper', 'pacman', 'dpkg',
+  'rpm', 'snap', 'brew', 'which', 'whereis', 'type', 'man', 'grep', 'egrep', 'echo', 'printf', 'ps', 'ls', 'file', 'ldd',
+  'readlink', 'realpath', 'stat', 'cat', 'chmod', 'chown', 'cp', 'mv', 'rm', 'ln', 'install', 'setcap', 'getcap', 'hash',
+  'update-alternatives', 'systemctl', 'journalctl', 'test', '[', 'ldconfig', 'strings', 'md5sum', 'sha256sum',
+  'modprobe', 'rmmod', 'insmod', 'lsmod', 'usermod', 'gpasswd', 'groupadd', 'adduser', 'addgroup', 'chgrp', 'setfacl', 'kvm-ok',
+]);
+/** Options after which QEMU prints something and exits without starting a machine. */
+const informationalOptions = new Set(['version', 'help', 'h', 'dump-vmstate']);
 
-const binaryPattern = /^qemu-system-([A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*?)(?:\.exe)?$/;
+/**
+ * `qemu-system-<arch>` for the targets QEMU builds (a package such as `qemu-system-x86` or
+ * `qemu-system-misc` is no binary), `qemu-kvm` (RHEL), and `kvm`: Debian's wrapper script and
+ * Proxmox VE's binary both run qemu-system-x86_64 with KVM.
+ */
+const binaryPattern = /^qemu-system-(aarch64|alpha|arm|avr|cris|hppa|i386|loongarch64|m68k|microblazeel|microblaze|mips64el|mips64|mipsel|mips|nios2|or1k|ppc64|ppc|riscv32|riscv64|rx|s390x|sh4eb|sh4|sparc64|sparc|tricore|x86_64|xtensaeb|xtensa)(?:\.exe)?$/;
 
-function basename(path: string): string {
+export function basename(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
@@ -28,6 +46,8 @@ function basename(path: string): string {
 export function qemuBinaryArch(word: string): string | undefined {
   const name = basename(word);
   if (name === 'qemu-kvm') return 'x86_64';
+  // Not /dev/kvm or a group name: only `kvm` alone or from a bin directory.
+  if (name === 'kvm' && (word === 'kvm' || /\/s?bin\/kvm$/.test(word))) return 'x86_64';
   return binaryPattern.exec(name)?.[1];
 }
 
@@ -45,16 +65,32 @@ function headIndex(words: ShellWord[]): number {
   if (!wrappers.has(basename(words[i].text))) return -1;
   for (let j = i + 1; j < words.length; j++) {
     if (qemuBinaryArch(words[j].text) !== undefined) return j;
+    if (mentioningCommands.has(basename(words[j].text))) return -1;
+    // `command -v qemu-system-x86_64` looks the binary up.
+    if (words[j - 1].text === 'command' && /^-[vV]$/.test(words[j].text)) return -1;
   }
   return -1;
+}
+
+/** `qemu-system-x86_64 --version`, `-device help`, `-machine ?`: QEMU answers and exits. */
+function onlyAsksQemu(args: ShellWord[]): boolean {
+  return args.some((word, index) => {
+    const option = /^--?([a-z-]+)$/.exec(word.text)?.[1];
+    if (option !== undefined && informationalOptions.has(option)) return true;
+    const previous = args[index - 1]?.text ?? '';
+    return previous.startsWith('-') && /(^|,)(help|\?)$/.test(word.text);
+  });
 }
 
 export function findInvocations(script: ShellScript, kind: 'shell' | 'args'): Invocation[] {
   const invocations: Invocation[] = [];
   for (const command of script.commands) {
+    // A function's body is analysed at its calls, with their arguments; a body never called on its own.
+    if (command.inFunction !== undefined && script.calledFunctions.has(command.inFunction)) continue;
     const index = headIndex(command.words);
     if (index < 0) continue;
     const head = command.words[index];
+    if (onlyAsksQemu(command.words.slice(index + 1))) continue;
     const arch = qemuBinaryArch(head.text);
     const invocation: Invocation = { command, head, args: command.words.slice(index + 1), arch: arch ?? 'x86_64' };
     if (arch !== undefined) invocation.binary = head.text;

@@ -45,14 +45,24 @@ export interface SimpleCommand {
   words: ShellWord[];
   start: number;
   end: number;
+  /** Written inside the body of this shell function (the definition, not a call). */
+  inFunction?: string;
+  /** Produced by a call of this function, with the call's arguments as `$@`. */
+  calledFunction?: string;
 }
 
 export interface ShellScript {
   commands: SimpleCommand[];
   findings: Finding[];
+  /** Functions the script calls: their bodies were read again at each call. */
+  calledFunctions: ReadonlySet<string>;
 }
 
 const assignmentPattern = /^[A-Za-z_][A-Za-z0-9_]*\+?=/;
+/** Values set from a script's options: the default written before them is what runs without options. */
+const optionValueNames = /^(OPTARG|[1-9][0-9]*|@|\*)$/;
+/** At most this many nested function calls are followed. */
+const maxCallDepth = 8;
 const declarationBuiltins = new Set(['export', 'readonly', 'declare', 'typeset', 'local']);
 
 /**
@@ -145,8 +155,18 @@ class WordBuilder {
   unresolved: UnresolvedExpansion[] = [];
   quoted = false;
   unterminated = false;
+  /** Began with a word copied from elsewhere (an array element, a function argument): it ends where that text ends. */
+  copied = false;
 
-  constructor(readonly start: number, readonly assignment: boolean) {}
+  constructor(public start: number, readonly assignment: boolean) {}
+
+  /** Appends another word's characters with their own source offsets and unresolved expansions. */
+  addWord(word: ShellWord): void {
+    const offset = this.text.length;
+    for (let i = 0; i < word.text.length; i++) this.add(word.text[i], word.sourceStartAt(i), word.sourceEndAt(i));
+    for (const expansion of word.unresolved) this.unresolved.push({ ...expansion, from: expansion.from + offset, to: expansion.to + offset });
+    if (word.text.length === 0) this.quoted = true;
+  }
 
   add(ch: string, start: number, end: number): void {
     this.sourceMap.map(this.text.length, 1, start, 1, end - start);
@@ -178,8 +198,28 @@ class WordBuilder {
 
 type PendingRedirect = { kind: 'file' } | { kind: 'heredoc'; stripTabs: boolean };
 
+/** What a script and the function calls read from it share. */
+interface ShellState {
+  env: Map<string, string>;
+  /** Where a variable's value was written: the assignment word and the value's first character in it. */
+  valueSources: Map<string, { word: ShellWord; offset: number }>;
+  arrays: Map<string, ShellWord[]>;
+  functions: Map<string, { bodyStart: number; bodyEnd: number }>;
+  calledFunctions: Set<string>;
+  /** Variables whose value was a QEMU command line hidden by an expansion, and what hid it. */
+  hiddenCommands: Map<string, string>;
+  /** Characters left to read again for function calls; keeps a script of many calls linear. */
+  budget: number;
+}
+
+interface ArrayAssignment {
+  name: string;
+  append: boolean;
+  start: number;
+  outer: ShellWord[];
+}
+
 class Tokenizer {
-  private pos = 0;
   private readonly commands: SimpleCommand[] = [];
   private readonly findings: Finding[] = [];
   private current: ShellWord[] = [];
@@ -188,12 +228,29 @@ class Tokenizer {
   private heredocs: Array<{ delimiter: string; stripTabs: boolean }> = [];
   /** The current line was reached through a backslash-newline continuation. */
   private continued = false;
+  private array: ArrayAssignment | null = null;
+  /** Function bodies being read (innermost last), so their commands are marked as such. */
+  private bodies: Array<{ name: string; end: number }> = [];
+  private readonly env: Map<string, string>;
 
-  constructor(private readonly text: string, private readonly lines: DocumentText, private readonly env: Map<string, string>) {}
+  constructor(
+    private readonly text: string,
+    private readonly lines: DocumentText,
+    private readonly state: ShellState,
+    /** Reads [pos, limit): a whole script, or one function body for a call. */
+    private pos = 0,
+    private readonly limit = text.length,
+    /** `$1`…, `$@` of a function call; undefined at the top level (the script's own arguments are unknown). */
+    private positional: ShellWord[] | undefined = undefined,
+    private readonly depth = 0,
+    private readonly calledFunction: string | undefined = undefined,
+  ) {
+    this.env = state.env;
+  }
 
   run(): ShellScript {
     const text = this.text;
-    while (this.pos < text.length) {
+    while (this.pos < this.limit) {
       const c = text[this.pos];
       if (c === '\\' && this.newlineLengthAt(this.pos + 1) > 0) {
         this.pos += 1 + this.newlineLengthAt(this.pos + 1);
@@ -201,6 +258,7 @@ class Tokenizer {
         continue;
       }
       if (this.builder !== null) {
+        if (c === '(' && this.startsArray(this.builder)) continue;
         if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || isOperatorChar(c)) {
           if ((c === '<' || c === '>') && this.isFdPrefix(this.builder)) this.builder = null;
           else this.finishWord(this.pos);
@@ -209,21 +267,52 @@ class Tokenizer {
       } else {
         if (c === ' ' || c === '\t' || c === '\r') { this.pos++; continue; }
         if (c === '\n') {
-          this.endCommand();
+          // Newlines separate the elements of an array assignment, not commands.
+          if (this.array === null) this.endCommand();
           this.pos++;
           this.continued = false;
           this.readHeredocs();
           continue;
         }
         if (c === '#') { this.skipComment(); continue; }
+        if (c === '{' && this.array === null && this.current.length === 2 && this.current[0].text === 'function' && this.defineFunction()) continue;
         if (isOperatorChar(c)) { this.readOperator(); continue; }
         this.builder = new WordBuilder(this.pos, assignmentPattern.test(text.slice(this.pos, this.pos + 256)));
       }
       this.readWordPart();
     }
     this.finishWord(this.pos);
+    if (this.array !== null) {
+      this.error('unterminated array assignment: no closing )', this.array.start, this.lines.lineEndAt(this.array.start));
+      this.current = this.array.outer;
+      this.array = null;
+    }
     this.endCommand();
-    return { commands: this.commands, findings: this.findings };
+    return { commands: this.commands, findings: this.findings, calledFunctions: this.state.calledFunctions };
+  }
+
+  /** `NAME=(` or `NAME+=(`: the words up to `)` are the array's elements. */
+  private startsArray(builder: WordBuilder): boolean {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=$/.exec(builder.text);
+    if (!builder.assignment || builder.quoted || builder.unresolved.length > 0 || match === null || this.array !== null) return false;
+    this.builder = null;
+    this.array = { name: match[1], append: match[2] === '+', start: builder.start, outer: this.current };
+    this.current = [];
+    this.pos++;
+    return true;
+  }
+
+  private endArray(): void {
+    const array = this.array!;
+    this.finishWord(this.pos);
+    const elements = this.current;
+    this.current = array.outer;
+    this.array = null;
+    const existing = array.append ? this.state.arrays.get(array.name) : undefined;
+    // Appending in place keeps a script of many `args+=(...)` linear.
+    if (existing) for (const element of elements) existing.push(element);
+    else this.state.arrays.set(array.name, elements);
+    this.env.delete(array.name);
   }
 
   private newlineLengthAt(offset: number): number {
@@ -245,7 +334,8 @@ class Tokenizer {
     const builder = this.builder;
     this.builder = null;
     if (builder === null || !builder.hasContent) return;
-    const word = new Word(builder.text, builder.sourceMap, builder.start, Math.max(end, builder.start), builder.unresolved, builder.assignment);
+    const wordEnd = builder.copied && builder.text.length > 0 ? builder.sourceMap.endAt(builder.text.length - 1) : end;
+    const word = new Word(builder.text, builder.sourceMap, builder.start, Math.max(wordEnd, builder.start), builder.unresolved, builder.assignment);
     if (builder.unterminated) word.unterminated = true;
     const redirect = this.redirect;
     this.redirect = null;
@@ -259,8 +349,56 @@ class Tokenizer {
     const words = this.current;
     this.current = [];
     if (words.length === 0) return;
-    this.commands.push({ words, start: words[0].start, end: words[words.length - 1].end });
+    // Words spliced from an array or a call's arguments come from elsewhere in the file.
+    let start = words[0].start;
+    let end = words[words.length - 1].end;
+    for (const word of words) {
+      start = Math.min(start, word.start);
+      end = Math.max(end, word.end);
+    }
+    const command: SimpleCommand = { words, start, end };
+    while (this.bodies.length > 0 && this.bodies[this.bodies.length - 1].end <= words[0].start) this.bodies.pop();
+    if (this.bodies.length > 0) command.inFunction = this.bodies[this.bodies.length - 1].name;
+    if (this.calledFunction !== undefined) command.calledFunction = this.calledFunction;
+    this.commands.push(command);
     this.applyAssignments(words);
+    this.reportHiddenCommand(words);
+    this.callFunction(words);
+  }
+
+  /** A command run from a variable whose value (a QEMU command line) an expansion hides. */
+  private reportHiddenCommand(words: ShellWord[]): void {
+    const head = words.find((word) => !word.assignment);
+    const expansion = head?.unresolved[0];
+    if (!head || !expansion || expansion.from !== 0 || expansion.name === undefined) return;
+    const hiddenBy = this.state.hiddenCommands.get(expansion.name);
+    if (hiddenBy === undefined) return;
+    const { code, severity } = frontendCodes.unresolvedExpansion;
+    this.findings.push({
+      code, severity, range: this.lines.rangeOf(expansion.sourceStart, expansion.sourceEnd),
+      message: `${expansion.text} runs a QEMU command line that ${hiddenBy} hides; memslot does not analyse it`,
+      data: { hidden: `${expansion.text} hides a QEMU command line` },
+    });
+  }
+
+  /** `name args...` of a function defined earlier: its body is read again with `$@` = args. */
+  private callFunction(words: ShellWord[]): void {
+    const head = words.find((word) => !word.assignment);
+    if (!head || head.unresolved.length > 0) return;
+    const body = this.state.functions.get(head.text);
+    if (body === undefined || this.depth >= maxCallDepth) return;
+    const length = body.bodyEnd - body.bodyStart;
+    if (length > this.state.budget) return;
+    this.state.budget -= length;
+    this.state.calledFunctions.add(head.text);
+    const args = words.slice(words.indexOf(head) + 1);
+    const call = new Tokenizer(this.text, this.lines, this.state, body.bodyStart, body.bodyEnd, args, this.depth + 1, head.text);
+    // The body's own syntax problems were reported where it was defined.
+    const commands = call.run().commands;
+    // A call written in another function's body belongs to that body.
+    const enclosing = this.bodies[this.bodies.length - 1]?.name;
+    if (enclosing !== undefined) for (const command of commands) command.inFunction ??= enclosing;
+    this.commands.push(...commands);
   }
 
   /** Plain `VAR=value` commands and `export VAR=value` set variables for the rest of the script. */
@@ -274,20 +412,34 @@ class Tokenizer {
     if (declarationBuiltins.has(command)) {
       for (const word of words.slice(first + 1)) if (word.assignment) this.assign(word);
     } else if (command === 'unset') {
-      for (const word of words.slice(first + 1)) this.env.delete(word.text);
+      for (const word of words.slice(first + 1)) {
+        this.env.delete(word.text);
+        this.state.arrays.delete(word.text);
+      }
+    } else if (command === 'shift' && this.positional !== undefined) {
+      this.positional = this.positional.slice(Number(words[first + 1]?.text ?? 1) || 1);
     }
   }
 
   private assign(word: ShellWord): void {
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(\+?)=/.exec(word.text);
     if (!match) return;
-    // A value built from something we could not resolve is itself unknown.
+    const name = match[1];
+    const value = word.text.slice(match[0].length);
+    this.state.valueSources.delete(name);
     if (word.unresolved.length > 0) {
-      this.env.delete(match[1]);
+      // `MEM=$OPTARG`, `MEM=$2`: overridden from an option; without options the default written before runs.
+      if (this.env.has(name) && word.unresolved.every((expansion) => optionValueNames.test(expansion.name ?? ''))) return;
+      // A value built from something we could not resolve is itself unknown.
+      this.env.delete(name);
+      if (/(^|[\s/])(qemu-system-[A-Za-z0-9_]+|qemu-kvm|kvm)(\s|$)/.test(value)) {
+        this.state.hiddenCommands.set(name, word.unresolved.map((expansion) => expansion.text).join(', '));
+      }
       return;
     }
-    const value = word.text.slice(match[0].length);
-    this.env.set(match[1], match[2] ? (this.env.get(match[1]) ?? '') + value : value);
+    this.state.hiddenCommands.delete(name);
+    if (!match[2]) this.state.valueSources.set(name, { word, offset: match[0].length });
+    this.env.set(name, match[2] ? (this.env.get(name) ?? '') + value : value);
   }
 
   private readOperator(): void {
@@ -300,9 +452,38 @@ class Tokenizer {
       this.redirect = op === '<<' || op === '<<-' ? { kind: 'heredoc', stripTabs: op === '<<-' } : { kind: 'file' };
       return;
     }
+    if (this.array !== null) {
+      // Inside `NAME=( ... )` only the closing parenthesis means something.
+      if (text[this.pos] === ')') this.endArray();
+      this.pos++;
+      return;
+    }
+    if (text[this.pos] === '(' && this.defineFunction()) return;
     const separator = /^(;;|&&|\|\||\|&|[;&|()])/.exec(rest);
     this.pos += separator ? separator[1].length : 1;
     this.endCommand();
+  }
+
+  /**
+   * `name() { ... }` or `function name() { ... }`: remembers where the body is, then reads it as
+   * usual (its commands are marked as the definition's); each call reads it again with the call's
+   * arguments.
+   */
+  private defineFunction(): boolean {
+    this.finishWord(this.pos);
+    const words = this.current;
+    const nameWord = words.length === 1 ? words[0] : words.length === 2 && words[0].text === 'function' ? words[1] : undefined;
+    if (nameWord === undefined || nameWord.assignment || !/^[A-Za-z_][A-Za-z0-9_.:-]*$/.test(nameWord.text) || nameWord.unresolved.length > 0) return false;
+    const header = /^(?:\([ \t]*\))?[ \t\r\n]*\{(?=[ \t\r\n])/.exec(this.text.slice(this.pos, this.pos + 4096));
+    if (header === null) return false;
+    const open = this.pos + header[0].length - 1;
+    const close = findClosingBrace(this.text, open + 1, this.limit);
+    if (close < 0) return false;
+    this.current = [];
+    this.state.functions.set(nameWord.text, { bodyStart: open + 1, bodyEnd: close });
+    this.bodies.push({ name: nameWord.text, end: close });
+    this.pos = open + 1;
+    return true;
   }
 
   /** Here-document bodies follow the line that opened them; they are data, not commands. */
@@ -468,7 +649,9 @@ class Tokenizer {
       const end = start + 1 + name.length;
       const value = this.env.get(name);
       if (value === undefined) this.addUnresolved(builder, start, end, name);
-      else this.insertValue(builder, value, start, end, inDoubleQuotes);
+      else this.insertValue(builder, value, start, end, inDoubleQuotes, this.state.valueSources.get(name));
+    } else if (next !== undefined && /[1-9@*#]/.test(next) && this.positional !== undefined) {
+      this.expandPositional(builder, next, start + 2, inDoubleQuotes);
     } else if (next !== undefined && /[0-9@*#?$!-]/.test(next)) {
       this.addUnresolved(builder, start, start + 2, next);
     } else {
@@ -479,6 +662,22 @@ class Tokenizer {
 
   /** `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `${NAME:=default}`; anything else is unresolved. */
   private expandBraced(builder: WordBuilder, start: number, end: number, inner: string, inDoubleQuotes: boolean): void {
+    const element = /^([A-Za-z_][A-Za-z0-9_]*)\[([@*]|[0-9]+)\]$/.exec(inner);
+    const array = element ? this.state.arrays.get(element[1]) : undefined;
+    if (element && array) {
+      this.pos = end;
+      if (/^[0-9]+$/.test(element[2])) {
+        const item = array[Number(element[2])];
+        if (item !== undefined) builder.addWord(item);
+      } else if (!this.splice(builder, array, element[2] === '*' && inDoubleQuotes)) {
+        this.addUnresolved(builder, start, end, element[1]);
+      }
+      return;
+    }
+    if ((inner === '@' || inner === '*' || /^[1-9][0-9]*$/.test(inner)) && this.positional !== undefined) {
+      this.expandPositional(builder, inner, end, inDoubleQuotes);
+      return;
+    }
     const match = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-=])([\s\S]*))?$/.exec(inner);
     if (!match) {
       const name = /[A-Za-z_][A-Za-z0-9_]*/.exec(inner)?.[0];
@@ -493,7 +692,54 @@ class Tokenizer {
       value = resolved;
     }
     if (value === undefined) this.addUnresolved(builder, start, end, name);
-    else this.insertValue(builder, value, start, end, inDoubleQuotes);
+    else this.insertValue(builder, value, start, end, inDoubleQuotes, operator === undefined ? this.state.valueSources.get(name) : undefined);
+  }
+
+  /** `$@`, `$*`, `$#`, `$1`… inside a function call: the call's own argument words. */
+  private expandPositional(builder: WordBuilder, which: string, end: number, inDoubleQuotes: boolean): void {
+    const args = this.positional ?? [];
+    this.pos = end;
+    if (which === '#') {
+      for (const ch of String(args.length)) builder.add(ch, end - 2, end);
+    } else if (which === '@' || which === '*') {
+      if (!this.splice(builder, args, which === '*' && inDoubleQuotes)) this.addUnresolved(builder, end - 2, end, which);
+    } else {
+      const arg = args[Number(which) - 1];
+      if (arg !== undefined) builder.addWord(arg);
+    }
+  }
+
+  /**
+   * `"${a[@]}"` / `"$@"`: one word per element, each keeping the source offsets where it was written;
+   * text before joins the first, text after the last. `joined` (`"$*"`) makes one word.
+   */
+  private splice(builder: WordBuilder, words: ShellWord[], joined: boolean): boolean {
+    if (words.length === 0) {
+      // An empty `"$@"` is no word at all, unless other text is in it.
+      if (builder.text.length === 0) builder.quoted = false;
+      return true;
+    }
+    // An array that doubles itself on every line would grow exponentially: past the budget it is unknown.
+    let size = 0;
+    for (const word of words) size += word.text.length + 1;
+    if (size > this.state.budget) return false;
+    this.state.budget -= size;
+    builder.copied = true;
+    builder.addWord(words[0]);
+    for (let i = 1; i < words.length; i++) {
+      if (joined) {
+        builder.add(' ', words[i].start, words[i].start);
+        builder.addWord(words[i]);
+        continue;
+      }
+      this.builder = builder;
+      this.finishWord(this.pos);
+      builder = new WordBuilder(words[i].start, false);
+      builder.copied = true;
+      builder.addWord(words[i]);
+    }
+    this.builder = builder;
+    return true;
   }
 
   /** A default word inside `${X:-...}`: quotes removed and plain `$NAME`s substituted, else unknown. */
@@ -542,11 +788,21 @@ class Tokenizer {
     this.pos = end;
   }
 
-  /** Unquoted expansions outside assignments are split into words on blanks, as bash's IFS does. */
-  private insertValue(builder: WordBuilder, value: string, start: number, end: number, quoted: boolean): void {
+  /**
+   * Unquoted expansions outside assignments are split into words on blanks, as bash's IFS does.
+   * Each character maps to where the value was written when that is known (`CMD="qemu ... -m 4G"`
+   * then `$CMD`: `-m 4G` points into the assignment), else to the expansion.
+   */
+  private insertValue(builder: WordBuilder, value: string, start: number, end: number, quoted: boolean, source?: { word: ShellWord; offset: number }): void {
     this.pos = end;
+    // Only a piece of command line (a value of several words) maps into its assignment; a single
+    // value stays on the expansion at the place it is used.
+    const splits = (!quoted || builder.assignment) && /[ \t\n]/.test(value);
+    const written = splits && source !== undefined && source.word.text.length - source.offset === value.length ? source : undefined;
+    const from = (i: number): number => (written ? written.word.sourceStartAt(written.offset + i) : start);
+    const to = (i: number): number => (written ? written.word.sourceEndAt(written.offset + i) : end);
     if (quoted || builder.assignment) {
-      for (let i = 0; i < value.length; i++) builder.add(value[i], start, end);
+      for (let i = 0; i < value.length; i++) builder.add(value[i], from(i), to(i));
       return;
     }
     let current = builder;
@@ -561,7 +817,12 @@ class Tokenizer {
         this.builder = current;
         continue;
       }
-      current.add(ch, start, end);
+      if (written && current !== builder && current.text.length === 0) {
+        // A word of its own, all of it written in the assignment: it starts and ends there.
+        current.start = from(i);
+        current.copied = true;
+      }
+      current.add(ch, from(i), to(i));
     }
     this.builder = current;
   }
@@ -592,6 +853,44 @@ function skipBlanks(text: string, offset: number): number {
   return i;
 }
 
+/**
+ * Index of the `}` closing a function body opened just before `from` (before `limit`), skipping
+ * quoted text, comments and `${...}`; -1 if none. A `}` closes only where a command may start.
+ */
+function findClosingBrace(text: string, from: number, limit: number): number {
+  let depth = 1;
+  let wordStart = true;
+  for (let i = from; i < limit; i++) {
+    const ch = text[i];
+    if (ch === '\\') { i++; wordStart = false; continue; }
+    if (ch === '#' && wordStart) {
+      const newline = text.indexOf('\n', i);
+      if (newline < 0 || newline >= limit) return -1;
+      i = newline;
+      continue;
+    }
+    if (ch === "'" || ch === '"' || (ch === '$' && text[i + 1] === '{')) {
+      const end = ch === '$' ? findClosing(text, i + 2, '{', '}') : ch === "'" ? text.indexOf("'", i + 1) : closingDoubleQuote(text, i + 1);
+      if (end < 0 || end >= limit) return -1;
+      i = end;
+      wordStart = false;
+      continue;
+    }
+    if ((ch === '{' || ch === '}') && wordStart && /[\s;&|]/.test(text[i + 1] ?? ' ')) {
+      depth += ch === '{' ? 1 : -1;
+      if (depth === 0) return i;
+    }
+    wordStart = /[\s;&|()]/.test(ch);
+  }
+  return -1;
+}
+
+function closingDoubleQuote(text: string, from: number): number {
+  let end = from;
+  while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+  return end < text.length ? end : -1;
+}
+
 /** Index of the bracket closing one opened just before `from`, skipping quoted text; -1 if none. */
 function findClosing(text: string, from: number, open: string, close: string): number {
   let depth = 1;
@@ -605,9 +904,8 @@ function findClosing(text: string, from: number, open: string, close: string): n
       continue;
     }
     if (ch === '"') {
-      let end = i + 1;
-      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
-      if (end >= text.length) return -1;
+      const end = closingDoubleQuote(text, i + 1);
+      if (end < 0) return -1;
       i = end;
       continue;
     }
@@ -622,7 +920,11 @@ function findClosing(text: string, from: number, open: string, close: string): n
  * assignments). Never throws.
  */
 export function splitShell(text: string, lines: DocumentText = new DocumentText(text), variables: Map<string, string> = new Map()): ShellScript {
-  return new Tokenizer(text, lines, variables).run();
+  const state: ShellState = {
+    env: variables, valueSources: new Map(), arrays: new Map(), functions: new Map(), calledFunctions: new Set(),
+    hiddenCommands: new Map(), budget: 4 * text.length + 65536,
+  };
+  return new Tokenizer(text, lines, state).run();
 }
 
 /** Document range of characters [from, to) of a word; an empty slice is a point. */
