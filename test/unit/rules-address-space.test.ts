@@ -74,7 +74,7 @@ test('MS016: -cpu host uses the host phys-bits; below the needed width QEMU refu
 test('host facts: CLI flags, settings and their errors', () => {
   assert.deepEqual(parseProfileOptions(['--host-cpu-vendor', 'arm']).errors, ["--host-cpu-vendor: 'arm' is not amd or intel"]);
   assert.deepEqual(parseProfileOptions(['--host-phys-bits', '20']).errors, ['--host-phys-bits: 20 is not between 32 and 64']);
-  const read = readServerSettings({ host: { cpuVendor: 'amd', physBits: 43 } });
+  const read = readServerSettings({ host: { cpuVendor: 'amd', physBits: '43' } });
   assert.deepEqual(read.problems, []);
   assert.equal(read.settings.profile.hostCpuVendor.value, 'amd');
   assert.equal(read.settings.profile.hostCpuVendor.origin, 'setting memslot.host.cpuVendor');
