@@ -1,4 +1,4 @@
-import { messages } from '../simulator';
+import { codes } from '../model/codes';
 import { finding, type Rule } from './types';
 
 /**
@@ -10,35 +10,29 @@ import { finding, type Rule } from './types';
  * vCPU's phys-bits (simulator/guest-cpu.ts). Also the CPU's own refusals of phys-bits and of
  * `-cpu host` without KVM, which QEMU reports before it lays out memory.
  */
-const physBitsError = /^Address space limit 0x[0-9a-f]+ < 0x([0-9a-f]+) phys-bits too low \((\d+)\)$/;
-
 export const maxmemBeyondPhysBits: Rule = {
-  code: 'MS008',
-  slug: 'maxmem-beyond-phys-bits',
-  title: 'guest address space beyond the CPU\'s physical address bits',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS008,
   check(context) {
     const { model, simulation } = context;
     const error = simulation.error ?? '';
     const space = simulation.machine.addressSpace;
     const cpuRange = model.cpu.range;
     const cpuName = space?.cpuModel ?? model.cpu.model?.value ?? 'qemu64';
-    if (error === messages.physBitsNot32Bit || /^phys-bits should be between /.test(error) || error === messages.cpuRequiresKvm(cpuName)) {
-      const what = error === messages.cpuRequiresKvm(cpuName)
+    const reason = simulation.reason;
+    if (reason === 'cpu-needs-kvm' || reason === 'cpu-phys-bits-invalid') {
+      const what = reason === 'cpu-needs-kvm'
         ? `QEMU refuses -cpu ${cpuName}: it needs KVM, and this command line runs TCG`
-        : `QEMU refuses CPU ${cpuName}: ${error === messages.physBitsNot32Bit ? 'a 32-bit model takes no phys-bits=' : 'phys-bits must be between 32 and 52'}`;
+        : `QEMU refuses CPU ${cpuName}: ${space && !space.longMode ? 'a 32-bit model takes no phys-bits=' : 'phys-bits must be between 32 and 52'}`;
       return [finding(this, { message: what, range: cpuRange ?? model.headRange, related: [{ message: `QEMU: ${error}`, range: cpuRange ?? model.headRange }] })];
     }
-    const match = physBitsError.exec(error);
-    if (!match || !space) return [];
-    const bits = Number(match[2]);
+    if (reason !== 'phys-bits' || !space) return [];
+    const bits = space.physBits;
     const relocated = space.amdRelocation === 'relocated' ? ' (AMD vCPU: RAM moved to 1 TiB)' : '';
     const range = model.memory.maxmem?.range ?? model.memory.ranges[0] ?? model.headRange;
     const related = [{ message: `QEMU: ${error}`, range }];
     if (cpuRange) related.push({ message: `CPU ${cpuName}: ${bits} physical address bits (${physBitsSource(space.physBitsFrom)})`, range: cpuRange });
     return [finding(this, {
-      message: `QEMU refuses to start: addresses reach 0x${match[1]}${relocated}, past ${cpuName}'s ${bits} phys-bits`,
+      message: `QEMU refuses to start: addresses reach 0x${space.maxUsedAddress.toString(16)}${relocated}, past ${cpuName}'s ${bits} phys-bits`,
       range,
       related,
       data: { maxUsedAddress: space.maxUsedAddress, requiredPhysBits: space.requiredPhysBits, physBits: bits, amdRelocation: space.amdRelocation },

@@ -1,4 +1,4 @@
-import { messages } from '../simulator';
+import { codes } from '../model/codes';
 import { describeItem, itemOfRef, refusalEvent, userId, decisionOf } from './lookup';
 import { finding, type Rule } from './types';
 
@@ -8,41 +8,48 @@ import { finding, type Rule } from './types';
  * a DIMM `slot=` outside `-m slots=` or already taken, a backend size that is not a multiple of its
  * memory region's alignment, an `addr=`/`memaddr=` that is unaligned, outside the device-memory
  * window (which an AMD vCPU moves above 1 TiB) or on top of another memory device, and a window
- * fragmented by alignment. The simulator places every device in QEMU's order (simulator/placement.ts).
+ * fragmented by alignment. The simulator places every device in QEMU's order (simulator/placement.ts)
+ * and records why in its 'dimm-slot-check' / 'device-address' decisions.
  */
-const placementErrors: Array<{ test: (error: string) => boolean; property: 'slot' | 'memaddr' | 'size'; says: (error: string) => string }> = [
-  { test: (e) => e.startsWith('invalid slot number '), property: 'slot', says: () => 'its slot= is outside -m slots=' },
-  { test: (e) => /^slot \d+ is busy$/.test(e), property: 'slot', says: () => 'its slot= is already taken by an earlier DIMM' },
-  { test: (e) => e.startsWith('backend memory size must be multiple of '), property: 'size', says: (e) => `its backend size is not a multiple of ${e.slice(e.lastIndexOf(' ') + 1)}` },
-  { test: (e) => e.startsWith('address must be aligned to '), property: 'memaddr', says: (e) => `its address is not aligned to ${/0x[0-9a-f]+/.exec(e)?.[0] ?? 'its alignment'}` },
-  { test: (e) => e.startsWith("can't add memory device ["), property: 'memaddr', says: () => 'its address is outside the device-memory window' },
-  { test: (e) => e.startsWith('address range conflicts with memory device '), property: 'memaddr', says: (e) => `its address overlaps memory device ${/id='(.*)'$/.exec(e)?.[1] ?? ''}` },
-  { test: (e) => e === messages.fragmented || e === messages.tooBig, property: 'memaddr', says: () => 'no aligned gap is left in the device-memory window' },
-];
+const hex = (n: number): string => `0x${n.toString(16)}`;
 
 export const memoryDevicePlacement: Rule = {
-  code: 'MS015',
-  slug: 'memory-device-placement',
-  title: 'memory device slot or address refused',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS015,
   check(context) {
     const { simulation, model } = context;
-    const error = simulation.error ?? '';
-    const kind = placementErrors.find((entry) => entry.test(error));
-    if (!kind) return [];
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    const reason = simulation.reason;
+    if (reason !== 'dimm-slot-unusable' && reason !== 'memory-address-unusable' && reason !== 'memory-region-alignment') return [];
+    const refused = itemOfRef(model, simulation.refusal?.ref ?? null);
     const device = refused?.kind === 'memory-device' ? refused : undefined;
-    const written = kind.property === 'slot' ? device?.slot : kind.property === 'memaddr' ? device?.memaddr : undefined;
+    const event = refusalEvent(simulation);
+    let says: string;
+    let written = device?.memaddr;
+    if (reason === 'dimm-slot-unusable') {
+      written = device?.slot;
+      const slot = device?.slot?.value ?? -1;
+      says = slot >= 0 && slot < simulation.machine.slots ? 'its slot= is already taken by an earlier DIMM' : 'its slot= is outside -m slots=';
+    } else if (reason === 'memory-region-alignment') {
+      written = undefined;
+      const alignment = decisionOf(event, 'device-address')?.inputs.alignment;
+      says = `its backend size is not a multiple of ${typeof alignment === 'number' ? hex(alignment) : 'its alignment'}`;
+    } else {
+      const inputs = decisionOf(event, 'device-address')?.inputs ?? {};
+      says = {
+        unaligned: `its address is not aligned to ${typeof inputs.alignment === 'number' ? hex(inputs.alignment) : 'its alignment'}`,
+        'outside-window': 'its address is outside the device-memory window',
+        conflict: `its address overlaps memory device ${String(inputs.conflictWith ?? '')}`,
+        'no-gap': 'no aligned gap is left in the device-memory window',
+      }[String(inputs.problem)] ?? 'QEMU cannot place it';
+    }
     const range = written && written.range !== device?.range ? written.range : refused?.range ?? model.headRange;
-    const placement = decisionOf(refusalEvent(simulation), kind.property === 'slot' ? 'dimm-slot-check' : 'device-address');
-    const related = [{ message: `QEMU: ${error}`, range: refused?.range ?? model.headRange }];
+    const placement = decisionOf(event, reason === 'dimm-slot-unusable' ? 'dimm-slot-check' : 'device-address');
+    const related = [{ message: `QEMU: ${simulation.error ?? ''}`, range: refused?.range ?? model.headRange }];
     if (placement) related.push({ message: placement.explanation, range: refused?.range ?? model.headRange });
-    const conflict = /id='(.*)'$/.exec(error)?.[1];
-    const other = conflict ? model.devices.find((d) => d.id?.value === conflict) : undefined;
+    const conflict = placement?.inputs.conflictWith;
+    const other = typeof conflict === 'string' ? model.devices.find((d) => (d.id?.value ?? d.displayName) === conflict || userId(d) === conflict) : undefined;
     if (other) related.push({ message: `${describeItem(other)} is there`, range: other.range });
     return [finding(this, {
-      message: `QEMU refuses ${describeItem(refused)}: ${kind.says(error)}`,
+      message: `QEMU refuses ${describeItem(refused)}: ${says}`,
       range,
       related,
       subjects: [userId(refused)].filter((s): s is string => s !== undefined),

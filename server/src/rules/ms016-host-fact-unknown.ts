@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../directives/format';
 import type { Fix } from '../model/findings';
 import { applyProfileOptions, simulate, type HostCpuVendor, type HostProfile, type Simulation } from '../simulator';
@@ -27,11 +28,7 @@ function declareFix(context: RuleContext, flag: string, value: string, title: st
 }
 
 export const hostFactUnknown: Rule = {
-  code: 'MS016',
-  slug: 'host-fact-unknown',
-  title: 'host CPU vendor or physical address bits unknown and the verdict depends on them',
-  defaultSeverity: 'warning',
-  reporter: 'rule',
+  ...codes.MS016,
   check(context) {
     const { model, profile, simulation } = context;
     const space = simulation.machine.addressSpace;

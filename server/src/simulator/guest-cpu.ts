@@ -1,7 +1,8 @@
 import type { MachineModel } from '../model/machine';
 import { parseBoolean } from '../model/sizes';
 import { HOST_FACT_ASSUMPTIONS, type HostProfile } from './profile';
-import { messages } from './constants';
+import { messages } from './messages';
+import type { RefusalReason } from './types';
 
 /**
  * The guest CPU as far as the address space cares: its vendor (AMD's HyperTransport hole) and its
@@ -29,7 +30,7 @@ export interface GuestCpu {
   /** host-phys-bits-limit, when it capped the host's bits. */
   physBitsLimit: number | null;
   /** QEMU's refusal while realising the CPU, if any. */
-  error: string | null;
+  error: { reason: RefusalReason; message: string } | null;
   explanation: string;
 }
 
@@ -104,12 +105,12 @@ export function guestCpu(model: MachineModel, kvm: boolean, profile: HostProfile
   let physBitsFrom: GuestCpu['physBitsFrom'];
   let physBitsAssumed = false;
   let physBitsLimit: number | null = null;
-  let error: string | null = null;
-  if (name === 'host' && !kvm) error = messages.cpuRequiresKvm(name);
+  let error: GuestCpu['error'] = null;
+  if (name === 'host' && !kvm) error = { reason: 'cpu-needs-kvm', message: messages.cpuRequiresKvm(name) };
   if (!longMode) {
     physBits = noPaeModels.includes(modelBase(name)) ? 32 : 36;
     physBitsFrom = '32-bit';
-    if (writtenBits !== undefined) error ??= messages.physBitsNot32Bit;
+    if (writtenBits !== undefined) error ??= { reason: 'cpu-phys-bits-invalid', message: messages.physBitsNot32Bit };
   } else if (kvm && hostPhysBits) {
     const host = profile.hostPhysBits.value;
     physBitsAssumed = host === null;
@@ -122,7 +123,7 @@ export function guestCpu(model: MachineModel, kvm: boolean, profile: HostProfile
   } else if (writtenBits !== undefined && writtenBits !== 0) {
     physBits = writtenBits;
     physBitsFrom = 'written';
-    if (physBits < 32 || physBits > MAX_PHYS_BITS) error ??= messages.physBitsOutOfRange(physBits);
+    if (physBits < 32 || physBits > MAX_PHYS_BITS) error ??= { reason: 'cpu-phys-bits-invalid', message: messages.physBitsOutOfRange(physBits) };
   } else {
     physBits = DEFAULT_PHYS_BITS;
     physBitsFrom = 'default';

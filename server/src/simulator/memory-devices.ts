@@ -3,12 +3,13 @@ import { parseBoolean } from '../model/sizes';
 import { size as formatSize } from './format';
 import { atLeast } from './version';
 import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
-import { HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
+import { HOST_PAGE_SIZE, THP_SIZE } from './constants';
+import { messages } from './messages';
 import { assignSlot, deviceAlignment, findAddress, insertRegion, regionAlignment } from './placement';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from './decision';
 import { openEvent, refuse } from './events';
 import type { MemoryDeviceState, SimState } from './state';
-import type { EventPhase, ModelRef, SimulationEvent } from './types';
+import type { EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
 
 /**
  * Pre-plug, realize and plug of one memory device, in QEMU's order (spec §1.3, §1.5, §2.5, §7):
@@ -115,18 +116,18 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   const event = openEvent(state, phase, 'memory-device-plug', id, ref);
   const kind = device.memoryKind;
 
-  if (kind === 'hv-balloon' && !state.modern) return refuse(event, messages.invalidDeviceModel(driver));
+  if (kind === 'hv-balloon' && !state.modern) return refuse(event, 'unknown-device-model', messages.invalidDeviceModel(driver));
   if (kind === 'virtio-mem' && device.dynamicMemslots?.origin === 'written' && !state.modern) {
-    return refuse(event, messages.propertyNotFound(driver, 'dynamic-memslots'));
+    return refuse(event, 'dynamic-memslots-unsupported', messages.propertyNotFound(driver, 'dynamic-memslots'));
   }
   if (phase === 'hotplug' && ctx.machineType.family === 'q35' && driver.endsWith('-pci') && onRootBus(device)) {
-    return refuse(event, messages.busNotHotpluggable('pcie.0'));
+    return refuse(event, 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
   }
   const isDimm = kind === 'pc-dimm' || kind === 'nvdimm';
   let slot: number | null = null;
   if (isDimm) {
     if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) {
-      return refuse(event, messages.nvdimmNotEnabled);
+      return refuse(event, 'nvdimm-not-enabled', messages.nvdimmNotEnabled);
     }
     const assigned = assignSlot(device.slot?.value, layout.slots, state.dimmSlots);
     const ok = 'slot' in assigned;
@@ -134,12 +135,12 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
       what: 'dimm-slot-check', inputs: { slots: layout.slots, dimmsPlugged: state.dimmsPlugged, written: device.slot?.value ?? null },
       result: ok ? assigned.slot : false, passed: ok, explanation: assigned.explanation,
     });
-    if (!ok) return refuse(event, assigned.error);
+    if (!ok) return refuse(event, assigned.reason, assigned.error);
     slot = assigned.slot;
   }
   // An hv-balloon without memdev is an "empty" memory device: no address, no memslots.
   if (kind === 'hv-balloon' && !device.memdev) {
-    if (state.balloons > 0) return refuse(event, messages.onlyOneBalloon);
+    if (state.balloons > 0) return refuse(event, 'only-one-balloon', messages.onlyOneBalloon);
     state.balloons++;
     event.decisions.push({ what: 'memslots', inputs: {}, result: 0, explanation: 'hv-balloon without memdev is an empty memory device: no memslots' });
     return event;
@@ -149,12 +150,12 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
       what: 'space-check', inputs: { ram: layout.ramSize, maxmem: layout.maxmem }, result: false, passed: false,
       explanation: 'the machine has no device memory: maxmem is not larger than the boot RAM',
     });
-    return refuse(event, atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy);
+    return refuse(event, 'no-device-memory', atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy);
   }
-  if (!device.memdev) return refuse(event, messages.memdevMustBeSet);
+  if (!device.memdev) return refuse(event, 'memdev-missing', messages.memdevMustBeSet);
   const backendId = device.memdev.value;
   const backend = state.backends.get(backendId);
-  if (!backend) return refuse(event, messages.memdevNotFound(driver, backendId));
+  if (!backend) return refuse(event, 'memdev-not-found', messages.memdevNotFound(driver, backendId));
   const size = backend.size?.value ?? 0;
   const fdBacked = backendHasFd(backend, version);
   const dynamic = resolveDynamicMemslots(state, device);
@@ -212,13 +213,13 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     explanation: `${formatSize(state.usedRegionSize)} in use + ${formatSize(size)} ${fits ? '≤' : '>'} ${formatSize(total)} of memory-device space (maxmem − ram)`,
   });
   if (!fits) {
-    refuse(event, messages.notEnoughSpace(state.usedRegionSize, total));
+    refuse(event, 'device-memory-full', messages.notEnoughSpace(state.usedRegionSize, total));
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
   const placed = placeRegion(state, event, device, backend, size, blockSize);
   if ('error' in placed) {
-    refuse(event, placed.error);
+    refuse(event, placed.reason, placed.error);
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
@@ -226,7 +227,7 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   const inaccessible = kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend) : null;
   const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize, inaccessible);
   if (realizeError) {
-    refuse(event, realizeError);
+    refuse(event, realizeError.reason, realizeError.message);
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
@@ -287,7 +288,7 @@ function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: num
       explanation: `KVM has ${free} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
     });
     if (!ok) {
-      refuse(event, messages.kvmNotEnoughFree);
+      refuse(event, 'kvm-slots-exhausted', messages.kvmNotEnoughFree);
       return true;
     }
   }
@@ -299,7 +300,7 @@ function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: num
       explanation: `the fullest vhost back-end has ${vfree} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
     });
     if (!ok) {
-      refuse(event, messages.vhostNotEnoughFree);
+      refuse(event, 'vhost-slots-exhausted', messages.vhostNotEnoughFree);
       return true;
     }
   }
@@ -312,7 +313,7 @@ function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
     const ok = free >= 1;
     event.decisions.push({ what: 'kvm-free-check', inputs: { free }, result: ok, passed: ok, explanation: `KVM address space 0 has ${free} free memslots (QEMU ≤ 8.1 needs one)` });
     if (!ok) {
-      refuse(event, messages.kvmNoFreeLegacy);
+      refuse(event, 'kvm-slots-exhausted', messages.kvmNoFreeLegacy);
       return true;
     }
   }
@@ -323,33 +324,40 @@ function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
     const ok = limit > used;
     event.decisions.push({ what: 'vhost-free-check', inputs: { limit, used }, result: ok, passed: ok, explanation: `vhost ${group === 'user' ? 'user' : 'kernel'} limit ${limit} ${ok ? '>' : '≤'} ${used} used memslots` });
     if (!ok) {
-      refuse(event, messages.vhostNoFreeLegacy);
+      refuse(event, 'vhost-slots-exhausted', messages.vhostNoFreeLegacy);
       return true;
     }
   }
   return false;
 }
 
+interface RealizeError {
+  reason: RefusalReason;
+  message: string;
+}
+
 function realizeErrors(
   state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, kind: MemoryDeviceState['kind'], dynamic: boolean,
   blockSize: number | null, inaccessible: { value: boolean; explanation: string } | null,
-): string | null {
+): RealizeError | null {
   const backendId = device.memdev?.value ?? '';
-  if (kind === 'hv-balloon' && state.balloons > 0) return messages.onlyOneBalloon;
+  if (kind === 'hv-balloon' && state.balloons > 0) return { reason: 'only-one-balloon', message: messages.onlyOneBalloon };
   if (state.busyBackends.has(backendId)) {
-    return kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId);
+    return { reason: 'memdev-busy', message: kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId) };
   }
   if (kind !== 'virtio-mem') return null;
-  if (backend.type.value === 'memory-backend-epc') return messages.virtioMemUnsupportedMemdev;
-  if (backend.prealloc?.value) return messages.virtioMemPreallocMemdev(backendId);
+  if (backend.type.value === 'memory-backend-epc') return { reason: 'memdev-unsupported', message: messages.virtioMemUnsupportedMemdev };
+  if (backend.prealloc?.value) return { reason: 'memdev-prealloc', message: messages.virtioMemPreallocMemdev(backendId) };
   const block = blockSize ?? THP_SIZE;
   const requested = device.requestedSize?.value ?? 0;
-  if (requested % block !== 0) return messages.requestedSizeNotAligned(block);
-  if ((backend.size?.value ?? 0) % block !== 0) return messages.memdevSizeNotAligned(block);
+  if (requested % block !== 0) return { reason: 'requested-size-alignment', message: messages.requestedSizeNotAligned(block) };
+  if ((backend.size?.value ?? 0) % block !== 0) return { reason: 'memdev-size-alignment', message: messages.memdevSizeNotAligned(block) };
   if (!inaccessible) return null;
   event.decisions.push({ what: 'unplugged-inaccessible', inputs: { backend: backend.type.value, share: backend.share.value }, result: inaccessible.value, explanation: inaccessible.explanation });
   if (!inaccessible.value && !hasSharedZeropage(backend)) event.warnings.push(messages.unpluggedInaccessibleOffWarning);
-  if (dynamic && !inaccessible.value) return messages.dynamicMemslotsNeedsUnpluggedInaccessible;
+  if (dynamic && !inaccessible.value) {
+    return { reason: 'dynamic-memslots-needs-unplugged-inaccessible', message: messages.dynamicMemslotsNeedsUnpluggedInaccessible };
+  }
   return null;
 }
 
@@ -359,26 +367,30 @@ function realizeErrors(
  */
 function placeRegion(
   state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, size: number, blockSize: number | null,
-): { addr: number | null } | { error: string } {
+): { addr: number | null } | { error: string; reason: RefusalReason } {
   const window = state.ctx.space?.deviceMemory;
   if (!window) return { addr: null };
   const regionAlign = regionAlignment(backend);
   if (size % regionAlign !== 0) {
     event.decisions.push({
-      what: 'device-address', inputs: { size, alignment: regionAlign }, result: false, passed: false,
+      what: 'device-address', inputs: { size, alignment: regionAlign, problem: 'size' }, result: false, passed: false,
       explanation: `the ${formatSize(size)} backend is not a multiple of its memory region's alignment 0x${regionAlign.toString(16)}`,
     });
-    return { error: messages.sizeNotAligned(regionAlign) };
+    return { error: messages.sizeNotAligned(regionAlign), reason: 'memory-region-alignment' };
   }
   const align = deviceAlignment(device, backend, blockSize);
   const hint = device.memaddr?.value;
   const found = findAddress(window, state.placed, hint, align, size);
   const ok = 'addr' in found;
   event.decisions.push({
-    what: 'device-address', inputs: { hint: hint ?? null, alignment: align, size, windowBase: window.base, windowSize: window.size },
+    what: 'device-address',
+    inputs: {
+      hint: hint ?? null, alignment: align, size, windowBase: window.base, windowSize: window.size,
+      problem: 'problem' in found ? found.problem : null, conflictWith: 'conflictWith' in found ? found.conflictWith ?? null : null,
+    },
     result: ok ? found.addr : false, passed: ok, explanation: found.explanation,
   });
-  return ok ? { addr: found.addr } : { error: found.error };
+  return ok ? { addr: found.addr } : { error: found.error, reason: 'memory-address-unusable' };
 }
 
 function recordRefused(
@@ -403,7 +415,7 @@ function recordRefused(
  */
 export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, ref: ModelRef): SimulationEvent {
   const event = openEvent(state, 'hotplug', 'memory-device-unplug', entry.id, ref);
-  if (entry.kind === 'nvdimm') return refuse(event, messages.nvdimmUnplugUnsupported);
+  if (entry.kind === 'nvdimm') return refuse(event, 'nvdimm-unplug-unsupported', messages.nvdimmUnplugUnsupported);
   if (entry.kind === 'virtio-mem') {
     const inputs = { unpluggedInaccessible: entry.unpluggedInaccessible, requestedSize: entry.requestedSize };
     let error: string | null = null;
@@ -416,7 +428,7 @@ export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, re
         ? 'virtio-mem has requested-size 0: QEMU accepts the unplug request'
         : `requested-size is ${formatSize(entry.requestedSize ?? 0)}: QEMU refuses the unplug request until it is 0`,
     });
-    if (error) return refuse(event, error);
+    if (error) return refuse(event, 'virtio-mem-unplug-refused', error);
   }
   return event;
 }
@@ -428,8 +440,8 @@ export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, re
 export function setRequestedSize(state: SimState, entry: MemoryDeviceState, value: number, ref: ModelRef): SimulationEvent {
   const event = openEvent(state, 'hotplug', 'requested-size', entry.id, ref);
   const block = entry.blockSize ?? THP_SIZE;
-  if (value % block !== 0) return refuse(event, messages.qomRequestedSizeNotAligned(block));
-  if (value > entry.size) return refuse(event, messages.qomRequestedSizeTooBig(entry.size));
+  if (value % block !== 0) return refuse(event, 'requested-size-alignment', messages.qomRequestedSizeNotAligned(block));
+  if (value > entry.size) return refuse(event, 'requested-size-too-big', messages.qomRequestedSizeTooBig(entry.size));
   entry.requestedSize = value;
   const mapped = guestMapped(entry.kind, entry.dynamic, value, entry.memslots, entry.memslotSize);
   entry.mappedAfterGuestPlug = mapped;

@@ -1,5 +1,7 @@
 import type { MemoryBackend, MemoryDevice } from '../model/machine';
-import { HOST_PAGE_SIZE, KiB, MiB, GiB, messages } from './constants';
+import { HOST_PAGE_SIZE, KiB, MiB, GiB } from './constants';
+import { messages } from './messages';
+import type { RefusalReason } from './types';
 
 /**
  * Where QEMU puts a memory device (hw/mem/pc-dimm.c, hw/mem/memory-device.c, QEMU 10):
@@ -48,25 +50,28 @@ export function regionAlignment(backend: MemoryBackend): number {
 function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
-export type SlotResult = { slot: number; explanation: string } | { error: string; explanation: string };
+export type SlotResult = { slot: number; explanation: string } | { error: string; reason: RefusalReason; explanation: string };
 
 /** pc_dimm_pre_plug(): `slot=` (−1: none) checked against -m slots= and the realised DIMMs. */
 export function assignSlot(written: number | undefined, slots: number, taken: ReadonlySet<number>): SlotResult {
   if (written !== undefined && written !== -1 && (written < 0 || written >= slots)) {
-    return { error: messages.invalidSlot(written, slots), explanation: `slot=${written} is outside the ${slots} DIMM slot(s) of -m slots=` };
+    return { error: messages.invalidSlot(written, slots), reason: 'dimm-slot-unusable', explanation: `slot=${written} is outside the ${slots} DIMM slot(s) of -m slots=` };
   }
-  if (slots <= 0) return { error: messages.noDimmSlots, explanation: 'no DIMM slots: -m has no slots=' };
+  if (slots <= 0) return { error: messages.noDimmSlots, reason: 'no-dimm-slots', explanation: 'no DIMM slots: -m has no slots=' };
   if (written !== undefined && written !== -1) {
-    if (taken.has(written)) return { error: messages.slotBusy(written), explanation: `slot ${written} is already taken by a realised DIMM` };
+    if (taken.has(written)) return { error: messages.slotBusy(written), reason: 'dimm-slot-unusable', explanation: `slot ${written} is already taken by a realised DIMM` };
     return { slot: written, explanation: `slot ${written} as written` };
   }
   for (let slot = 0; slot < slots; slot++) {
     if (!taken.has(slot)) return { slot, explanation: `slot ${slot}: the lowest free of ${slots}` };
   }
-  return { error: messages.noFreeDimmSlots, explanation: `all ${slots} DIMM slots are taken` };
+  return { error: messages.noFreeDimmSlots, reason: 'dimm-slots-full', explanation: `all ${slots} DIMM slots are taken` };
 }
 
-export type AddressResult = { addr: number; explanation: string } | { error: string; explanation: string; conflictWith?: string };
+/** Why an address is refused, for rules (QEMU's text is display only). */
+export type AddressProblem = 'unaligned' | 'outside-window' | 'conflict' | 'no-gap';
+
+export type AddressResult = { addr: number; explanation: string } | { error: string; problem: AddressProblem; explanation: string; conflictWith?: string };
 
 /** memory_device_get_free_addr(); `placed` is sorted by start address. */
 export function findAddress(
@@ -74,18 +79,18 @@ export function findAddress(
 ): AddressResult {
   const windowEnd = window.base + window.size;
   const hinted = hint !== undefined && hint !== 0;
-  if (hinted && hint % align !== 0) return { error: messages.addressNotAligned(align), explanation: `address ${hex(hint)} is not a multiple of the region's alignment ${hex(align)}` };
+  if (hinted && hint % align !== 0) return { error: messages.addressNotAligned(align), problem: 'unaligned', explanation: `address ${hex(hint)} is not a multiple of the region's alignment ${hex(align)}` };
   let start: number;
   if (hinted) {
     if (size === 0 || hint < window.base || hint + size > windowEnd) {
       return {
-        error: messages.outsideWindow(hint, size, window.base, window.size),
+        error: messages.outsideWindow(hint, size, window.base, window.size), problem: 'outside-window',
         explanation: `[${hex(hint)}, ${hex(hint + size)}) is not inside the device-memory window [${hex(window.base)}, ${hex(windowEnd)})`,
       };
     }
     start = hint;
   } else {
-    if (size === 0) return { error: messages.tooBig, explanation: 'an empty region cannot be placed' };
+    if (size === 0) return { error: messages.tooBig, problem: 'no-gap', explanation: 'an empty region cannot be placed' };
     start = Math.ceil(window.base / align) * align;
   }
   for (const region of placed) {
@@ -93,7 +98,7 @@ export function findAddress(
     if (overlaps) {
       if (hinted) {
         return {
-          error: messages.conflict(region.qemuId), conflictWith: region.id,
+          error: messages.conflict(region.qemuId), problem: 'conflict', conflictWith: region.id,
           explanation: `[${hex(start)}, ${hex(start + size)}) overlaps ${region.id} at [${hex(region.start)}, ${hex(region.start + region.size)})`,
         };
       }
@@ -101,7 +106,7 @@ export function findAddress(
     } else if (region.start >= start + size) break;
   }
   if (start < window.base || start + size > windowEnd) {
-    return { error: messages.fragmented, explanation: `no ${hex(align)}-aligned gap of ${hex(size)} bytes is left in the device-memory window` };
+    return { error: messages.fragmented, problem: 'no-gap', explanation: `no ${hex(align)}-aligned gap of ${hex(size)} bytes is left in the device-memory window` };
   }
   return {
     addr: start,
