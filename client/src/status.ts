@@ -19,10 +19,11 @@ export function createStatusItem(source: ReportSource): vscode.Disposable {
   const update = ({ report }: ReportUpdate): void => {
     const verdict = reportVerdict(report);
     item.text = `memslot: ${verdict.text}`;
-    item.detail = report ? (verdict.host ? `host: ${verdict.host}` : 'host: defaults') : 'not a QEMU command line or libvirt domain';
+    // Short: the language status hover is cut at the window's edge, and its link sits at the end.
+    item.detail = report ? (verdict.hostShort ? `host ${verdict.hostShort}` : 'host defaults') : 'not QEMU or libvirt';
     item.severity = verdict.severity === 'error' ? vscode.LanguageStatusSeverity.Error
       : verdict.severity === 'warning' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
-    item.accessibilityInformation = { label: `memslot: ${verdict.text}. ${item.detail}` };
+    item.accessibilityInformation = { label: `memslot: ${verdict.text}. ${verdict.host ? `Host: ${verdict.host}` : item.detail}` };
   };
   const subscription = source.onDidUpdate(update);
   if (source.lastUpdate) update(source.lastUpdate);

@@ -7,6 +7,7 @@ import { frontendCodes } from './frontends/codes';
 import { DocumentText } from './model/documentText';
 import { applySeverityOverrides, runRules, type RunRulesOptions } from './rules';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
+import { profileWithStartedBackends } from './simulator/backendDaemonLimits';
 
 /**
  * The one join point of the core: text → front end → directives → host profile → simulator →
@@ -84,7 +85,12 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   const directives: DirectiveRead = runGuarded('reading memslot directives', documentStart(), documentFindings, () => readDirectives(document, kind as DocumentKind))
     ?? { profileArgs: [], suppressions: [], findings: [] };
   documentFindings.push(...directives.findings);
-  const fileProfile = profileWithDirectives(profile, directives);
+  // Back-ends the script starts itself come between settings/CLI and the file's directives; the
+  // ones that come with QEMU take the file's QEMU version.
+  const started = frontend.startedBackends ?? [];
+  const fileProfile = started.length
+    ? profileWithDirectives(profileWithStartedBackends(profile, started, profileWithDirectives(profile, directives).qemuVersion.value), directives)
+    : profileWithDirectives(profile, directives);
   const ruleOptions: RunRulesOptions = {
     ...(resolved.severityOverrides ? { severityOverrides: resolved.severityOverrides } : {}),
     ...(resolved.disabled ? { disabled: resolved.disabled } : {}),

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { allFindings, type DocumentAnalysis } from './analysis';
 import { collectInputs } from './cli/inputs';
 import { analyzeVm, extractHotplugArgs, readPlanFiles } from './cli/hotplug';
@@ -8,6 +6,7 @@ import { formatSarif } from './cli/report-sarif';
 import { formatText } from './cli/report-text';
 import type { Severity } from './model/findings';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type HostProfile } from './simulator';
+import { packageVersion } from './packageVersion';
 
 /** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
 
@@ -101,15 +100,6 @@ function parseArguments(args: string[]): ParseOutcome {
 
 function usageError(message: string): ParseOutcome {
   return { kind: 'exit', code: 2, stderr: `memslot: ${message}\nTry 'memslot --help' for more information.\n` };
-}
-
-function packageVersion(): string {
-  try {
-    const manifest = JSON.parse(readFileSync(resolve(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown };
-    return typeof manifest.version === 'string' ? manifest.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 function run(args: string[]): number {

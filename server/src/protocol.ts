@@ -48,6 +48,10 @@ export interface MachineReport {
   hint: string | null;
   /** The `step` of the refused plug step, if any. */
   refusedStep: number | null;
+  /** Why that step was refused, in one line (the failed check), for the chart's marker. */
+  refusedReason?: string | null;
+  /** Which moment `consumers[].used` means: "when QEMU stopped at fs0 (before reset)" or "after start (reset, before firmware)". */
+  slotMoment?: string;
   /** Why QEMU plugs things in this order (netdevs first, QemuOpts before JSON, libvirt's emission order). */
   plugOrder: string[];
   steps: PlugStep[];
@@ -78,6 +82,12 @@ export interface PlugStep {
    * so a view can draw it even when the back-end was refused and never became a consumer.
    */
   limit?: number | null;
+  /** Short name for axis labels: the device or netdev id, `machine`, `reset`, `guest plug`. */
+  short?: string;
+  /** Memory-device slots reserved (required − mapped) after this step: counted against every consumer. */
+  reserved?: number;
+  /** A memory device decided its memslot count here from the free slots (later back-ends under 509 are refused). */
+  autoDecision?: { id: string; memslots: number } | null;
 }
 
 export interface ConsumerRow {
@@ -114,7 +124,7 @@ export interface DeviceRow {
 export interface HostAssumptionRow {
   name: string;
   value: string;
-  /** 'default' | 'settings' | 'cli' | 'directive' | 'qemu' | 'assumed'. */
+  /** 'default' | 'settings' | 'cli' | 'script' | 'directive' | 'qemu' | 'assumed'. */
   source: string;
   origin: string;
 }

@@ -31,6 +31,8 @@ import { ruleDocUrl } from './rule-docs';
 import { PlanSupport } from './lsp/planSupport';
 import { planHover } from './lsp/plans';
 import { capacityHints } from './features/capacityText';
+import { analysisLine, profileLine, startLine } from './lsp/log';
+import { packageVersion } from './packageVersion';
 
 /** LSP wiring only: documents and settings in; the core's findings, hovers, hints and fixes out. */
 
@@ -60,6 +62,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
   clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   plans.setRoots(params);
+  clientName = params.clientInfo ? `${params.clientInfo.name}${params.clientInfo.version ? ` ${params.clientInfo.version}` : ''}` : undefined;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) applySettings(initial);
   return {
@@ -69,11 +72,16 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       inlayHintProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
     },
-    serverInfo: { name: 'memslot' },
+    serverInfo: { name: 'memslot', version: packageVersion() },
   };
 });
 
+let clientName: string | undefined;
+
 connection.onInitialized(() => {
+  // The output channel's first lines: what runs, and on which host profile until the settings arrive.
+  connection.console.info(startLine(packageVersion(), clientName));
+  connection.console.info(profileLine(settings.profile));
   if (!clientPullsConfiguration) return;
   void connection.client.register(DidChangeConfigurationNotification.type, { section: 'memslot' }).catch(() => undefined);
   void pullSettings();
@@ -107,6 +115,7 @@ function applySettings(raw: unknown): void {
     });
   }
   lastSettingsProblems = problems;
+  connection.console.info(profileLine(settings.profile));
   analyses.clear();
   plans.clear();
   for (const document of documents.all()) debouncer.schedule(document.uri, () => validate(document.uri), 0);
@@ -118,10 +127,12 @@ function analysisOf(document: TextDocument): DocumentAnalysis {
   if (plan) return { machines: [], findings: plan.findings };
   const cached = analyses.get(document.uri);
   if (cached && cached.version === document.version) return cached.analysis;
+  const started = performance.now();
   const analysis = analyzeText(document.getText(), { languageId: document.languageId, path: documentPath(document.uri) }, {
     profile: settings.profile,
     severityOverrides: settings.severityOverrides,
   });
+  if (settings.trace !== 'off') connection.console.log(analysisLine(document.uri, document.version, performance.now() - started, analysis));
   analyses.set(document.uri, { version: document.version, analysis });
   return analysis;
 }

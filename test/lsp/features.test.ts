@@ -89,7 +89,8 @@ test('script: MS001 with range and related location, hover, inlay hints, and a q
   const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: diagnostic.range.start });
   const markdown = (hover?.contents as MarkupContent | undefined)?.value ?? '';
   assert.equal((hover?.contents as MarkupContent | undefined)?.kind, 'markdown');
-  assert.match(markdown, /\| consumer \| used \| limit \| headroom \|/);
+  assert.match(markdown, /^\*\*✗ QEMU refuses fs0\*\*/);
+  assert.match(markdown, /\| \| used \| reserved \| limit \|/);
   assert.match(markdown, /Plug order/);
   assert.match(markdown, /\| vhost-user backend \/tmp\/vu\.sock \| 32 \| file directive \|/);
 
@@ -100,7 +101,7 @@ test('script: MS001 with range and related location, hover, inlay hints, and a q
   assert.ok(hints.some((hint) => hint.label === '64 × 1 GiB, 0 mapped' && hint.position.line === vm0.end.line && hint.position.character === vm0.end.character),
     JSON.stringify(hints));
   const binary = rangeOf(scriptText, 'qemu-system-x86_64');
-  assert.ok(hints.some((hint) => /· refused at fs0$/.test(String(hint.label)) && hint.position.line === binary.end.line));
+  assert.ok(hints.some((hint) => String(hint.label) === '✗ fs0 · vu 2/32' && hint.position.line === binary.end.line));
 
   const { edits } = await preferredFix(uri, diagnostic);
   const fixed = new DocumentText(scriptText).applyEdits(edits);
@@ -133,7 +134,7 @@ test('domain XML: MS001 on <filesystem> pointing at <memory>, hover, hints, and 
     textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 1000, character: 0 } },
   });
   const domain = rangeOf(domainText, "<domain type='kvm'>");
-  assert.ok(hints.some((hint) => hint.position.line === domain.end.line && hint.position.character === domain.end.character && /refused at fs0/.test(String(hint.label))));
+  assert.ok(hints.some((hint) => hint.position.line === domain.end.line && hint.position.character === domain.end.character && /^✗ fs0 · vu \d+\/32$/.test(String(hint.label))));
   assert.ok(hints.some((hint) => hint.label === '64 × 1 GiB, 0 mapped'));
 
   const { edits } = await preferredFix(uri, diagnostic);

@@ -23,6 +23,8 @@ export class LspTestClient {
   readonly published: PublishDiagnosticsParams[] = [];
   /** window/showMessage notifications, in order. */
   readonly messages: Array<{ type: number; message: string }> = [];
+  /** window/logMessage notifications (the editor's output channel), in order. */
+  readonly logs: Array<{ type: number; message: string }> = [];
   /** How many times the server pulled the settings. */
   configurationRequests = 0;
   private readonly waiters: Array<() => void> = [];
@@ -41,6 +43,10 @@ export class LspTestClient {
       for (const wake of client.waiters.splice(0)) wake();
     });
     connection.onNotification('window/showMessage', (params: { type: number; message: string }) => { client.messages.push(params); });
+    connection.onNotification('window/logMessage', (params: { type: number; message: string }) => {
+      client.logs.push(params);
+      for (const wake of client.waiters.splice(0)) wake();
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.onRequest('workspace/inlayHint/refresh', () => null);
     connection.onRequest('workspace/configuration', (params: { items: Array<{ section?: string }> }) => {
@@ -94,6 +100,21 @@ export class LspTestClient {
       if (remaining <= 0 || this.process.exitCode !== null) {
         throw new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri))}; server stderr: ${this.stderr}`);
       }
+      await new Promise<void>((wake) => {
+        const timer = setTimeout(wake, remaining);
+        this.waiters.push(() => { clearTimeout(timer); wake(); });
+      });
+    }
+  }
+
+  /** The first output-channel line that satisfies `predicate`. */
+  async waitForLog(predicate: (message: string) => boolean, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.logs.find((entry) => predicate(entry.message));
+      if (found) return found.message;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || this.process.exitCode !== null) throw new Error(`no matching log line within ${timeoutMs} ms; got ${JSON.stringify(this.logs)}`);
       await new Promise<void>((wake) => {
         const timer = setTimeout(wake, remaining);
         this.waiters.push(() => { clearTimeout(timer); wake(); });

@@ -53,21 +53,52 @@ function report(m: MachineReport = machine()): MemslotReport {
 
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
-test('the chart has one polyline per consumer, dashed limits within scale, and the refused step marked', () => {
-  const svg = renderChart(machine());
-  assert.equal(count(svg, '<polyline'), 2);
-  assert.match(svg, /<polyline class="usage series-0" data-consumer="kvm"/);
+test('the chart has one use line per consumer labelled by device ids, dotted limits within scale, and the refused step marked with its reason', () => {
+  const svg = renderChart(machine({ refusedReason: 'fs0 has 5 free memslots < 1 required + 5 reserved' }));
+  assert.equal(count(svg, '<polyline class="usage'), 2);
+  assert.match(svg, /<polyline class="usage series-0" data-consumer="KVM"/);
   assert.match(svg, /<polyline class="usage series-1" data-consumer="fs0"/);
-  // kvm's points: steps 1..4 → 4 points; fs0 exists from step 2 → 3 points.
-  const points = (id: string) => /points="([^"]*)"/.exec(svg.slice(svg.indexOf(`data-consumer="${id}" points`)))?.[1].split(' ').length;
-  assert.equal(points('kvm'), 4);
+  // KVM's points: steps 1..4 → 4 points; fs0 exists from step 2 → 3 points.
+  const points = (id: string) => /points="([^"]*)"/.exec(svg.slice(svg.indexOf(`class="usage series-${id === 'KVM' ? 0 : 1}" data-consumer="${id}" points`)))?.[1].split(' ').length;
+  assert.equal(points('KVM'), 4);
   assert.equal(points('fs0'), 3);
-  // fs0's limit 8 is drawn dashed; KVM's 32764 would flatten the chart, so it is only listed.
-  assert.equal(count(svg, 'class="limit'), 1);
+  // fs0's limit 8 is drawn, labelled at the right; KVM's 32764 would flatten the chart, so it is only listed.
+  assert.equal(count(svg, 'class="limit '), 1);
   assert.match(svg, /<line class="limit series-1" data-consumer="fs0"[^>]*stroke-dasharray/);
+  assert.match(svg, />fs0 limit 8</);
   assert.match(svg, /limit 32764 \(above the chart\)/);
+  // The x axis names the devices, not step numbers.
+  for (const id of ['machine', 'fs0', 'dimm0', 'dimm1']) assert.match(svg, new RegExp(`class="axis-label step-label"[^>]*>${id}<title>`));
   assert.match(svg, /<g class="refused-marker" data-step="4">/);
   assert.match(svg, /refused: dimm1/);
+  assert.match(svg, /class="refused-reason"[^>]*>fs0 has 5 free memslots &lt; 1 required \+ 5 reserved</);
+  // Every point has a tooltip.
+  assert.equal(count(svg, '<circle'), count(svg, '<circle') - count(svg.replace(/<circle[^>]*><title>[^<]+<\/title><\/circle>/g, ''), '<circle'));
+});
+
+test('used + reserved is drawn against the limit and the auto-decision is marked where it happens', () => {
+  const m = machine({
+    refusedBy: 'fs0', refusedStep: 3, refusedReason: 'vm0 decided more than one memslot; a back-end limit of 32 is below 509: refused',
+    steps: [
+      step(1, 'machine', { kvm: 0 }, { phase: 'machine', action: 'machine-init', short: 'machine' }),
+      step(2, 'vm0 (virtio-mem-pci)', { kvm: 3 }, { short: 'vm0', reserved: 64, autoDecision: { id: 'vm0', memslots: 64 } }),
+      step(3, 'fs0 (vhost-user-fs-pci)', { kvm: 3 }, { short: 'fs0', action: 'vhost-init', result: 'refused', limit: 32, reserved: 64 }),
+    ],
+    consumers: [
+      { ...machine().consumers[0], used: 3, reserved: 64 },
+      { id: 'fs0', kind: 'vhost-user', name: 'vhost-user fs0 (refused)', used: 2, limit: 32, limitKnown: true, limitOrigin: 'directive', reserved: 64, headroom: 0, usedAfterGuestPlug: 2 },
+    ],
+  });
+  const svg = renderChart(m);
+  assert.match(svg, /<g class="decision-marker" data-step="2">/);
+  assert.match(svg, /vm0 decides 64 memslots/);
+  // The refused back-end: 2 in use + 64 reserved at its own step, over its limit of 32.
+  assert.match(svg, /<line class="demand-bar series-1" data-consumer="fs0"/);
+  assert.match(svg, /fs0 after fs0: 2 in use \+ 64 reserved = 66 &gt; limit 32/);
+  const y = (pattern: RegExp): number => Number(pattern.exec(svg)?.[1]);
+  const limitY = y(/class="limit series-1"[^>]* y1="([\d.]+)"/);
+  const demandTop = y(/class="demand-bar series-1"[^>]* y2="([\d.]+)"/);
+  assert.ok(demandTop < limitY, 'the demand bar rises above the limit line');
 });
 
 test('the limit line sits at its value on the same scale as the use lines', () => {
@@ -87,7 +118,7 @@ test('a refused vhost back-end that never became a consumer still gets its limit
     consumers: [machine().consumers[0]],
   });
   const series = chartSeries(m);
-  assert.deepEqual(series.map((s) => [s.id, s.points.length, s.limit]), [['kvm', 2, 32764], ['fs9', 0, 32]]);
+  assert.deepEqual(series.map((s) => [s.id, s.points.length, s.limit]), [['KVM', 2, 32764], ['fs9', 0, 32]]);
   const svg = renderChart(m);
   assert.match(svg, /<line class="limit series-1" data-consumer="fs9"/);
   assert.equal(count(svg, '<polyline'), 1);
@@ -166,8 +197,9 @@ test('the README example end to end: vm0 maps nothing, fs0 (32) is refused at it
   const svg = renderChart(m);
   assert.match(svg, new RegExp(`<g class="refused-marker" data-step="${fs0?.step}">`));
   assert.match(svg, /<line class="limit series-\d" data-consumer="fs0"/);
-  assert.equal(count(svg, '<polyline'), chartSeries(m).filter((s) => s.points.length > 0).length);
-  assert.ok(count(svg, '<polyline') >= 1);
+  assert.equal(count(svg, '<polyline class="usage'), chartSeries(m).filter((s) => s.points.length > 1).length);
+  assert.match(svg, /vm0 decides 64 memslots/);
+  assert.match(svg, /fs0 after fs0: 2 in use \+ 64 reserved = 66 &gt; limit 32/);
 });
 
 test('a verdict resting on values hidden by unknown expansions says it is uncertain, in the status and the report', () => {
@@ -177,4 +209,9 @@ test('a verdict resting on values hidden by unknown expansions says it is uncert
   assert.match(body, /<p class="uncertain">Uncertain: \$MAX hides maxmem\./);
   const escaped = renderReportBody(report(machine({ uncertain: ['$<b>X</b> hides size'] })), 'vm.sh');
   assert.ok(escaped.includes('$&lt;b&gt;X&lt;/b&gt; hides size') && !escaped.includes('<b>X</b>'));
+});
+
+test('the short host line of the language status stays short', () => {
+  assert.equal(reportVerdict(report()).hostShort, 'QEMU 10.0 · KVM 32764 · 1 set');
+  assert.ok(`host ${reportVerdict(report()).hostShort}`.length <= 40);
 });

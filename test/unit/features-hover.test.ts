@@ -16,8 +16,9 @@ test('hover on the memory device: its memslots, the decision steps, the table an
   const markdown = hoverAt(script, at('-device virtio-mem-pci'));
   assert.ok(markdown);
   assert.match(markdown, /64 memslots of 1 GiB, 0 mapped at start, 8 once the guest plugs/);
-  assert.match(markdown, /\| consumer \| used \| limit \| headroom \|/);
-  assert.match(markdown, /\| KVM \| \d+ \| 32764 \|/);
+  assert.match(markdown, /^\*\*vm0 \(virtio-mem-pci\)\*\* — 64 memslots/);
+  assert.match(markdown, /\| \| used \| reserved \| limit \|/);
+  assert.match(markdown, /\| KVM \| \d+ \| 64 \| 32764 \|/);
   // Every decision the simulator took for vm0 is shown, in its own words, in its order.
   const event = script.machines[0].simulation?.events.find((candidate) => candidate.id === 'vm0');
   assert.ok(event);
@@ -31,10 +32,21 @@ test('hover on the memory device: its memslots, the decision steps, the table an
   assert.match(markdown, /Host assumptions/);
 });
 
-test('hover on the refused device: QEMU\'s error, the plug order and why, the directive that set the limit', () => {
+test('hover on the refused device: answer first, QEMU\'s error once, the plug order and why, the directive that set the limit', () => {
   const markdown = hoverAt(script, at('-device vhost-user-fs-pci'));
   assert.ok(markdown);
-  assert.match(markdown, /some memory device \(like virtio-mem\) decided how many memory slots to use/);
+  const [first, second] = markdown.split('\n\n');
+  assert.equal(first, '**✗ QEMU refuses fs0** (vhost-user-fs-pci)');
+  // The cause is the finding's own sentence, with its code.
+  const ms001 = script.machines[0].findings.find((finding) => finding.code === 'MS001');
+  assert.equal(second, `${ms001?.message} (MS001)`);
+  // The answer and the table come before how QEMU decided.
+  assert.ok(markdown.indexOf('Slots when QEMU stopped at fs0') < markdown.indexOf('**How QEMU decided**'));
+  // QEMU's own words: quoted once, below.
+  const error = script.machines[0].simulation?.error ?? '';
+  assert.equal(markdown.split(`> ${error}`).length - 1, 1);
+  assert.ok(markdown.indexOf(`> ${error}`) > markdown.indexOf('**How QEMU decided**'));
+  assert.match(markdown, /fs0's limit 32: .*file directive '--vhost-user \/tmp\/vu\.sock=32' on line 12/);
   assert.match(markdown, /Plug order/);
   assert.match(markdown, /vhost netdev first/);
   assert.match(markdown, /QemuOpts-form ones before the JSON-form ones/);
@@ -44,7 +56,7 @@ test('hover on the refused device: QEMU\'s error, the plug order and why, the di
 
 test('hover on -m, on the binary, on a backend; nothing on an unrelated option', () => {
   assert.match(hoverAt(script, at('-m 4G')) ?? '', /Boot memory/);
-  assert.match(hoverAt(script, at('qemu-system-x86_64')) ?? '', /refused at fs0/);
+  assert.match(hoverAt(script, at('qemu-system-x86_64')) ?? '', /^\*\*✗ QEMU refuses fs0\*\* — qemu-system-x86_64/);
   assert.match(hoverAt(script, at('id=vmem0')) ?? '', /memory of vm0 \(virtio-mem-pci\)/);
   assert.equal(hoverAt(script, at('-display none')), undefined);
   assert.equal(hoverAt(script, { line: 0, character: 0 }), undefined);

@@ -51,3 +51,20 @@ test("package.json's defaults, read by the server, give the built-in host and no
     assert.equal(ruleMetadata.find((meta) => meta.code === code)?.defaultSeverity, severity, code);
   }
 });
+
+test('every setting is editable in the Settings UI: one non-null type, no null default; auto and defaults read as the built-in host', () => {
+  for (const [key, schema] of Object.entries(properties) as Array<[string, { type?: unknown; anyOf?: unknown; default?: unknown; enum?: unknown[] }]>) {
+    assert.equal(typeof schema.type, 'string', `${key}: a single type (the UI shows a union or anyOf as "Edit in settings.json")`);
+    assert.equal(schema.anyOf, undefined, key);
+    assert.notEqual(schema.default, null, key);
+    assert.ok(!(schema.enum ?? []).includes(null), `${key}: no literal null choice`);
+  }
+  const auto = readServerSettings({ host: { qemuVersion: 'auto', qemuFlavor: 'auto', vhostUserUnknownLimit: '509', kvmMemslots: 32764, smm: true } });
+  assert.deepEqual(auto.problems, []);
+  assert.deepEqual(auto.settings.profile, defaultHostProfile());
+  const set = readServerSettings({ host: { qemuFlavor: 'rhel', vhostUserUnknownLimit: 'nocfg' } });
+  assert.equal(set.settings.profile.qemuFlavor.value, 'rhel');
+  assert.equal(set.settings.profile.unknownVhostUserAssumption.value, 'no-configure-mem-slots');
+  // settings.json files written for the old nullable schema still work.
+  assert.deepEqual(readServerSettings({ host: { qemuVersion: null, vhostUserUnknownLimit: 32 } }).settings.profile.unknownVhostUserAssumption.value, 32);
+});

@@ -1,6 +1,6 @@
 import type { DeviceRow, MachineReport, MemslotReport, PlugStep, ProtocolRange, ReportFinding } from '../../../server/src/protocol';
 import { renderChart } from './chart';
-import { escapeHtml } from './escape';
+import { escapeHtml, inlineCode } from './escape';
 import { reportVerdict } from './verdict';
 
 /**
@@ -27,9 +27,10 @@ export function renderReportBody(report: MemslotReport | null, sourceName: strin
 function renderMachine(machine: MachineReport, index: number, count: number): string {
   const heading = `${count > 1 ? `Machine ${index + 1}: ` : ''}<code>${escapeHtml(machine.title)}</code>`;
   const outcome = machine.outcome === 'starts'
-    ? '<p class="outcome outcome-starts">QEMU starts.</p>'
+    ? '<p class="outcome outcome-starts">✓ QEMU starts.</p>'
     : machine.outcome === 'refused'
-      ? `<p class="outcome outcome-refused">QEMU refuses <code>${escapeHtml(machine.refusedBy ?? '?')}</code>: ${escapeHtml(machine.error ?? '')}${machine.hint ? `<br><span class="muted">${escapeHtml(machine.hint)}</span>` : ''}</p>`
+      ? `<p class="outcome outcome-refused">✗ QEMU refuses <code>${escapeHtml(machine.refusedBy ?? '?')}</code>${machine.refusedReason ? `: ${inlineCode(machine.refusedReason)}` : ''}</p>`
+      + `<blockquote class="qemu-error muted">QEMU: ${escapeHtml(machine.error ?? '')}${machine.hint ? `<br>${escapeHtml(machine.hint)}` : ''}</blockquote>`
       : '<p class="outcome muted">Not simulated (see the findings).</p>';
   const uncertain = machine.uncertain?.length
     ? `<p class="uncertain">Uncertain: ${machine.uncertain.map((what) => escapeHtml(what)).join('; ')}. Findings that depend on these values are withheld until the script defines them.</p>`
@@ -39,7 +40,7 @@ function renderMachine(machine: MachineReport, index: number, count: number): st
 ${outcome}${uncertain}
 ${section('Slot use over the plug order', renderChart(machine) + renderPlugOrder(machine))}
 ${section('Memory devices', renderDevices(machine.devices))}
-${section('Consumers', renderConsumers(machine))}
+${section(`Consumers${machine.slotMoment ? ` (slots ${machine.slotMoment})` : ''}`, renderConsumers(machine))}
 ${section('Host assumptions', renderHost(machine))}
 ${section('Findings', renderFindings(machine.findings))}
 </section>`;
@@ -51,15 +52,15 @@ function section(title: string, body: string): string {
 
 function renderPlugOrder(machine: MachineReport): string {
   if (machine.steps.length === 0) return '';
-  const why = machine.plugOrder.length ? `<ul class="muted plug-order">${machine.plugOrder.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>` : '';
+  const why = machine.plugOrder.length ? `<ul class="muted plug-order">${machine.plugOrder.map((line) => `<li>${inlineCode(line)}</li>`).join('')}</ul>` : '';
   const rows = machine.steps.map((step) => stepRow(step, step.step === machine.refusedStep)).join('');
   return `<details class="steps"><summary>Plug steps (${machine.steps.length})</summary>${why}
-<table><thead><tr><th>#</th><th>phase</th><th>action</th><th>item</th><th>result</th><th>slots after</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+<div class="table-wrap"><table class="steps-table"><thead><tr><th>#</th><th>phase</th><th>action</th><th>item</th><th>result</th><th>slots after</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></div></details>`;
 }
 
 function stepRow(step: PlugStep, refused: boolean): string {
   const usage = step.usage ? Object.entries(step.usage).map(([id, used]) => `${escapeHtml(id)} ${used}`).join(', ') : '';
-  const why = [...step.explanations, ...(step.error ? [step.error] : [])].map((line) => escapeHtml(line)).join('<br>');
+  const why = [...step.explanations, ...(step.error ? [step.error] : [])].map((line) => inlineCode(line)).join('<br>');
   return `<tr class="${refused ? 'refused-row' : ''}"><td>${step.step}</td><td>${escapeHtml(step.phase)}</td><td>${escapeHtml(step.action)}</td>`
     + `<td>${step.range ? revealLink(step.range, step.label) : escapeHtml(step.label)}</td><td class="result-${escapeHtml(step.result)}">${escapeHtml(step.result)}</td>`
     + `<td>${usage}</td><td class="why">${why}</td></tr>`;
@@ -72,7 +73,7 @@ function renderDevices(devices: DeviceRow[]): string {
     + `<td class="num">${device.memslotSizeBytes === null ? '—' : formatBytes(device.memslotSizeBytes)}</td><td class="num">${device.mapped}</td>`
     + `<td class="num">${device.mappedAfterGuestPlug}</td><td>${device.dynamicMemslots ? 'on' : 'off'}${device.autoDecided ? ' (auto-decided)' : ''}</td>`
     + `<td>${escapeHtml(device.status)}</td><td class="num">${formatBytes(device.metadataBytes.withTdpMmu)}</td></tr>`).join('');
-  return `<table class="devices"><thead><tr><th>id</th><th>driver</th><th>size</th><th>memslots</th><th>memslot size</th><th>mapped at start</th><th>mapped after guest plug</th><th>dynamic-memslots</th><th>status</th><th>KVM metadata (TDP MMU)</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<div class="table-wrap"><table class="devices"><thead><tr><th>id</th><th>driver</th><th>size</th><th>memslots</th><th>memslot size</th><th>mapped at start</th><th>mapped after guest plug</th><th>dynamic-memslots</th><th>status</th><th>KVM metadata (TDP MMU)</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function renderConsumers(machine: MachineReport): string {
@@ -80,24 +81,24 @@ function renderConsumers(machine: MachineReport): string {
   const rows = machine.consumers.map((consumer) => `<tr><td><code>${escapeHtml(consumer.id)}</code></td><td>${escapeHtml(consumer.name)}</td>`
     + `<td class="num">${consumer.used}</td><td class="num">${consumer.usedAfterGuestPlug}</td><td class="num">${consumer.reserved}</td>`
     + `<td class="num">${consumer.limit ?? 'none'}${consumer.limitKnown ? '' : ' (assumed)'}</td><td class="num">${consumer.headroom ?? '—'}</td><td class="muted">${escapeHtml(consumer.limitOrigin)}</td></tr>`).join('');
-  return `<table><thead><tr><th>id</th><th>consumer</th><th>used</th><th>after guest plug</th><th>reserved</th><th>limit</th><th>headroom</th><th>limit from</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<div class="table-wrap"><table><thead><tr><th>id</th><th>consumer</th><th>used</th><th>after guest plug</th><th>reserved</th><th>limit</th><th>headroom</th><th>limit from</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function renderHost(machine: MachineReport): string {
   if (machine.host.length === 0) return '<p class="muted">None.</p>';
   const rows = machine.host.map((row) => `<tr><td>${escapeHtml(row.name)}</td><td><code>${escapeHtml(row.value)}</code></td><td class="source source-${escapeHtml(row.source)}">${escapeHtml(row.source)}</td><td class="muted">${escapeHtml(row.origin)}</td></tr>`).join('');
-  return `<table class="host"><thead><tr><th>assumption</th><th>value</th><th>source</th><th>origin</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<div class="table-wrap"><table class="host"><thead><tr><th>assumption</th><th>value</th><th>source</th><th>origin</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function renderFindings(findings: ReportFinding[]): string {
   if (findings.length === 0) return '<p class="muted">No findings.</p>';
   const items = findings.map((finding) => {
     const related = finding.related.length
-      ? `<ul>${finding.related.map((info) => `<li>${revealLink(info.range, `line ${info.range.start.line + 1}`)}: ${escapeHtml(info.message)}</li>`).join('')}</ul>`
+      ? `<ul>${finding.related.map((info) => `<li>${revealLink(info.range, `line ${info.range.start.line + 1}`)}: ${inlineCode(info.message)}</li>`).join('')}</ul>`
       : '';
     return `<li class="finding severity-${finding.severity}" data-code="${escapeHtml(finding.code)}">`
       + `<a href="#" class="doc-link" data-doc-code="${escapeHtml(finding.code)}" data-doc-url="${escapeHtml(finding.docUrl)}">${escapeHtml(finding.code)}</a> `
-      + `<span class="severity">${finding.severity}</span> ${revealLink(finding.range, `line ${finding.range.start.line + 1}`)}: ${escapeHtml(finding.message)}${related}</li>`;
+      + `<span class="severity">${finding.severity}</span> ${revealLink(finding.range, `line ${finding.range.start.line + 1}`)}: ${inlineCode(finding.message)}${related}</li>`;
   });
   return `<ul class="findings">${items.join('')}</ul>`;
 }
@@ -177,7 +178,8 @@ a:focus { outline: 1px solid var(--vscode-focusBorder); }
 .verdict { font-weight: 600; } .verdict-error, .outcome-refused, .result-refused, .result-hang { color: var(--vscode-errorForeground); }
 .uncertain, .verdict-warning, .result-warning { color: var(--vscode-editorWarning-foreground, var(--vscode-foreground)); }
 .outcome-starts, .verdict-information { color: var(--vscode-charts-green, var(--vscode-foreground)); }
-table { border-collapse: collapse; margin: 4px 0; } th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, transparent)); vertical-align: top; }
+.table-wrap { max-width: 100%; overflow-x: auto; }
+table { border-collapse: collapse; margin: 4px 0; width: 100%; table-layout: auto; } td { overflow-wrap: break-word; } td.why, td.muted, td.source + td { overflow-wrap: anywhere; min-width: 8em; } td.num, td:first-child { white-space: nowrap; } th, td { text-align: left; padding: 2px 8px; border-bottom: 1px solid var(--vscode-editorWidget-border, var(--vscode-contrastBorder, transparent)); vertical-align: top; }
 th { color: var(--vscode-descriptionForeground); font-weight: 600; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.why { color: var(--vscode-descriptionForeground); max-width: 40em; }
 tr.refused-row td { background: var(--vscode-inputValidation-errorBackground, transparent); }
@@ -188,7 +190,11 @@ svg .axis { stroke: var(--vscode-foreground); stroke-width: 1; } svg .grid { str
 svg .axis-label { fill: var(--vscode-descriptionForeground); font-size: 10px; }
 svg .usage { fill: none; stroke-width: 2; } svg .limit { stroke-width: 1.5; } svg .point { stroke: none; }
 svg .refused { stroke: var(--vscode-errorForeground); stroke-width: 2; stroke-dasharray: 2 2; } svg .refused-label { fill: var(--vscode-errorForeground); font-size: 11px; font-weight: 600; }
-${[0, 1, 2, 3, 4, 5].map((i) => `.series-${i} { stroke: var(${chartColours[i]}); } circle.series-${i} { fill: var(${chartColours[i]}); } .swatch.series-${i} { background: var(${chartColours[i]}); }`).join('\n')}
+svg .refused-reason { fill: var(--vscode-errorForeground); font-size: 10px; }
+svg .decision { stroke: var(--vscode-editorWarning-foreground, var(--vscode-foreground)); stroke-width: 1.5; stroke-dasharray: 5 3; } svg .decision-label { fill: var(--vscode-editorWarning-foreground, var(--vscode-foreground)); font-size: 10px; font-weight: 600; }
+svg .demand { fill: none; stroke-width: 1.5; } svg .demand-bar { stroke-width: 6; stroke-opacity: 0.6; } svg .limit-label { font-size: 10px; stroke: none; }
+blockquote.qemu-error { margin: 4px 0 8px; padding-left: 8px; border-left: 2px solid var(--vscode-textBlockQuote-border, var(--vscode-contrastBorder, currentColor)); overflow-wrap: anywhere; }
+${[0, 1, 2, 3, 4, 5].map((i) => `.series-${i} { stroke: var(${chartColours[i]}); } circle.series-${i}, text.series-${i} { fill: var(${chartColours[i]}); } .swatch.series-${i} { background: var(${chartColours[i]}); }`).join('\n')}
 .legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 4px 16px; } .swatch { display: inline-block; width: 12px; height: 3px; margin-right: 6px; vertical-align: middle; }
 details.steps summary { cursor: pointer; margin: 6px 0; }
 `;

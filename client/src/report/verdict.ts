@@ -7,13 +7,16 @@ export interface Verdict {
   severity: 'error' | 'warning' | 'information';
   /** The host profile the simulation used, in one line. */
   host: string;
+  /** The same, short enough for the language status hover to keep its link in view: `QEMU 10.0 · KVM 32764 · 1 set`. */
+  hostShort?: string;
 }
 
 export function reportVerdict(report: MemslotReport | null): Verdict {
   const verdict = plainVerdict(report);
   // A verdict that rests on values unknown shell expansions hide must not read as a fact.
   const uncertain = report?.machines.some((machine) => (machine.uncertain?.length ?? 0) > 0) ?? false;
-  return uncertain ? { ...verdict, text: `${verdict.text} (uncertain)` } : verdict;
+  const withShort = report ? { ...verdict, hostShort: hostShort(report) } : verdict;
+  return uncertain ? { ...withShort, text: `${verdict.text} (uncertain)` } : withShort;
 }
 
 function plainVerdict(report: MemslotReport | null): Verdict {
@@ -46,4 +49,14 @@ export function hostSummary(report: MemslotReport): string {
   for (const row of rows) if (row.source !== 'default' && row.source !== 'qemu') set.set(row.source, (set.get(row.source) ?? 0) + 1);
   const sources = [...set].map(([source, count]) => `${source}: ${count}`).join(', ');
   return `${parts.join(', ')}${sources ? ` (${sources})` : ''}`;
+}
+
+export function hostShort(report: MemslotReport): string {
+  const rows = report.machines.find((machine) => machine.host.length > 0)?.host ?? [];
+  if (rows.length === 0) return '';
+  const value = (prefix: string): string | undefined => rows.find((row) => row.name.startsWith(prefix))?.value;
+  const set = rows.filter((row) => row.source !== 'default' && row.source !== 'qemu' && row.source !== 'assumed').length;
+  const version = value('QEMU version')?.replace(/^(\d+\.\d+)\.0$/, '$1');
+  return [version ? `QEMU ${version}` : undefined, value('KVM memslots') ? `KVM ${value('KVM memslots')}` : undefined, set ? `${set} set` : 'defaults']
+    .filter((part) => part !== undefined).join(' · ');
 }

@@ -3,6 +3,7 @@ import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { Simulation } from '../simulator';
 import { formatSize } from '../model/sizes';
+import { slotFigures } from '../features/slotCount';
 import type { HotplugMachine } from '../planAnalysis';
 import { describeCapacity } from '../features/capacityText';
 
@@ -57,7 +58,7 @@ function summarizeMachine(path: string, analysis: MachineAnalysis, index: number
   }
   const consumers = vhostConsumers(model);
   if (consumers.length) lines.push(`${indent}vhost: ${consumers.join('; ')}`);
-  for (const line of describeSimulation(analysis.simulation, analysis.uncertain ?? [])) lines.push(`${indent}${line}`);
+  for (const line of describeSimulation(analysis.simulation, analysis.uncertain ?? [], model)) lines.push(`${indent}${line}`);
   const hotplug = analysis as HotplugMachine;
   for (const step of hotplug.hotplug ?? []) {
     if (step.result !== 'ok') lines.push(`${indent}hot-plug: ${step.command}${step.id ? ` ${step.id}` : ''} (${step.path}:${step.range.start.line + 1}): ${step.result === 'hang' ? 'never answers' : step.error}`);
@@ -97,7 +98,7 @@ function vhostConsumers(model: MachineModel): string[] {
   return out;
 }
 
-function describeSimulation(simulation: Simulation | undefined, uncertain: string[]): string[] {
+function describeSimulation(simulation: Simulation | undefined, uncertain: string[], model?: MachineModel): string[] {
   if (!simulation) return [];
   const lines: string[] = [];
   // Shell expansions memslot cannot resolve (MS906) make the verdict a guess; say so on it.
@@ -112,11 +113,15 @@ function describeSimulation(simulation: Simulation | undefined, uncertain: strin
   for (const device of simulation.memoryDevices) {
     lines.push(`memslots: ${device.id} ${device.driver} requires ${device.memslots}, ${device.mapped} mapped at start`);
   }
-  for (const consumer of simulation.consumers) {
-    const limit = consumer.limit === null ? 'no limit' : `limit ${consumer.limit}${consumer.limitKnown ? '' : ' (assumed)'}`;
-    const headroom = consumer.headroom === null ? '' : `, headroom ${consumer.headroom}`;
-    const name = consumer.id.startsWith(consumer.kind) ? consumer.id : `${consumer.id} (${consumer.kind})`;
-    lines.push(`slots: ${name}: ${consumer.used} used, ${limit}${headroom}`);
+  // The same figures as the editor's hints, hover and report, with the moment they mean.
+  const figures = slotFigures(simulation, model);
+  const consumers = [...figures.consumers, ...(figures.refused ? [figures.refused] : [])];
+  if (consumers.length) lines.push(`slots ${figures.momentText}:`);
+  for (const figure of consumers) {
+    const limit = figure.limit === null ? 'no limit' : `limit ${figure.limit}${figure.limitKnown ? '' : ' (assumed)'}`;
+    const later = figure.afterGuestPlug === null ? '' : `; ${figure.afterGuestPlug} once the guest plugs`;
+    const refused = figure === figures.refused ? ' (refused)' : '';
+    lines.push(`    ${figure.short}${refused}: ${figure.used} used + ${figure.reserved} reserved, ${limit}${later}`);
   }
   return lines;
 }

@@ -13,12 +13,6 @@ export function consumerName(consumer: ConsumerResult): string {
   return `${consumer.kind} ${consumer.id}`;
 }
 
-/** Short names for the summary hint: `vu fs0`, `vhost net0`, `vdpa vd0`. */
-export function consumerShortName(consumer: ConsumerResult): string {
-  const kind = consumer.kind === 'vhost-user' ? 'vu' : consumer.kind === 'vhost-kernel' ? 'vhost' : consumer.kind === 'vhost-vdpa' ? 'vdpa' : 'KVM';
-  return consumer.kind === 'kvm' ? kind : `${kind} ${consumer.id}`;
-}
-
 /**
  * KVM's free count is taken over the fullest address space (kvm_get_free_memslots), so one KVM
  * figure for the summary is the address space with the most slots in use.

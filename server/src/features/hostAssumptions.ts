@@ -57,6 +57,7 @@ export function sourceLabel(source: HostAssumption['source']): string {
     case 'settings': return 'settings';
     case 'cli': return 'CLI';
     case 'directive': return 'file directive';
+    case 'script': return 'started in the script';
     case 'qemu': return 'QEMU';
     case 'assumed': return 'assumed';
   }

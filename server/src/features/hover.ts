@@ -1,75 +1,130 @@
 import type { DocumentAnalysis, MachineAnalysis } from '../analysis';
+import type { Finding } from '../model/findings';
 import { formatSize } from '../model/sizes';
-import type { Position } from '../model/range';
+import { comparePositions, type Position, type Range } from '../model/range';
 import type { MemoryDeviceResult, Simulation, SimulationEvent } from '../simulator';
-import { busiestKvm, consumerName, machineAt, plugOrderExplanation, verdictText } from './common';
+import { consumerName, machineAt, plugOrderExplanation } from './common';
 import { hostAssumptions, sourceLabel } from './hostAssumptions';
 import { consumerOf, deviceUsingBackend, itemOfRef, labelOf, sameRef, targetAt, type Target } from './locate';
 import { kvmMetadata, mappedBytesOf } from './metadata';
+import { slotFigures, type ConsumerFigure, type SlotFigures } from './slotCount';
 
 /**
- * The hover on a memslot-relevant item, as markdown: the memslot table, this item's share with
- * the simulator's own step-by-step explanations, the host assumptions and, for memory devices,
- * KVM's metadata cost. Everything shown comes from the simulation; nothing is re-decided here.
+ * The hover on a memslot-relevant item, as markdown, answer first: the verdict for this item and
+ * its cause in two lines, then one compact table of slot figures (the same as the inlay hints' and
+ * the report's, with the moment they mean), then, below a rule, how QEMU decided: the simulator's
+ * own steps, QEMU's verbatim error (once), the plug order and the host assumptions.
  */
 export function hoverAt(analysis: DocumentAnalysis, position: Position): string | undefined {
   const machine = machineAt(analysis, position);
   if (!machine?.simulation) return undefined;
   const target = targetAt(machine.model, position);
   if (!target) return undefined;
-  const share = itemShare(machine, machine.simulation, target);
-  if (share === undefined) return undefined;
-  const sections = [
-    ...share,
-    consumerTable(machine.simulation, machine.uncertain),
-    ...refusal(machine, machine.simulation, target),
+  const simulation = machine.simulation;
+  const figures = slotFigures(simulation, machine.model);
+  const answer = itemAnswer(machine, simulation, target);
+  if (answer === undefined) return undefined;
+  const cause = causeAt(machine, target.range);
+  const refusedHere = isRefusedHere(simulation, target);
+  const details = [
+    answer.steps,
+    ...(refusedHere ? refusalDetails(machine, simulation) : []),
+    ...(answer.extra ?? []),
     assumptionTable(machine),
+  ].filter((section) => section.length > 0);
+  const sections = [
+    cause ? `${answer.headline}\n\n${cause}` : answer.headline,
+    slotTable(figures, answer.highlight),
+    ...(details.length ? ['---', `**How QEMU decided**\n\n${details.join('\n\n')}`] : []),
   ];
   return sections.filter((section) => section.length > 0).join('\n\n');
 }
 
-/** Heading plus decisions for the item; undefined when the item plays no part in memslots. */
-function itemShare(machine: MachineAnalysis, simulation: Simulation, target: Target): string[] | undefined {
+interface Answer {
+  /** The verdict for this item, bold, in one line. */
+  headline: string;
+  /** The simulator's decisions for this item. */
+  steps: string;
+  extra?: string[];
+  /** The consumer row this item owns, marked in the table. */
+  highlight?: string;
+}
+
+function itemAnswer(machine: MachineAnalysis, simulation: Simulation, target: Target): Answer | undefined {
   const { model } = machine;
+  const machineEvents = simulation.events.filter((event) => event.action === 'machine-init');
   switch (target.kind) {
-    case 'machine': {
-      const events = simulation.events.filter((event) => event.action === 'machine-init');
-      return [`**${model.binary?.value ?? model.machine.type?.value ?? 'machine'}** — QEMU ${verdictText(simulation, machine.uncertain)}${simulation.error ? `: ${simulation.error.split('\n')[0]}` : ''}`, steps(events)];
-    }
-    case 'memory': {
-      const events = simulation.events.filter((event) => event.action === 'machine-init');
-      return ['**Boot memory** (`-m`)', steps(events)];
-    }
+    case 'machine':
+      return { headline: machineVerdict(machine, simulation), steps: steps(machineEvents) };
+    case 'memory':
+      return { headline: `**Boot memory** (\`-m\`): ${bootLine(slotFigures(simulation, model))}`, steps: steps(machineEvents) };
     case 'backend': {
       const user = deviceUsingBackend(model, target.backend);
       if (user) {
         const device = simulation.memoryDevices.find((result) => sameRef(result.ref, 'devices', user.index));
-        const heading = `**${labelOf(target.backend)}** — memory of ${labelOf(user.device)}${device ? `: ${memslotSummary(device)}` : ''}`;
-        return [heading, ...(device ? [metadataText(device, simulation)] : [])];
+        return {
+          headline: `**${labelOf(target.backend)}** — memory of ${labelOf(user.device)}${device ? `: ${memslotSummary(device)}` : ''}`,
+          steps: '',
+          extra: device ? [metadataText(device, simulation)] : [],
+        };
       }
-      const events = simulation.events.filter((event) => event.action === 'machine-init');
-      return [`**${labelOf(target.backend)}** — ${target.backend.share.value ? 'shared' : 'private'} memory; boot RAM and its slots:`, steps(events)];
+      return { headline: `**${labelOf(target.backend)}** — ${target.backend.share.value ? 'shared' : 'private'} boot memory: ${bootLine(slotFigures(simulation, model))}`, steps: steps(machineEvents) };
     }
     case 'device': {
       const events = simulation.events.filter((event) => sameRef(event.ref, 'devices', target.index));
       const device = simulation.memoryDevices.find((result) => sameRef(result.ref, 'devices', target.index));
       const consumer = consumerOf(model, simulation, target);
       if (!device && !consumer && events.length === 0) return undefined;
-      const what = device ? memslotSummary(device)
-        : consumer ? `${consumerName(consumer)}: ${consumer.used} used of ${consumer.limit ?? 'no limit'}`
-          : eventResult(events);
-      const out = [`**${labelOf(target.device)}** — ${what}`, steps(events)];
-      if (device) out.push(metadataText(device, simulation));
-      return out;
+      const refused = events.some((event) => event.result === 'refused');
+      const what = refused ? `✗ QEMU refuses ${target.device.id?.value ?? target.device.driver.value}`
+        : device ? memslotSummary(device)
+          : consumer ? `${consumerName(consumer)}: ${consumer.used} used of ${consumer.limit ?? 'no limit'}`
+            : eventResult(events);
+      return {
+        headline: refused ? `**${what}** (${target.device.driver.value})` : `**${labelOf(target.device)}** — ${what}`,
+        steps: steps(events),
+        extra: device ? [metadataText(device, simulation)] : [],
+        highlight: consumer?.id ?? (refused ? target.device.id?.value : undefined),
+      };
     }
     case 'netdev': {
       const events = simulation.events.filter((event) => sameRef(event.ref, 'netdevs', target.index));
       const consumer = consumerOf(model, simulation, target);
       if (!consumer && events.length === 0) return undefined;
-      const what = consumer ? `${consumerName(consumer)}: ${consumer.used} used of ${consumer.limit ?? 'no limit'}` : eventResult(events);
-      return [`**${labelOf(target.netdev)}** — ${what}`, steps(events)];
+      const refused = events.some((event) => event.result === 'refused');
+      const what = refused ? `✗ QEMU refuses ${target.netdev.id?.value ?? 'this netdev'}`
+        : consumer ? `${consumerName(consumer)}: ${consumer.used} used of ${consumer.limit ?? 'no limit'}` : eventResult(events);
+      return { headline: refused ? `**${what}**` : `**${labelOf(target.netdev)}** — ${what}`, steps: steps(events), highlight: consumer?.id ?? target.netdev.id?.value };
     }
   }
+}
+
+function machineVerdict(machine: MachineAnalysis, simulation: Simulation): string {
+  const name = machine.model.binary?.value ?? machine.model.machine.type?.value ?? 'machine';
+  const doubt = machine.uncertain?.length ? ` (uncertain: ${machine.uncertain.join(', ')})` : '';
+  if (simulation.outcome === 'starts') return `**✓ QEMU starts** — ${name}${doubt}`;
+  return `**✗ QEMU refuses ${simulation.refusedBy ?? 'to start'}** — ${name}${doubt}`;
+}
+
+function bootLine(figures: SlotFigures): string {
+  return figures.bootSlots === undefined ? 'no KVM slots counted' : `${figures.bootSlots} KVM slot${figures.bootSlots === 1 ? '' : 's'} ${figures.momentText}`;
+}
+
+/** The cause: the message of the most severe finding on this item (the rules already word it as one sentence). */
+function causeAt(machine: MachineAnalysis, range: Range): string | undefined {
+  const order: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
+  const overlapping = machine.findings
+    .filter((finding) => comparePositions(finding.range.start, range.end) <= 0 && comparePositions(range.start, finding.range.end) <= 0)
+    .sort((a, b) => order[a.severity] - order[b.severity]);
+  const finding = overlapping[0];
+  return finding ? `${finding.message} (${finding.code})` : undefined;
+}
+
+function isRefusedHere(simulation: Simulation, target: Target): boolean {
+  if (simulation.outcome !== 'refused') return false;
+  return target.kind === 'machine'
+    || (target.kind === 'device' && sameRef(simulation.refusedByRef, 'devices', target.index))
+    || (target.kind === 'netdev' && sameRef(simulation.refusedByRef, 'netdevs', target.index));
 }
 
 function memslotSummary(device: MemoryDeviceResult): string {
@@ -80,11 +135,10 @@ function memslotSummary(device: MemoryDeviceResult): string {
 }
 
 function eventResult(events: SimulationEvent[]): string {
-  const refused = events.find((event) => event.result === 'refused');
-  return refused ? `refused: ${refused.error ?? ''}` : 'plugged';
+  return events.some((event) => event.result === 'refused') ? 'refused' : 'plugged';
 }
 
-/** The simulator's decisions for these events, numbered in the order it made them. */
+/** The simulator's decisions for these events, numbered in the order it made them (errors are shown once, below). */
 function steps(events: SimulationEvent[]): string {
   const lines: string[] = [];
   for (const event of events) {
@@ -93,18 +147,25 @@ function steps(events: SimulationEvent[]): string {
       lines.push(`${lines.length + 1}. ${decision.explanation}${mark}`);
     }
     for (const warning of event.warnings) lines.push(`${lines.length + 1}. warning: ${warning}`);
-    if (event.result === 'refused' && event.error) lines.push(`${lines.length + 1}. **refused**: ${event.error.split('\n')[0]}`);
   }
-  return lines.length ? `**How QEMU decides**\n\n${lines.join('\n')}` : '';
+  return lines.join('\n');
 }
 
-function consumerTable(simulation: Simulation, uncertain: string[] = []): string {
-  const rows = simulation.consumers.map((consumer) =>
-    `| ${consumerName(consumer)} | ${consumer.used} | ${consumer.limit ?? '—'}${consumer.limitKnown ? '' : ' (assumed)'} | ${consumer.headroom ?? '—'} |`);
+/** The one table of slot figures: used + reserved against the limit, at the moment figures says. */
+function slotTable(figures: SlotFigures, highlight: string | undefined): string {
+  const rows: ConsumerFigure[] = [...figures.consumers, ...(figures.refused ? [figures.refused] : [])];
   if (rows.length === 0) return '';
-  const kvm = busiestKvm(simulation);
-  const reserved = kvm && kvm.reserved > 0 ? `\n\nMemory devices reserve ${kvm.reserved} more slot(s) in every consumer; headroom = limit − used − reserved.` : '';
-  return `**Memslots after start** (QEMU ${verdictText(simulation, uncertain)})\n\n| consumer | used | limit | headroom |\n| --- | ---: | ---: | ---: |\n${rows.join('\n')}${reserved}`;
+  const line = (figure: ConsumerFigure): string => {
+    const name = figure === figures.refused ? `${figure.short} ✗` : figure.short;
+    const marked = highlight !== undefined && figure.id === highlight ? `**${name}**` : name;
+    const limit = figure.limit === null ? '—' : `${figure.limit}${figure.limitKnown ? '' : ' (assumed)'}`;
+    const later = figure.afterGuestPlug === null ? '' : ` | ${figure.afterGuestPlug}`;
+    return `| ${marked} | ${figure.used} | ${figure.reserved} | ${limit}${later} |`;
+  };
+  const later = figures.moment === 'after-reset';
+  const own = rows.find((figure) => figure.kind !== 'kvm' && figure.id === highlight);
+  const source = own ? `\n\n${own.id}'s limit ${own.limit ?? 'none'}${own.limitKnown ? '' : ' is assumed'}: ${own.limitOrigin}` : '';
+  return `Slots ${figures.momentText}:\n\n| | used | reserved | limit${later ? ' | after guest plugs' : ''} |\n| --- | ---: | ---: | ---:${later ? ' | ---:' : ''} |\n${rows.map(line).join('\n')}${source}`;
 }
 
 function metadataText(device: MemoryDeviceResult, simulation: Simulation): string {
@@ -114,27 +175,24 @@ function metadataText(device: MemoryDeviceResult, simulation: Simulation): strin
   const row = (label: string, estimate: ReturnType<typeof kvmMetadata>) =>
     `| ${label} | ${formatSize(estimate.mappedBytes)} | ${formatSize(estimate.withTdpMmu)} | ${formatSize(estimate.withoutTdpMmu)} |`;
   const smm = spaces === 2 ? ' ×2 for the SMM address space.' : '';
-  return `**KVM metadata (estimate)**${smm}\n\n| when | mapped | TDP MMU | shadow MMU |\n| --- | ---: | ---: | ---: |\n${row('at start', start)}\n${row('after guest plug', plugged)}`;
+  return `KVM metadata (estimate)${smm}\n\n| when | mapped | TDP MMU | shadow MMU |\n| --- | ---: | ---: | ---: |\n${row('at start', start)}\n${row('after guest plug', plugged)}`;
 }
 
-function refusal(machine: MachineAnalysis, simulation: Simulation, target: Target): string[] {
-  if (simulation.outcome !== 'refused') return [];
-  const refusedHere = target.kind === 'machine'
-    || (target.kind === 'device' && sameRef(simulation.refusedByRef, 'devices', target.index))
-    || (target.kind === 'netdev' && sameRef(simulation.refusedByRef, 'netdevs', target.index));
-  if (!refusedHere) return [];
+/** QEMU's verbatim error (the only place the hover shows it) and the plug order that led there. */
+function refusalDetails(machine: MachineAnalysis, simulation: Simulation): string[] {
   const order = simulation.events
     .filter((event) => event.phase === 'netdevs' || event.phase === 'devices')
     .map((event) => {
       const item = itemOfRef(machine.model, event.ref);
       return `${event.step}. ${item?.label ?? event.id ?? event.action} — ${event.action}${event.result === 'ok' ? '' : ` (**${event.result}**)`}`;
     });
-  const hint = simulation.hint ? `\n\n${simulation.hint}` : '';
-  return [`**QEMU refuses**: ${simulation.error ?? ''}${hint}`, `**Plug order**\n\n${plugOrderExplanation(machine.model).join('\n\n')}\n\n${order.join('\n')}`];
+  const quoted = (simulation.error ?? '').split('\n').map((line) => `> ${line}`).join('\n');
+  const hint = simulation.hint ? `\n>\n> ${simulation.hint}` : '';
+  return [`QEMU says:\n\n${quoted}${hint}`, `Plug order: ${plugOrderExplanation(machine.model).join(' ')}\n\n${order.join('\n')}`];
 }
 
 function assumptionTable(machine: MachineAnalysis): string {
   if (!machine.simulation) return '';
   const rows = hostAssumptions(machine.simulation, machine.profile).map((entry) => `| ${entry.name} | ${entry.value} | ${sourceLabel(entry.source)} |`);
-  return `**Host assumptions**\n\n| | value | set by |\n| --- | --- | --- |\n${rows.join('\n')}`;
+  return `Host assumptions:\n\n| | value | set by |\n| --- | --- | --- |\n${rows.join('\n')}`;
 }

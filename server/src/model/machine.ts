@@ -215,6 +215,24 @@ export interface FrontendResult {
   machines: MachineModel[];
   /** Problems that belong to no invocation (e.g. an XML document that is not well-formed). */
   diagnostics: Finding[];
+  /** vhost-user back-end daemons the script starts itself (shell scripts only). */
+  startedBackends?: StartedBackend[];
+}
+
+/** Programs whose vhost-user memslot limit memslot knows (docs/backend-daemons.md). */
+export type BackendProgram = 'virtiofsd' | 'qemu-storage-daemon' | 'qemu-vhost-user' | 'spdk-vhost' | 'dpdk-testpmd' | 'ovs-dpdk' | 'vhost-device';
+
+/** A back-end daemon started in the same script, and the socket it serves. */
+export interface StartedBackend {
+  program: BackendProgram;
+  /** The program's name as written (basename), e.g. `virtiofsd`, `vhost-device-vsock`. */
+  command: string;
+  /** The socket path (a glob when the program serves several), or SPDK's socket directory. */
+  socket: string;
+  /** `socket` is a directory whose sockets are created later (SPDK `-S`). */
+  directory: boolean;
+  /** From the program's name to the option that names the socket. */
+  range: Range;
 }
 
 export function emptyMachine(frontend: 'qemu' | 'libvirt', range: Range, headRange: Range): MachineModel {

@@ -5,43 +5,55 @@ import type { SeveritySetting } from './types';
 /**
  * The `memslot.*` settings the rules and the host profile read, as the JSON-schema fragment of
  * package.json's `contributes.configuration.properties`. A test compares package.json with this
- * constant, so the manifest and the server cannot drift apart. Host values left at `null` keep
+ * constant, so the manifest and the server cannot drift apart. Host values left at their default keep
  * memslot's built-in defaults (a current upstream x86 host); a file's `memslot:` directive
  * overrides them.
  */
 export const severitySettingValues = ['error', 'warning', 'information', 'hint', 'off'] as const;
 
+// Every type is editable in the Settings UI (no nullable types, which it shows only as "Edit in
+// settings.json"): a real default, or an explicit `auto`. A value equal to the built-in default is
+// the default (the editor always hands over defaults, so the two cannot be told apart).
 const hostSettings = {
   'memslot.host.qemuVersion': {
-    type: ['string', 'null'], default: null, pattern: '^\\d+\\.\\d+(\\.\\d+)?$',
-    markdownDescription: 'QEMU version of the host the VMs run on (e.g. `9.2`); `null`: 10.0. Same as `--qemu`.',
+    type: 'string', default: 'auto', pattern: '^(auto|\\d+\\.\\d+(\\.\\d+)?)$',
+    patternErrorMessage: 'A QEMU version such as 9.2 or 10.0.2, or auto.',
+    markdownDescription: 'QEMU version of the host the VMs run on (e.g. `9.2`); `auto`: current upstream, 10.0. Same as `--qemu`.',
   },
   'memslot.host.qemuFlavor': {
-    type: ['string', 'null'], enum: ['upstream', 'rhel', null], default: null,
+    type: 'string', enum: ['auto', 'upstream', 'rhel'], default: 'auto',
+    enumDescriptions: ['upstream QEMU', 'upstream QEMU: dynamic-memslots defaults to off', 'RHEL 9.4+ qemu-kvm: virtio-mem dynamic-memslots defaults to on'],
     markdownDescription: 'QEMU build: `upstream`, or `rhel` (RHEL 9.4+ qemu-kvm, where virtio-mem `dynamic-memslots` defaults to on). Same as `--qemu-flavor`.',
   },
   'memslot.host.kvmMemslots': {
-    type: ['integer', 'null'], minimum: 0, default: null,
+    type: 'integer', minimum: 0, default: 32764,
     markdownDescription: "KVM's memslots per address space (`KVM_CAP_NR_MEMSLOTS`): 32764 on Linux 5.12+, 509 before. Same as `--kvm-memslots`.",
   },
   'memslot.host.smm': {
-    type: ['boolean', 'null'], default: null,
-    markdownDescription: "Whether the host's KVM supports SMM (a second KVM address space on x86). Same as `--smm on|off`.",
+    type: 'boolean', default: true,
+    markdownDescription: "Whether the host's KVM supports SMM (a second KVM address space on x86; ordinary Intel/AMD hosts do). Same as `--smm on|off`.",
   },
   'memslot.host.vhostMaxMemRegions': {
-    type: ['integer', 'null'], minimum: 0, default: null,
+    type: 'integer', minimum: 0, default: 64,
     markdownDescription: "The vhost module's `max_mem_regions` (limit of vhost-kernel devices; 64 by default). Same as `--vhost-max-mem-regions`.",
   },
   'memslot.host.vhostUserBackends': {
     type: 'object', default: {},
-    additionalProperties: { anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['nocfg'] }] },
-    markdownDescription: 'Memslot limit per vhost-user back-end, keyed by socket path glob, socket file name or chardev id (e.g. `{"/run/vfsd/*.sock": 32}`); `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8). Same as `--vhost-user SOCKET=N`.',
+    // String values: the Settings UI edits an object of strings as a key/value table (numbers are still read).
+    additionalProperties: { type: 'string', pattern: '^(\\d+|nocfg)$', patternErrorMessage: 'A number of memslots, or nocfg.' },
+    markdownDescription: 'Memslot limit per vhost-user back-end, keyed by socket path glob, socket file name or chardev id (e.g. `{"/run/vfsd/*.sock": "32"}`); `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8). Same as `--vhost-user SOCKET=N`.',
   },
   'memslot.host.vhostUserUnknownLimit': {
-    anyOf: [{ type: 'integer', minimum: 0 }, { type: 'string', enum: ['nocfg'] }, { type: 'null' }], default: null,
-    markdownDescription: 'Memslot limit assumed for a vhost-user back-end that `memslot.host.vhostUserBackends` does not name (such back-ends are still reported by MS012 when the verdict depends on them); `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8); `null`: 509 (current libvhost-user and virtiofsd). Same as `--vhost-user-unknown N|nocfg`.',
+    type: 'string', default: '509', pattern: '^(\\d+|nocfg)$',
+    patternErrorMessage: 'A number of memslots, or nocfg.',
+    markdownDescription: 'Memslot limit assumed for a vhost-user back-end that `memslot.host.vhostUserBackends` does not name (such back-ends are still reported by MS012 when the verdict depends on them): a number, or `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8); 509 is current libvhost-user and virtiofsd. Same as `--vhost-user-unknown N|nocfg`.',
   },
 } as const;
+
+/** Setting values that mean "the built-in default" (older settings.json files may still say null). */
+const builtInValues: Record<string, string> = {
+  qemuVersion: 'auto', qemuFlavor: 'auto', kvmMemslots: '32764', smm: 'on', vhostMaxMemRegions: '64', vhostUserUnknownLimit: '509',
+};
 
 export const memslotSettingsSchema = {
   'memslot.rules': {
@@ -66,7 +78,7 @@ export interface MemslotSettings {
     smm?: boolean | null;
     vhostMaxMemRegions?: number | null;
     vhostUserBackends?: Record<string, number | string>;
-    vhostUserUnknownLimit?: number | string | null;
+    vhostUserUnknownLimit?: string | number | null;
   };
 }
 
@@ -109,6 +121,7 @@ export function readMemslotSettings(settings: unknown): SettingsRead {
     const value = host[key];
     if (value === null || value === undefined) continue;
     const text = typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
+    if (text === builtInValues[key]) continue;
     push([flag, text], `setting memslot.host.${key}`);
   }
   const backends = host.vhostUserBackends;

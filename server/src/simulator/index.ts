@@ -9,7 +9,7 @@
  * - `defaultHostProfile(): HostProfile` — a current upstream x86 host: QEMU 10.0, KVM 32764 slots,
  *   SMM on, vhost max_mem_regions 64, no vhost-user rules, unknown vhost-user back-ends assumed 509
  *   (and listed in `Simulation.unknownBackends`). Every value is `{ value, source, origin }` with
- *   source 'default' | 'settings' | 'cli' | 'directive'.
+ *   source 'default' | 'settings' | 'cli' | 'script' | 'directive'.
  * - `parseProfileOptions(args)` → `{ overrides, errors, rest }` for `--qemu VERSION`,
  *   `--qemu-flavor upstream|rhel`, `--kvm-memslots N`, `--smm on|off`, `--vhost-max-mem-regions N`,
  *   `--vhost-user SOCKET=N` (repeatable; SOCKET is a path glob, a socket file name or a chardev id;

@@ -6,7 +6,8 @@ import { VHOST_USER_BASELINE_REGIONS } from './constants';
  * The host profile: everything a command line cannot tell (QEMU version, KVM and vhost limits,
  * vhost-user back-end limits). Every value says who set it, so hovers can show its origin.
  */
-export type ProfileSource = 'default' | 'settings' | 'cli' | 'directive';
+/** `script`: a back-end daemon the same script starts (its program's documented limit). */
+export type ProfileSource = 'default' | 'settings' | 'cli' | 'script' | 'directive';
 
 export interface Sourced<T> {
   value: T;

@@ -31,7 +31,7 @@ suite('memslot report', () => {
     assert.equal(info.verdict, 'refused by fs0');
     // The chart: one usage line for KVM, one limit line for fs0, a marker at the refused step.
     assert.match(info.body, /<svg class="chart"/);
-    assert.match(info.body, /<polyline [^>]*class="usage[^"]*"[^>]*data-consumer="kvm"|<polyline [^>]*data-consumer="kvm"[^>]*class="usage/);
+    assert.match(info.body, /<polyline [^>]*class="usage[^"]*"[^>]*data-consumer="KVM"|<polyline [^>]*data-consumer="KVM"[^>]*class="usage/);
     assert.match(info.body, /<line [^>]*class="limit[^"]*"[^>]*data-consumer="fs0"|<line [^>]*data-consumer="fs0"[^>]*class="limit/);
     assert.match(info.body, /<g [^>]*class="refused-marker"[^>]*data-step="\d+"/);
     assert.match(info.body, /<p class="verdict[^"]*" data-verdict="refused by fs0"/);

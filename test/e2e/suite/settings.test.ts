@@ -16,12 +16,12 @@ suite('settings change the diagnostics', () => {
     await waitForDiagnostic(document.uri, 'MS012');
     assert.ok(!codes().includes('MS001'), `MS001 without any limit declared: ${codes().join(', ')}`);
     try {
-      await setWorkspaceSetting('host.vhostUserBackends', { '/run/vhost-fs.sock': 32 });
+      await setWorkspaceSetting('host.vhostUserBackends', { '/run/vhost-fs.sock': '32' });
       const ms001 = await waitForDiagnostic(document.uri, 'MS001');
       assert.deepEqual(ms001.range, rangeOf(document, refusedDevice));
       assert.match(ms001.message, /\b32\b/, 'the message names the limit from the settings');
 
-      await setWorkspaceSetting('host.vhostUserBackends', { '/run/vhost-fs.sock': 509 });
+      await setWorkspaceSetting('host.vhostUserBackends', { '/run/vhost-fs.sock': '509' });
       await waitFor('MS001 to disappear with a limit of 509', () => (codes().includes('MS001') ? undefined : true));
       assert.ok(!codes().includes('MS012'), `MS012 although the limit is declared: ${codes().join(', ')}`);
     } finally {

@@ -4,6 +4,7 @@ import { ModelBuilder } from './buildModel';
 import { findInvocations } from './invocations';
 import { DocumentText } from '../../model/documentText';
 import { splitShell } from './shellWords';
+import { findBackendDaemons } from './backendDaemons';
 import { blankSnippetPrefixes, type SnippetOptions } from './snippets';
 
 export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shellWords';
@@ -28,7 +29,7 @@ export function parseQemuDocument(source: string | DocumentText, kind: 'shell' |
       else diagnostics.push(finding);
     }
     for (const machine of machines) machine.diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
-    return { machines, diagnostics };
+    return { machines, diagnostics, ...(kind === 'shell' ? { startedBackends: findBackendDaemons(script, lines) } : {}) };
   } catch (error) {
     // Unreachable by design; if a bug gets here the document still gets an answer.
     return {
