@@ -15,6 +15,8 @@ import { dynamicMemslotsCannotWork } from './ms011-dynamic-memslots-cannot-work'
 import { vhostUserLimitUnknown } from './ms012-vhost-user-limit-unknown';
 import { virtioMemVfioDmaLimit } from './ms013-virtio-mem-vfio-dma-limit';
 import { lowHeadroom } from './ms014-low-headroom';
+import { memoryDevicePlacement } from './ms015-memory-device-placement';
+import { hostFactUnknown } from './ms016-host-fact-unknown';
 import { unknownProperty } from './ms020-unknown-property';
 import { numaMemoryMismatch } from './ms021-numa-memory-mismatch';
 import { virtioMemWithVhostVdpa } from './ms022-virtio-mem-with-vhost-vdpa';
@@ -37,6 +39,8 @@ export const rules: readonly Rule[] = [
   vhostUserLimitUnknown,
   virtioMemVfioDmaLimit,
   lowHeadroom,
+  memoryDevicePlacement,
+  hostFactUnknown,
   unknownProperty,
   numaMemoryMismatch,
   virtioMemWithVhostVdpa,
