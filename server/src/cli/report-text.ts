@@ -5,7 +5,7 @@ import type { Simulation } from '../simulator';
 import { formatSize } from '../model/sizes';
 import { slotFigures } from '../features/slotCount';
 import type { HotplugMachine } from '../planAnalysis';
-import { describeCapacity } from './hotplug';
+import { describeCapacity } from '../features/capacityText';
 
 /** Compiler-style output: `path:line:col: severity: message [code]` (1-based), then a summary per machine. */
 export function formatText(reports: Array<{ path: string; analysis: DocumentAnalysis }>): string {
