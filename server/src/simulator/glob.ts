@@ -28,7 +28,7 @@ export function compileGlob(pattern: string): GlobCompile {
   }
   const tokens: GlobToken[] = [];
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
+    const c = pattern.charAt(i);
     if (c === '*') {
       const globstar = pattern[i + 1] === '*';
       if (globstar) while (pattern[i + 1] === '*') i++;
@@ -44,7 +44,7 @@ export function compileGlob(pattern: string): GlobCompile {
       tokens.push({ kind: 'any' });
     } else if (c === '\\') {
       if (i + 1 >= pattern.length) return { ok: false, message: "the glob ends with '\\', which escapes nothing", offset: i };
-      tokens.push({ kind: 'char', char: pattern[++i] });
+      tokens.push({ kind: 'char', char: pattern.charAt(++i) });
     } else if (c === '[') {
       const read = readClass(pattern, i);
       if (!read.ok) return read;
@@ -65,13 +65,13 @@ function readClass(pattern: string, open: number): { ok: true; token: GlobToken;
   // A `]` first in the class is a member, as in the shell.
   let first = true;
   for (; i < pattern.length; i++) {
-    let c = pattern[i];
+    let c = pattern.charAt(i);
     if (c === ']' && !first) return { ok: true, token: { kind: 'class', negated, ranges }, end: i };
     first = false;
-    if (c === '\\' && i + 1 < pattern.length) c = pattern[++i];
+    if (c === '\\' && i + 1 < pattern.length) c = pattern.charAt(++i);
     let high = c;
     if (pattern[i + 1] === '-' && i + 2 < pattern.length && pattern[i + 2] !== ']') {
-      high = pattern[i + 2] === '\\' && i + 3 < pattern.length ? pattern[i + 3] : pattern[i + 2];
+      high = pattern[i + 2] === '\\' && i + 3 < pattern.length ? pattern.charAt(i + 3) : pattern.charAt(i + 2);
       const rangeStart = i;
       i += pattern[i + 2] === '\\' ? 3 : 2;
       if (high.charCodeAt(0) < c.charCodeAt(0)) {
@@ -111,18 +111,20 @@ function run(tokens: GlobToken[], text: string): boolean {
   const close = (states: Uint8Array): void => {
     // A star may match nothing: reaching it reaches what follows it.
     for (let i = 0; i < count; i++) {
-      if (states[i] && (tokens[i].kind === 'star' || tokens[i].kind === 'globstar')) states[i + 1] = 1;
+      const kind = tokens[i]?.kind;
+      if (states[i] && (kind === 'star' || kind === 'globstar')) states[i + 1] = 1;
     }
   };
   current[0] = 1;
   close(current);
   for (let at = 0; at < text.length; at++) {
-    const c = text[at];
+    const c = text.charAt(at);
     next.fill(0);
     let alive = false;
     for (let i = 0; i < count; i++) {
       if (!current[i]) continue;
       const token = tokens[i];
+      if (token === undefined) continue;
       if (token.kind === 'globstar' || (token.kind === 'star' && c !== '/')) {
         next[i] = 1;
         alive = true;

@@ -135,7 +135,7 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
   const errors: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = args[i] ?? '';
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (!valueFlags.includes(flag)) {
@@ -146,7 +146,7 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
     if (flag !== arg) {
       value = arg.slice(eq + 1);
     } else if (i + 1 < args.length) {
-      value = args[++i];
+      value = args[++i] ?? '';
     } else {
       errors.push(`${flag} needs a value`);
       continue;
@@ -277,11 +277,10 @@ function indexRules(rules: readonly VhostUserBackendRule[]): RuleIndex {
   let index = ruleIndexes.get(rules);
   if (index) return index;
   index = { literal: new Map(), globs: [] };
-  for (let i = 0; i < rules.length; i++) {
-    const pattern = rules[i].pattern;
+  rules.forEach(({ pattern }, i) => {
     if (/[*?[\\]/.test(pattern)) index.globs.push(i);
     else if (!index.literal.has(pattern)) index.literal.set(pattern, i);
-  }
+  });
   ruleIndexes.set(rules, index);
   return index;
 }
@@ -303,6 +302,7 @@ export function findVhostUserRule(profile: HostProfile, socketPath: string | und
   for (const at of index.globs) {
     if (at >= best) break;
     const rule = rules[at];
+    if (rule === undefined) continue;
     if (chardevId !== undefined && rule.pattern === chardevId) return rule;
     if (socketPath === undefined) continue;
     if (globMatches(rule.pattern, socketPath)) return rule;
