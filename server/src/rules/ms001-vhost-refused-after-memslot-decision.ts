@@ -33,10 +33,15 @@ export const vhostRefusedAfterMemslotDecision: Rule = {
       message: `${d.driver} '${d.id}' decided ${d.memslots} memslots here (decision limit ${d.decisionLimit ?? '?'}), before ${describeItem(refused)} was initialised`,
       range: itemOfRef(model, d.ref)?.range ?? model.headRange,
     }));
+    const jsonLate = realisedLateAsJson(model, refused, deciders);
+    if (jsonLate && refused) {
+      related.push({ message: `${describeItem(refused)} is written first, but as JSON: QEMU realises every QemuOpts -device before the JSON ones`, range: refused.range });
+    }
     const message =
       `QEMU refuses ${describeItem(refused)}: "${messages.autoDecisionRefusesVhost}". ` +
       `Its back-end allows ${limit ?? 'fewer than 509'} memslots (${limitWhy}), fewer than ${SAFE_MAX_MEMSLOTS}, ` +
-      `and ${deciderText || 'a memory device'} decided more than one memslot before it. ${messages.autoDecisionRefusesVhostHint}`;
+      `and ${deciderText || 'a memory device'} decided more than one memslot before it` +
+      (jsonLate ? ' (written later, but QemuOpts -devices are realised before JSON ones)' : '') + `. ${messages.autoDecisionRefusesVhostHint}`;
     const subjects = [userId(refused), ...deciders.map((d) => d.id)].filter((s): s is string => s !== undefined);
     return [finding(this, {
       message,
@@ -49,8 +54,58 @@ export const vhostRefusedAfterMemslotDecision: Rule = {
   },
 };
 
+/**
+ * The refused device is a JSON -device written before a QemuOpts decider: QEMU realises QemuOpts
+ * -devices first (qemu_create_cli_devices), so the text order is not QEMU's order.
+ */
+function realisedLateAsJson(model: MachineModel, refused: ReturnType<typeof itemOfRef>, deciders: MemoryDeviceResult[]): boolean {
+  if (!refused || refused.kind !== 'vhost-device' || refused.syntax !== 'json') return false;
+  return deciders.some((d) => {
+    const device = memoryDeviceOf(model, d.ref);
+    return device !== undefined && device.syntax === 'qemuopts' && device.order > refused.order;
+  });
+}
+
+/** A JSON -device's properties as one QemuOpts word (driver first), or null when a value has no QemuOpts spelling. */
+function qemuOptsText(device: Device): string | null {
+  const parts = [device.driver.value];
+  for (const property of device.properties) {
+    if (property.key === 'driver') continue;
+    const value = property.value;
+    let text: string;
+    if (typeof value === 'string') text = value.replace(/,/g, ',,');
+    else if (typeof value === 'boolean') text = value ? 'on' : 'off';
+    else if (typeof value === 'number') text = String(value);
+    else return null;
+    parts.push(`${property.key}=${text}`);
+  }
+  const word = parts.join(',');
+  if (/^[A-Za-z0-9_./=,:@%+-]+$/.test(word)) return word;
+  return word.includes("'") ? null : `'${word}'`;
+}
+
+/** Rewrites the refused JSON -device in QemuOpts form: written before the decider, it is then realised before it too. */
+function qemuOptsFormFix(context: RuleContext, refused: Device, deciders: MemoryDeviceResult[]): Fix | null {
+  const { model, document } = context;
+  if (!realisedLateAsJson(model, refused, deciders)) return null;
+  const word = qemuOptsText(refused);
+  if (word === null) return null;
+  const rewritten = { ...refused, syntax: 'qemuopts' as const };
+  const after = simulate(withDevices(model, model.devices.map((d) => (d === refused ? rewritten : d))), context.profile);
+  if (stillRefusedHere(after)) return null;
+  const flag = /^\S+/.exec(document.slice(refused.range))?.[0] ?? '-device';
+  return {
+    title: `Write ${describeItem(refused)} in QemuOpts form, so QEMU realises it before ${describeItem(memoryDeviceOf(model, deciders[0].ref))}`,
+    edits: [{ range: refused.range, newText: `${flag} ${word}` }],
+    isPreferred: after.outcome === 'starts',
+    fixAll: after.outcome === 'starts',
+  };
+}
+
 function fixesFor(context: RuleContext, refused: ReturnType<typeof itemOfRef>, deciders: MemoryDeviceResult[]): Fix[] {
   const fixes: Fix[] = [];
+  const optsFix = refused && refused.kind === 'vhost-device' ? qemuOptsFormFix(context, refused, deciders) : null;
+  if (optsFix) fixes.push(optsFix);
   if (refused && refused.kind !== 'memory-backend' && refused.kind !== 'netdev') {
     const fix = context.model.frontend === 'libvirt' ? dynamicMemslotsOffFix(context, deciders) : moveBeforeDeciderFix(context, refused, deciders);
     if (fix) fixes.push(fix);
