@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  CompletionItemKind,
   createConnection,
   DidChangeConfigurationNotification,
   InlayHintKind,
@@ -10,6 +11,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  type CompletionItem,
   type Diagnostic,
   type InitializeParams,
   type InitializeResult,
@@ -19,6 +21,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
 import { codeActions, fixAllKind } from './features/codeActions';
 import { hoverAt } from './features/hover';
+import { completionsAt, optionDocAt } from './features/completion';
 import { inlayHints } from './features/inlayHints';
 import { buildReport } from './features/report';
 import { Debouncer } from './lsp/debouncer';
@@ -63,6 +66,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      completionProvider: { triggerCharacters: [',', ' ', '-', "'", '"', '<'] },
       inlayHintProvider: true,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
     },
@@ -168,8 +172,24 @@ function validate(uri: string): void {
 connection.onHover(({ textDocument, position }) => {
   const document = documents.get(textDocument.uri);
   if (!document) return null;
-  const markdown = guarded('hover', () => hoverAt(analysisOf(document), position));
+  const markdown = guarded('hover', () => {
+    const analysis = analysisOf(document);
+    // On a driver, property or directive option name: its one-line doc first.
+    const doc = analysis.kind ? optionDocAt(document.getText(), analysis.kind, position) : undefined;
+    const memslots = hoverAt(analysis, position);
+    return doc && memslots ? `${doc}\n\n---\n\n${memslots}` : doc ?? memslots;
+  });
   return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
+});
+
+connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
+  const document = documents.get(textDocument.uri);
+  if (!document) return [];
+  const kind = analysisOf(document).kind;
+  if (!kind) return [];
+  const items = guarded('completion', () => completionsAt(document.getText(), kind, position)) ?? [];
+  const kinds = { driver: CompletionItemKind.Class, property: CompletionItemKind.Property, option: CompletionItemKind.Keyword, value: CompletionItemKind.EnumMember } as const;
+  return items.map((item) => ({ label: item.label, insertText: item.insertText, detail: item.detail, documentation: item.documentation, kind: kinds[item.kind] }));
 });
 
 connection.languages.inlayHint.on(({ textDocument, range }): InlayHint[] => {
