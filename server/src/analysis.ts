@@ -1,9 +1,9 @@
-import { applySuppressions, profileWithDirectives, readDirectives, type DirectiveRead } from './directives';
+import { applySuppressions, directiveSuppression, insertDirectiveLine, profileWithDirectives, readDirectives, type DirectiveRead } from './directives';
 import { analyzeDocument, detectDocumentKind, type DocumentKind } from './frontends';
-import type { Finding, Severity } from './model/findings';
+import { findingSubjects, type Finding, type Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
 import { makeRange, rangeContains, type Range } from './model/range';
-import { frontendCodes } from './frontends/codes';
+import { frontendCodes, internalErrorCode } from './model/codes';
 import { DocumentText } from './model/documentText';
 import { applySeverityOverrides, runRules, type RunRulesOptions } from './rules';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
@@ -17,7 +17,7 @@ import { profileWithStartedBackends } from './simulator/backendDaemonLimits';
  */
 
 /** Reported when the core itself fails on some input; a bug in memslot, never in the user's file. */
-export const internalErrorCode = 'MS999';
+export { internalErrorCode };
 
 export interface DocumentHint {
   languageId?: string;
@@ -116,7 +116,18 @@ function analyzeMachine(model: MachineModel, profile: HostProfile, context: Mach
     runRules({ model, simulation, profile, document: context.document, kind: context.kind }, context.ruleOptions));
   findings.push(...(ruleFindings ?? []));
   const hidden = withholdHiddenFindings(model, findings);
-  return { model, profile, simulation, findings: hidden.findings, uncertain: hidden.uncertain };
+  return { model, profile, simulation, findings: hidden.findings.map((found) => withDisableFix(found, model, context.document)), uncertain: hidden.uncertain };
+}
+
+/** The one place the "disable <code> for <id>" fix is attached: to every finding of a machine that names an id. */
+function withDisableFix(found: Finding, model: MachineModel, document: DocumentText): Finding {
+  const subject = findingSubjects(found)[0];
+  if (subject === undefined) return found;
+  const fix = {
+    title: `Disable ${found.code} for '${subject}' in this file`,
+    edits: [insertDirectiveLine(document, model, directiveSuppression(found.code, subject))],
+  };
+  return { ...found, fixes: [...(found.fixes ?? []), fix] };
 }
 
 const hiddenValueCode = frontendCodes.unresolvedExpansion.code;

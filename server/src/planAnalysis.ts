@@ -4,7 +4,7 @@ import { parseLibvirtDevicePlan } from './frontends/plan/libvirt';
 import type { Finding } from './model/findings';
 import type { Range } from './model/range';
 import { DocumentText } from './model/documentText';
-import { capacity, simulate, type Capacity, type HostProfile, type Simulation, type SimulationEvent } from './simulator';
+import { capacity, simulate, type Capacity, type HostProfile, type RefusalReason, type Simulation, type SimulationEvent } from './simulator';
 import { describePlanRefusal } from './features/planMessages';
 
 /**
@@ -23,6 +23,8 @@ export interface HotplugStepResult {
   command: string;
   id: string | null;
   result: 'ok' | 'error' | 'hang';
+  /** Why QEMU refuses it (null when it accepts): what messages switch on. */
+  reason: RefusalReason | null;
   /** QEMU's QMP `desc`, verbatim. */
   error: string | null;
   range: Range;
@@ -112,6 +114,7 @@ function stepResults(simulation: Simulation, steps: Array<{ step: PlanStep; path
     const result: HotplugStepResult = {
       command: step.command, id: step.id,
       result: event.result === 'hang' ? 'hang' : event.result === 'refused' ? 'error' : 'ok',
+      reason: event.result === 'hang' || event.result === 'refused' ? event.reason : null,
       error: event.result === 'hang' || event.result === 'refused' ? event.error : null,
       range: step.range, path,
     };

@@ -60,7 +60,7 @@ export function simulateCommandLine(text: string, profile: HostProfileArgs, hotp
     outcome: simulation.outcome,
     refusedBy: simulation.refusedBy,
     error: simulation.error,
-    hint: simulation.hint,
+    hint: simulation.refusal?.hint ?? null,
     virtioMem,
     kvmSlots,
     hotplug: hotplugResults,

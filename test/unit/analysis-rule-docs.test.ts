@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { internalErrorCode } from '../../server/src/analysis';
-import { frontendCodes } from '../../server/src/frontends/codes';
+import { frontendCodes } from '../../server/src/model/codes';
 
 test('every code the core reports has a documentation page', () => {
   const codes = [...Object.values(frontendCodes).map((entry) => entry.code), internalErrorCode];

@@ -115,6 +115,7 @@ interface SimulationJson {
   outcome: string;
   refusedBy: string | null;
   error: string | null;
+  reason: string | null;
   memoryDevices: Array<{ id: string; memslots: number }>;
 }
 
@@ -130,6 +131,7 @@ test('the headline example is refused with QEMU\'s message when the backend has 
   assert.ok(simulation, 'the machine has a simulation');
   assert.equal(simulation.outcome, 'refused');
   assert.equal(simulation.refusedBy, 'fs0');
+  assert.equal(simulation.reason, 'auto-decision-refuses-vhost');
   assert.match(String(simulation.error), /^some memory device \(like virtio-mem\) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots/);
 });
 
@@ -138,5 +140,6 @@ test('the reverse order starts and virtio-mem takes a single memslot', { skip: s
   assert.ok(simulation, 'the machine has a simulation');
   assert.equal(simulation.outcome, 'starts');
   assert.equal(simulation.refusedBy, null);
+  assert.equal(simulation.reason, null);
   assert.deepEqual(simulation.memoryDevices.map((device) => [device.id, device.memslots]), [['vm0', 1]]);
 });

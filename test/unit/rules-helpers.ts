@@ -1,22 +1,16 @@
 import assert from 'node:assert/strict';
+import { allFindings, analyzeText, type AnalysisOptions } from '../../server/src/analysis';
 import type { DocumentKind } from '../../server/src/frontends';
 import { parseLibvirtDomain } from '../../server/src/frontends/libvirt/index';
 import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
 import type { Finding, Fix } from '../../server/src/model/findings';
 import type { FrontendResult, MachineModel } from '../../server/src/model/machine';
-import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type HostProfile, type Simulation } from '../../server/src/simulator/index';
-import { applySuppressions, profileWithDirectives, readDirectives } from '../../server/src/directives/index';
+import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type HostProfile, type Simulation } from '../../server/src/simulator/index';
 import { DocumentText } from '../../server/src/model/documentText';
-import { applySeverityOverrides, checkMachine, type RunRulesOptions } from '../../server/src/rules/index';
 
-/**
- * The whole chain the adapters will run, for tests: front end → directives → profile (CLI flags,
- * then the file's directives) → simulate → rules → suppressions.
- */
+/** The adapters' own pipeline (`analyzeText`), with the host described by CLI flags. */
 export interface Linted {
-  frontend: FrontendResult;
-  profile: HostProfile;
-  machines: Array<{ model: MachineModel; simulation: Simulation; findings: Finding[] }>;
+  machines: Array<{ model: MachineModel; profile: HostProfile; simulation: Simulation; findings: Finding[] }>;
   /** Every finding of the document after suppressions (front end, directives, rules, unused suppressions). */
   findings: Finding[];
 }
@@ -25,24 +19,19 @@ export function parse(text: string, kind: DocumentKind): FrontendResult {
   return kind === 'libvirt-xml' ? parseLibvirtDomain(text) : parseQemuDocument(text, kind === 'shell' ? 'shell' : 'args');
 }
 
-export function lint(text: string, kind: DocumentKind, cliArgs: string[] = [], options: RunRulesOptions = {}): Linted {
-  const frontend = parse(text, kind);
-  const directives = readDirectives(text, kind);
+const languageIds: Record<DocumentKind, string> = { shell: 'shellscript', 'qemu-args': 'qemu-args', 'libvirt-xml': 'xml' };
+
+export function lint(text: string, kind: DocumentKind, cliArgs: string[] = [], options: Omit<AnalysisOptions, 'profile'> = {}): Linted {
   const cli = parseProfileOptions(cliArgs);
   assert.deepEqual(cli.errors, []);
-  const profile = profileWithDirectives(applyProfileOptions(defaultHostProfile(), cli.overrides, 'cli'), directives);
-  const document = new DocumentText(text);
-  const machines = frontend.machines.map((model) => {
-    const simulation = simulate(model, profile);
-    const findings = checkMachine({ model, simulation, profile, text: document, kind }, options);
-    return { model, simulation, findings };
+  const profile = applyProfileOptions(defaultHostProfile(), cli.overrides, 'cli');
+  const analysis = analyzeText(text, { languageId: languageIds[kind] }, { ...options, profile });
+  assert.equal(analysis.kind, kind);
+  const machines = analysis.machines.map(({ model, profile: used, simulation, findings }) => {
+    assert.ok(simulation, 'the simulator failed on this machine');
+    return { model, profile: used, simulation, findings };
   });
-  const all = applySeverityOverrides([
-    ...frontend.diagnostics, ...directives.findings,
-    ...frontend.machines.flatMap((m) => m.diagnostics), ...machines.flatMap((m) => m.findings),
-  ], options);
-  const suppressed = applySuppressions(all, directives.suppressions, frontend.machines);
-  return { frontend, profile, machines, findings: [...suppressed.findings, ...suppressed.unused] };
+  return { machines, findings: allFindings(analysis) };
 }
 
 export function withCode(linted: Linted, code: string): Finding[] {

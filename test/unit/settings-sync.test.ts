@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readServerSettings, settingsSchema } from '../../server/src/lsp/settings';
-import { ruleMetadata } from '../../server/src/rules';
+import { codeCatalogue } from '../../server/src/model/codes';
 import { defaultHostProfile } from '../../server/src/simulator';
 
 // package.json's settings are generated from the server's schema; when this test fails after a
@@ -27,7 +27,7 @@ test('package.json declares exactly the settings the server reads, with the same
 
 test('every code memslot reports has a severity entry under memslot.rules', () => {
   const rules = properties['memslot.rules'] as { properties?: Record<string, { default?: unknown }> };
-  for (const meta of ruleMetadata) {
+  for (const meta of codeCatalogue) {
     assert.equal(rules.properties?.[meta.code]?.default, meta.defaultSeverity, meta.code);
   }
 });
@@ -48,7 +48,7 @@ test("package.json's defaults, read by the server, give the built-in host and no
   assert.equal(read.settings.trace, 'off');
   // The per-rule defaults are each rule's default severity, so the overrides change nothing.
   for (const [code, severity] of Object.entries(read.settings.severityOverrides)) {
-    assert.equal(ruleMetadata.find((meta) => meta.code === code)?.defaultSeverity, severity, code);
+    assert.equal(codeCatalogue.find((meta) => meta.code === code)?.defaultSeverity, severity, code);
   }
 });
 

@@ -36,7 +36,7 @@ test('DIMM slots: none allocated, all taken', () => {
 
 test('-m checks: slots > 256, maxmem below size, slots without room, slots without maxmem', () => {
   const tooMany = run(machine({ type: 'q35', ram: 4 * GiB, maxmem: 8 * GiB, slots: 300 }).build());
-  assert.deepEqual([tooMany.outcome, tooMany.refusedBy, tooMany.refusedOption, tooMany.error], ['refused', null, '-m', 'unsupported amount of memory slots: 300']);
+  assert.deepEqual([tooMany.outcome, tooMany.refusedBy, tooMany.refusal?.option, tooMany.error], ['refused', null, '-m', 'unsupported amount of memory slots: 300']);
   assert.equal(run(machine({ type: 'q35', ram: 4 * GiB, maxmem: 2 * GiB }).build()).error,
     'invalid value of maxmem: maximum memory size (0x80000000) must be at least the initial memory size (0x100000000)');
   assert.equal(run(machine({ type: 'q35', ram: 4 * GiB, maxmem: 4 * GiB, slots: 2 }).build()).error,
@@ -129,7 +129,7 @@ test('qemu64 (40 phys-bits) cannot address maxmem=1T: measured message', () => {
   const model = machine({ type: 'q35', ram: 4 * GiB, maxmem: TiB, slots: 4, cpu: null }).backend('memory-backend-ram', 'vmem0', 64 * GiB)
     .virtioMem('vm0', 'vmem0', { requested: GiB }).build();
   const sim = run(model);
-  assert.deepEqual([sim.outcome, sim.refusedBy, sim.refusedOption], ['refused', null, null]);
+  assert.deepEqual([sim.outcome, sim.refusedBy, sim.refusal?.option], ['refused', null, null]);
   assert.equal(sim.error, 'Address space limit 0xffffffffff < 0x1097fffffff phys-bits too low (40)');
   assert.equal(run(machine({ type: 'q35', ram: 4 * GiB, cpu: null }).build()).outcome, 'starts');
 });

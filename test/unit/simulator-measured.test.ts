@@ -89,8 +89,9 @@ test('vu32-after-vmem: refused by fs0 with check A and the hint', () => {
   assert.equal(sim.outcome, 'refused');
   assert.equal(sim.refusedBy, 'fs0');
   assert.equal(sim.error, checkA);
-  assert.equal(sim.hint, 'Try plugging this vhost backend before plugging such memory devices.');
-  assert.equal(sim.refusedOption, '-device');
+  assert.equal(sim.refusal?.hint, 'Try plugging this vhost backend before plugging such memory devices.');
+  assert.equal(sim.reason, 'auto-decision-refuses-vhost');
+  assert.equal(sim.refusal?.option, '-device');
 });
 
 test('vu8 (no CONFIGURE_MEM_SLOTS) and vu508 after vmem: refused; vu509: starts with 16 memslots', () => {

@@ -47,7 +47,7 @@ test('QEMU 10.2: the VFIO device fails to realize at start-up, with the "Region 
   const simulation = run('10.2');
   assert.equal(simulation.outcome, 'refused');
   assert.equal(simulation.refusedBy, 'gpu0');
-  assert.equal(simulation.refusedOption, '-device');
+  assert.equal(simulation.refusal?.option, '-device');
   assert.equal(simulation.error, `Region m0: ${verbatim(32764)}`);
   assert.equal(simulation.vfioDma[0].refused, true);
 });

@@ -5,7 +5,7 @@ import { allFindings } from '../analysis';
 import type { Finding, Severity } from '../model/findings';
 import type { Range } from '../model/range';
 import { ruleDocsBaseUrl } from '../rule-docs';
-import { metadataOf } from '../rules';
+import { codeEntry } from '../model/codes';
 
 /** SARIF 2.1.0, as code-scanning tools (GitHub, GitLab, VS Code's SARIF viewer) read it. */
 export function formatSarif(reports: Array<{ path: string; analysis: DocumentAnalysis }>, version: string): string {
@@ -15,7 +15,7 @@ export function formatSarif(reports: Array<{ path: string; analysis: DocumentAna
   for (const { path, analysis } of reports) {
     for (const finding of allFindings(analysis)) {
       if (!ruleIndex.has(finding.code)) {
-        const metadata = metadataOf(finding.code);
+        const metadata = codeEntry(finding.code);
         ruleIndex.set(finding.code, rules.length);
         rules.push({
           id: finding.code,

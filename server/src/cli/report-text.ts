@@ -106,7 +106,7 @@ function describeSimulation(simulation: Simulation | undefined, uncertain: strin
   if (simulation.outcome === 'refused') {
     const by = simulation.refusedBy ? ` at ${simulation.refusedBy}` : '';
     lines.push(`verdict: QEMU refuses to start${by}${doubt}: ${(simulation.error ?? '').split('\n')[0]}`);
-    if (simulation.hint) lines.push(`    ${simulation.hint}`);
+    if (simulation.refusal?.hint) lines.push(`    ${simulation.refusal.hint}`);
   } else {
     lines.push(`verdict: QEMU starts${doubt}`);
   }

@@ -1,9 +1,9 @@
-import type { DocumentKind } from '../frontends';
+import type { DocumentKind } from '../model/documentText';
 import type { Finding, Fix } from '../model/findings';
 import type { Range } from '../model/range';
 import { parseProfileOptions } from '../simulator';
 import { DocumentText } from '../model/documentText';
-import { directiveCodes, metadataOf } from '../rules/registry';
+import { codeEntry, directiveCodes } from '../model/codes';
 
 /**
  * `memslot:` directives in comments: `# memslot: ...` in scripts and argument files,
@@ -128,7 +128,7 @@ function readSuppression(words: DirectiveWord[], comment: DirectiveComment, read
   }
   let valid = true;
   for (const word of codeWords) {
-    if (!metadataOf(word.text.toUpperCase())) {
+    if (!codeEntry(word.text.toUpperCase())) {
       read.findings.push(problem(`'${word.text}' is not a memslot code (codes look like MS001; see docs/rules/)`, word.range));
       valid = false;
     }

@@ -1,8 +1,7 @@
-import type { Finding } from '../model/findings';
+import { findingSubjects, type Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import { rangeContains } from '../model/range';
-import { directiveCodes } from '../rules/registry';
-import { findingSubjects } from '../rules/types';
+import { directiveCodes } from '../model/codes';
 import type { DirectiveWord, Suppression } from './read';
 
 export interface SuppressionResult {

@@ -123,8 +123,8 @@ function causeAt(machine: MachineAnalysis, range: Range): string | undefined {
 function isRefusedHere(simulation: Simulation, target: Target): boolean {
   if (simulation.outcome !== 'refused') return false;
   return target.kind === 'machine'
-    || (target.kind === 'device' && sameRef(simulation.refusedByRef, 'devices', target.index))
-    || (target.kind === 'netdev' && sameRef(simulation.refusedByRef, 'netdevs', target.index));
+    || (target.kind === 'device' && sameRef(simulation.refusal?.ref, 'devices', target.index))
+    || (target.kind === 'netdev' && sameRef(simulation.refusal?.ref, 'netdevs', target.index));
 }
 
 function memslotSummary(device: MemoryDeviceResult): string {
@@ -187,7 +187,7 @@ function refusalDetails(machine: MachineAnalysis, simulation: Simulation): strin
       return `${event.step}. ${item?.label ?? event.id ?? event.action} — ${event.action}${event.result === 'ok' ? '' : ` (**${event.result}**)`}`;
     });
   const quoted = (simulation.error ?? '').split('\n').map((line) => `> ${line}`).join('\n');
-  const hint = simulation.hint ? `\n>\n> ${simulation.hint}` : '';
+  const hint = simulation.refusal?.hint ? `\n>\n> ${simulation.refusal.hint}` : '';
   return [`QEMU says:\n\n${quoted}${hint}`, `Plug order: ${plugOrderExplanation(machine.model).join(' ')}\n\n${order.join('\n')}`];
 }
 

@@ -54,8 +54,8 @@ function machineHints(machine: MachineAnalysis): InlayHintData[] {
       tooltip: `${consumerName(consumer)}: ${figure.used} regions in use ${figures.momentText}, ${figure.reserved} reserved; limit ${figure.limit ?? 'none'} (${figure.limitOrigin})`,
     });
   }
-  const refused = simulation.refusedByRef ? itemOfRef(machine.model, simulation.refusedByRef) : undefined;
-  if (refused && !simulation.memoryDevices.some((device) => device.status === 'refused' && device.ref.index === simulation.refusedByRef?.index && device.ref.collection === simulation.refusedByRef?.collection)) {
+  const refused = simulation.refusal?.ref ? itemOfRef(machine.model, simulation.refusal?.ref) : undefined;
+  if (refused && !simulation.memoryDevices.some((device) => device.status === 'refused' && device.ref.index === simulation.refusal?.ref?.index && device.ref.collection === simulation.refusal?.ref?.collection)) {
     const label = figures.refused ? `✗ refused · ${usedOfLimit(figures.refused, true)}` : '✗ refused';
     hints.push({ position: refused.range.end, label, tooltip: refusedTooltip(figures.refused, simulation.error) });
   }

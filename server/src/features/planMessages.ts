@@ -1,10 +1,12 @@
-import { messages, type Simulation } from '../simulator';
+import type { RefusalReason, Simulation } from '../simulator';
 
 /**
  * The short message of a refused or hanging plan step: what QEMU does and why, naming the device;
  * QEMU's own words go into the related information and the hover.
  */
-export function describePlanRefusal(step: { command: string; id: string | null; result: string; error: string | null }, simulation: Simulation): string {
+export function describePlanRefusal(
+  step: { command: string; id: string | null; result: string; reason: RefusalReason | null; error: string | null }, simulation: Simulation,
+): string {
   const what = step.id ? `${step.command} ${step.id}` : step.command;
   const error = step.error ?? '';
   if (step.result === 'hang') return `QEMU never answers ${what}: the vhost-user back-end is refused and QEMU reconnects forever`;
@@ -14,14 +16,17 @@ export function describePlanRefusal(step: { command: string; id: string | null; 
     return least ? ` (${least.id} allows ${least.limit})` : '';
   };
   const reason = ((): string => {
-    if (error === messages.autoDecisionRefusesVhost) return 'a memory device already decided its memslots, and this back-end allows fewer than 509';
-    if (error === messages.vhostNotEnoughFree || error === messages.vhostNoFreeLegacy) return `a vhost back-end has no free memslot left${tightest('vhost')}`;
-    if (error === messages.kvmNotEnoughFree || error === messages.kvmNoFreeLegacy) return `KVM has no free memslot left${tightest('kvm')}`;
-    if (error.startsWith('vhost backend memory slots limit')) return 'its back-end allows fewer memslots than are in use and reserved';
-    if (error === messages.noFreeDimmSlots) return `all ${simulation.machine.slots} DIMM slots are taken`;
-    if (error.startsWith('not enough space')) return 'not enough device memory left below maxmem';
-    if (error === messages.busNotHotpluggable('pcie.0')) return 'q35\'s pcie.0 takes no hot-plugged devices; give it a pcie-root-port as bus';
-    if (/^(Duplicate|attempt to add duplicate|Chardev with id)/.test(error)) return 'the id is already in use';
+    switch (step.reason) {
+      case 'auto-decision-refuses-vhost': return 'a memory device already decided its memslots, and this back-end allows fewer than 509';
+      case 'vhost-slots-exhausted': return `a vhost back-end has no free memslot left${tightest('vhost')}`;
+      case 'kvm-slots-exhausted': return `KVM has no free memslot left${tightest('kvm')}`;
+      case 'vhost-limit-below-used': return 'its back-end allows fewer memslots than are in use and reserved';
+      case 'dimm-slots-full': return `all ${simulation.machine.slots} DIMM slots are taken`;
+      case 'device-memory-full': return 'not enough device memory left below maxmem';
+      case 'bus-not-hotpluggable': return 'q35\'s pcie.0 takes no hot-plugged devices; give it a pcie-root-port as bus';
+      case 'duplicate-id': return 'the id is already in use';
+      default: break;
+    }
     if (error.length <= 90) return error;
     return `${error.slice(0, 80)}…`;
   })();

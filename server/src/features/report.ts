@@ -41,7 +41,7 @@ function machineReport(machine: MachineAnalysis, docUrl: (code: string) => strin
     outcome: simulation.outcome,
     refusedBy: simulation.refusedBy,
     error: simulation.error,
-    hint: simulation.hint,
+    hint: simulation.refusal?.hint ?? null,
     refusedStep: refusedEvent?.step ?? null,
     refusedReason: refusedEvent ? refusedEvent.decisions.find((decision) => decision.passed === false)?.explanation ?? refusedEvent.error?.split('\n')[0] ?? null : null,
     slotMoment: figures.momentText,

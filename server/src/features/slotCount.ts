@@ -103,7 +103,7 @@ function refusedBackend(simulation: Simulation, model: MachineModel | undefined)
 }
 
 function vhostKind(simulation: Simulation, model: MachineModel | undefined): ConsumerKind {
-  const ref = simulation.refusedByRef;
+  const ref = simulation.refusal?.ref;
   if (model && ref?.collection === 'devices') {
     const device = model.devices[ref.index];
     if (device?.kind === 'vhost-device') return device.backend;

@@ -1,9 +1,9 @@
-import type { DocumentText } from '../model/documentText';
+import type { DocumentKind, DocumentText } from '../model/documentText';
 import type { FrontendResult } from '../model/machine';
 import { parseLibvirtDomain } from './libvirt';
 import { parseQemuDocument } from './qemu';
 
-export type DocumentKind = 'shell' | 'qemu-args' | 'libvirt-xml';
+export type { DocumentKind } from '../model/documentText';
 
 /** Picks the front end from the editor's language id or, for files on disk, the name and content. */
 export function detectDocumentKind(text: string, hint: { languageId?: string; path?: string }): DocumentKind | undefined {

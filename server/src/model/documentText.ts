@@ -1,6 +1,9 @@
 import type { Position, Range } from './range';
 import type { TextEdit } from './findings';
 
+/** Which front end reads a document: a shell script, a QEMU argument file, or libvirt domain XML. */
+export type DocumentKind = 'shell' | 'qemu-args' | 'libvirt-xml';
+
 /**
  * Offsets and positions of one document's text (0-based lines and UTF-16 characters), with LSP's
  * line breaks (`\n`, `\r\n` and a lone `\r`), so every front end, rule and adapter agrees with the

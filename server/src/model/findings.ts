@@ -41,3 +41,9 @@ export interface Fix {
   /** Safe to apply together with the other fix-all fixes (source.fixAll.memslot). */
   fixAll?: boolean;
 }
+
+/** The ids a finding names (rule findings put them in `data.subjects`). */
+export function findingSubjects(found: Finding): string[] {
+  const subjects = found.data?.subjects;
+  return Array.isArray(subjects) ? subjects.filter((s): s is string => typeof s === 'string') : [];
+}

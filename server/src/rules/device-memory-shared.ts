@@ -2,7 +2,7 @@ import { GiB, MiB } from '../model/sizes';
 import type { MachineModel } from '../model/machine';
 import type { Range } from '../model/range';
 import type { Fix, TextEdit } from '../model/findings';
-import { messages, simulate, type HostProfile, type Simulation } from '../simulator';
+import { simulate, type HostProfile, type RefusalReason, type Simulation } from '../simulator';
 import { setMemoryOption } from './edits';
 import type { RuleContext } from './types';
 
@@ -36,11 +36,15 @@ export function withMemory(model: MachineModel, changes: { maxmem?: number; slot
   return { ...model, memory };
 }
 
-export const deviceMemoryErrors = {
-  space: (error: string): boolean =>
-    error === messages.noDeviceMemory || error === messages.noDeviceMemoryLegacy || error.startsWith('not enough space, currently ') ||
-    error === messages.slotsWithoutMaxmem || error.startsWith('invalid value of maxmem'),
-  slots: (error: string): boolean => error === messages.noDimmSlots || error === messages.noFreeDimmSlots || error.startsWith('unsupported amount of memory slots'),
+const spaceReasons: ReadonlySet<RefusalReason> = new Set<RefusalReason>([
+  'no-device-memory', 'device-memory-full', 'slots-without-maxmem', 'maxmem-below-ram', 'maxmem-equals-ram',
+]);
+const slotReasons: ReadonlySet<RefusalReason> = new Set<RefusalReason>(['no-dimm-slots', 'dimm-slots-full', 'too-many-dimm-slots']);
+
+/** The refusals MS005 (device memory: maxmem) and MS006 (DIMM slots: slots=) report. */
+export const deviceMemoryRefusals = {
+  space: (reason: RefusalReason | null): boolean => reason !== null && spaceReasons.has(reason),
+  slots: (reason: RefusalReason | null): boolean => reason !== null && slotReasons.has(reason),
 };
 
 export function resimulate(model: MachineModel, profile: HostProfile): Simulation {
@@ -63,8 +67,8 @@ export function deviceMemoryFix(context: RuleContext, target: { maxmem: number; 
   const raisesMaxmem = target.maxmem > simulation.machine.ramSize && target.maxmem > (model.memory.maxmem?.value ?? 0);
   const maxmem = raisesMaxmem ? target.maxmem : undefined;
   if (maxmem === undefined && slots === undefined) return [];
-  const after = resimulate(withMemory(model, { maxmem, slots }), profile).error ?? '';
-  if (deviceMemoryErrors.space(after) || deviceMemoryErrors.slots(after)) return [];
+  const after = resimulate(withMemory(model, { maxmem, slots }), profile).reason;
+  if (deviceMemoryRefusals.space(after) || deviceMemoryRefusals.slots(after)) return [];
   const changes: Array<{ key: 'maxmem' | 'slots'; value: string; written: { range: Range } | undefined }> = [];
   if (maxmem !== undefined) changes.push({ key: 'maxmem', value: memoryOptionSize(maxmem), written: model.memory.maxmem });
   if (slots !== undefined) changes.push({ key: 'slots', value: String(slots), written: model.memory.slots });

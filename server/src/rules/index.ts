@@ -4,19 +4,18 @@
  *   runRules(context, options)         → Finding[] for one machine (severity overrides, 'off', disable fixes)
  *   checkMachine(input, options)       → the same, building the context from plain values
  *   applySeverityOverrides(findings)   → for front-end and directive findings
- *   ruleMetadata / metadataOf(code)    → every code memslot reports (rules, MS1xx, MS9xx, MS999)
+ * Every code's metadata is in the catalogue, server/src/model/codes.ts (`codes`, `codeEntry`).
  */
-import type { DocumentKind } from '../frontends';
+import type { DocumentKind } from '../model/documentText';
 import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { HostProfile, Simulation } from '../simulator';
 import { DocumentText } from '../model/documentText';
 import { runRules, type RunRulesOptions } from './registry';
 
-export { rules, ruleMetadata, metadataOf, runRules, applySeverityOverrides, directiveCodes, internalErrorMetadata } from './registry';
+export { rules, runRules, applySeverityOverrides } from './registry';
 export type { RunRulesOptions } from './registry';
 export type { Rule, RuleContext, RuleMetadata, SeveritySetting } from './types';
-export { findingSubjects } from './types';
 export { memslotSettingsSchema, profileWithSettings, readMemslotSettings, severitySettingValues } from './settings';
 export type { MemslotSettings, SettingsRead } from './settings';
 

@@ -4,7 +4,7 @@ import type { ModelRef, Simulation, SimulationEvent } from '../simulator';
 
 /** Finding model items from the simulator's references, and naming them the way users wrote them. */
 
-export function itemOfRef(model: MachineModel, ref: ModelRef | null): Device | Netdev | MemoryBackend | undefined {
+export function itemOfRef(model: MachineModel, ref: ModelRef | null | undefined): Device | Netdev | MemoryBackend | undefined {
   if (!ref) return undefined;
   switch (ref.collection) {
     case 'devices': return model.devices[ref.index];
@@ -44,7 +44,7 @@ export function refusalEvent(simulation: Simulation): SimulationEvent | undefine
 }
 
 /** The range to report on for a refusal: the refused item, else the machine's head. */
-export function rangeOfRef(model: MachineModel, ref: ModelRef | null): Range {
+export function rangeOfRef(model: MachineModel, ref: ModelRef | null | undefined): Range {
   return itemOfRef(model, ref)?.range ?? model.headRange;
 }
 

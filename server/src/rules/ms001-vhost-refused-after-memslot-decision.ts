@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import type { Fix, RelatedInformation } from '../model/findings';
 import type { Device, MachineModel, MemoryDevice } from '../model/machine';
 import { messages, SAFE_MAX_MEMSLOTS, simulate, type MemoryDeviceResult, type Simulation } from '../simulator';
@@ -17,16 +18,12 @@ import { finding, type Rule, type RuleContext } from './types';
  * declare the back-end's limit if it really has 509 slots.
  */
 export const vhostRefusedAfterMemslotDecision: Rule = {
-  code: 'MS001',
-  slug: 'vhost-refused-after-memslot-decision',
-  title: 'vhost back-end refused after a memory device decided its memslots',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS001,
   check(context) {
     const { simulation, model } = context;
-    if (simulation.error !== messages.autoDecisionRefusesVhost) return [];
+    if (simulation.reason !== 'auto-decision-refuses-vhost') return [];
     const event = refusalEvent(simulation);
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     const deciders = simulation.memoryDevices.filter((d) => d.autoDecided && d.status === 'plugged');
     const limitDecision = decisionOf(event, 'vhost-limit');
     const limit = typeof limitDecision?.result === 'number' ? limitDecision.result : null;
@@ -71,7 +68,7 @@ function fixesFor(context: RuleContext, refused: ReturnType<typeof itemOfRef>, d
 
 /** Is the simulation of the changed model free of this refusal? */
 function stillRefusedHere(simulation: Simulation): boolean {
-  return simulation.error === messages.autoDecisionRefusesVhost;
+  return simulation.reason === 'auto-decision-refuses-vhost';
 }
 
 function moveBeforeDeciderFix(context: RuleContext, refused: Device, deciders: MemoryDeviceResult[]): Fix | null {

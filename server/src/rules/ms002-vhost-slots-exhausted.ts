@@ -1,5 +1,5 @@
+import { codes } from '../model/codes';
 import type { RelatedInformation } from '../model/findings';
-import { messages } from '../simulator';
 import { decisionOf, describeItem, itemOfRef, refusalEvent, userId } from './lookup';
 import { sentences } from './sentences';
 import { finding, type Rule } from './types';
@@ -12,24 +12,21 @@ import { finding, type Rule } from './types';
  * re-check (spec §5.3, §3.7).
  */
 export const vhostSlotsExhausted: Rule = {
-  code: 'MS002',
-  slug: 'vhost-backend-slots-exhausted',
-  title: 'vhost back-end out of memory slots',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS002,
   check(context) {
     const { simulation, model } = context;
     const found = [];
     const error = simulation.error ?? '';
+    const reason = simulation.reason;
     const event = refusalEvent(simulation);
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     const vhostRelated: RelatedInformation[] = simulation.consumers
       .filter((c) => c.kind !== 'kvm' && c.limit !== null)
       .map((c) => ({
         message: `${c.kind} '${c.id}': limit ${c.limit} (${c.limitSource.origin}), ${c.used} used, ${c.reserved} reserved for memory devices`,
         range: itemOfRef(model, c.ref)?.range ?? model.headRange,
       }));
-    if (error === messages.vhostNotEnoughFree || error === messages.vhostNoFreeLegacy) {
+    if (reason === 'vhost-slots-exhausted') {
       const check = decisionOf(event, 'vhost-free-check');
       found.push(finding(this, {
         message: sentences(`QEMU refuses ${describeItem(refused)}: "${error}"`, check?.explanation),
@@ -37,7 +34,7 @@ export const vhostSlotsExhausted: Rule = {
         related: vhostRelated,
         subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       }));
-    } else if (error.startsWith('vhost backend memory slots limit')) {
+    } else if (reason === 'vhost-limit-below-used') {
       const check = decisionOf(event, 'vhost-used-check');
       const limitWhy = decisionOf(event, 'vhost-limit')?.explanation;
       found.push(finding(this, {

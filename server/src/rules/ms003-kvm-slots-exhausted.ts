@@ -1,4 +1,4 @@
-import { messages } from '../simulator';
+import { codes } from '../model/codes';
 import { decisionOf, describeItem, itemOfRef, refusalEvent, userId } from './lookup';
 import { sentences } from './sentences';
 import { finding, type Rule } from './types';
@@ -10,17 +10,13 @@ import { finding, type Rule } from './types';
  * KVM_CAP_NR_MEMSLOTS allows ("kvm_alloc_slot: no free slot available").
  */
 export const kvmSlotsExhausted: Rule = {
-  code: 'MS003',
-  slug: 'kvm-slots-exhausted',
-  title: 'KVM out of memory slots',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS003,
   check(context) {
     const { simulation, model, profile } = context;
     const found = [];
     const error = simulation.error ?? '';
-    if (error === messages.kvmNotEnoughFree || error === messages.kvmNoFreeLegacy) {
-      const refused = itemOfRef(model, simulation.refusedByRef);
+    if (simulation.reason === 'kvm-slots-exhausted') {
+      const refused = itemOfRef(model, simulation.refusal?.ref);
       const check = decisionOf(refusalEvent(simulation), 'kvm-free-check');
       found.push(finding(this, {
         message: sentences(`QEMU refuses ${describeItem(refused)}: "${error}"`, check?.explanation, `KVM allows ${profile.kvmMemslots.value} memslots per address space (${profile.kvmMemslots.origin})`),

@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import type { Fix, TextEdit } from '../model/findings';
 import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
 import { MiB } from '../model/sizes';
@@ -19,11 +20,7 @@ import { finding, type Rule, type RuleContext } from './types';
 const failedMemoryMap = 'Failed initializing vhost-user memory map, consider using -object memory-backend-file share=on';
 
 export const vhostUserWithoutSharedMemory: Rule = {
-  code: 'MS004',
-  slug: 'vhost-user-without-shared-memory',
-  title: 'vhost-user device without shared, fd-backed guest memory',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS004,
   check(context) {
     const { model, profile } = context;
     const users: ModelItem[] = [

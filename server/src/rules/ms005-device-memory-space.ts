@@ -1,6 +1,7 @@
+import { codes } from '../model/codes';
 import { formatSize } from '../model/sizes';
 import type { Fix } from '../model/findings';
-import { deviceMemoryFix, dimmCount, deviceMemoryErrors, memoryDevicesTotal } from './device-memory-shared';
+import { deviceMemoryFix, dimmCount, deviceMemoryRefusals, memoryDevicesTotal } from './device-memory-shared';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -12,16 +13,12 @@ import { finding, type Rule, type RuleContext } from './types';
  * hotplug space", src/qemu/qemu_domain.c).
  */
 export const deviceMemorySpace: Rule = {
-  code: 'MS005',
-  slug: 'device-memory-too-small',
-  title: 'maxmem missing or too small for the memory devices',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS005,
   check(context) {
     const { simulation, model } = context;
     const error = simulation.error ?? '';
-    if (!deviceMemoryErrors.space(error)) return [];
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    if (!deviceMemoryRefusals.space(simulation.reason)) return [];
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     const ram = simulation.machine.ramSize;
     const needed = memoryDevicesTotal(model);
     const detail = needed > 0

@@ -1,7 +1,8 @@
+import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import { MAX_RAM_SLOTS } from '../simulator/constants';
 import { formatSize } from '../model/sizes';
-import { deviceMemoryFix, dimmCount, deviceMemoryErrors, memoryDevicesTotal } from './device-memory-shared';
+import { deviceMemoryFix, dimmCount, deviceMemoryRefusals, memoryDevicesTotal } from './device-memory-shared';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -11,16 +12,12 @@ import { finding, type Rule, type RuleContext } from './types';
  * take none. libvirt: "count of memory devices requiring memory slots '%1$zu' exceeds slots count '%2$u'".
  */
 export const dimmSlots: Rule = {
-  code: 'MS006',
-  slug: 'dimm-slots-too-few',
-  title: 'slots= too low (or too high) for the DIMMs',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS006,
   check(context) {
     const { simulation, model } = context;
     const error = simulation.error ?? '';
-    if (!deviceMemoryErrors.slots(error)) return [];
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    if (!deviceMemoryRefusals.slots(simulation.reason)) return [];
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     const dimms = dimmCount(model);
     return [finding(this, {
       message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}". The command line has ${dimms} DIMM-like device(s) (pc-dimm, nvdimm), each needing one of -m slots= (${model.memory.slots?.value ?? 0} given, at most ${MAX_RAM_SLOTS}).${maxmemNote(context)}`,

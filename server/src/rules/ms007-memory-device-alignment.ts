@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { finding, type Rule } from './types';
 
@@ -8,18 +9,15 @@ import { finding, type Rule } from './types';
  * hw/virtio/virtio-mem.c (spec §2.5). libvirt: "requested size must be an integer multiple of block size".
  */
 export const memoryDeviceAlignment: Rule = {
-  code: 'MS007',
-  slug: 'memory-device-alignment',
-  title: 'memory device size not a multiple of its block size',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS007,
   check(context) {
     const { simulation, model } = context;
     const error = simulation.error ?? '';
-    if (!/has to be multiples of ?'block-size'/.test(error)) return [];
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    const reason = simulation.reason;
+    if (reason !== 'requested-size-alignment' && reason !== 'memdev-size-alignment') return [];
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     const device = refused?.kind === 'memory-device' ? refused : undefined;
-    const range = /requested-size/.test(error) ? device?.requestedSize?.range : device?.blockSize?.range;
+    const range = reason === 'requested-size-alignment' ? device?.requestedSize?.range : device?.blockSize?.range;
     return [finding(this, {
       message: `QEMU refuses ${describeItem(refused)}: "${error}". Make the size a whole number of blocks, or pick a block-size that divides it.`,
       range: range && range !== device?.range ? range : refused?.range ?? model.headRange,

@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import { formatSize, GiB } from '../model/sizes';
 import { bootLayout, machineTypeInfo } from '../simulator/layout';
 import { finding, type Rule } from './types';
@@ -14,11 +15,7 @@ import { finding, type Rule } from './types';
 const defaultPhysBits = 40;
 
 export const maxmemBeyondPhysBits: Rule = {
-  code: 'MS008',
-  slug: 'maxmem-beyond-phys-bits',
-  title: 'maxmem beyond the CPU\'s physical address bits',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS008,
   check(context) {
     const { model, simulation, profile } = context;
     const info = machineTypeInfo(model);

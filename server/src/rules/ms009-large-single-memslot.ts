@@ -1,7 +1,8 @@
+import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
 import { formatSize, MiB } from '../model/sizes';
-import { atLeast, messages, simulate } from '../simulator';
+import { atLeast, simulate } from '../simulator';
 import { setOptionProperty, setXmlAttribute } from './edits';
 import { approximateSize, kvmMetadataCost } from './kvm-metadata';
 import { describeItem, memoryDeviceOf, withDevices } from './lookup';
@@ -18,11 +19,7 @@ import { finding, type Rule, type RuleContext } from './types';
 const reportAtLeast = 128 * MiB;
 
 export const largeSingleMemslot: Rule = {
-  code: 'MS009',
-  slug: 'large-virtio-mem-single-memslot',
-  title: 'large virtio-mem device mapped as one memslot (KVM metadata waste)',
-  defaultSeverity: 'information',
-  reporter: 'rule',
+  ...codes.MS009,
   check(context) {
     const { simulation, model, profile } = context;
     if (!simulation.machine.kvm || simulation.outcome !== 'starts') return [];
@@ -54,7 +51,7 @@ export const largeSingleMemslot: Rule = {
       let advice: string;
       let fixes: Fix[] = [];
       if (!canDecide) advice = `the dynamic-memslots property needs QEMU 8.2 or later (this is QEMU ${profile.qemuVersion.value.major}.${profile.qemuVersion.value.minor})`;
-      else if (trial?.error === messages.autoDecisionRefusesVhost || trial?.outcome !== 'starts') {
+      else if (trial?.outcome !== 'starts') {
         advice = `turning dynamic-memslots on would not help here: QEMU would then refuse ${trial?.refusedBy ?? 'the machine'} ("${trial?.error ?? ''}")`;
       } else if ((trialResult?.memslots ?? 1) <= 1) continue;
       else {

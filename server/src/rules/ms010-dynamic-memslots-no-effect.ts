@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import { formatSize, GiB } from '../model/sizes';
 import { SAFE_MAX_MEMSLOTS, type Simulation, type SimulationEvent } from '../simulator';
 import { describeItem, itemOfRef, memoryDeviceOf } from './lookup';
@@ -15,11 +16,7 @@ export function plugEventOf(simulation: Simulation, index: number): SimulationEv
 }
 
 export const dynamicMemslotsNoEffect: Rule = {
-  code: 'MS010',
-  slug: 'dynamic-memslots-no-effect',
-  title: 'dynamic-memslots=on has no effect',
-  defaultSeverity: 'warning',
-  reporter: 'rule',
+  ...codes.MS010,
   check(context) {
     const { simulation, model } = context;
     const found = [];

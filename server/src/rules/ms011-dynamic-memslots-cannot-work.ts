@@ -1,6 +1,7 @@
+import { codes } from '../model/codes';
 import type { Fix, TextEdit } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
-import { messages, simulate } from '../simulator';
+import { simulate } from '../simulator';
 import type { DocumentText } from '../model/documentText';
 import { setOptionProperty } from './edits';
 import { describeItem, itemOfRef, withDevices } from './lookup';
@@ -15,19 +16,15 @@ import { finding, type Rule, type RuleContext } from './types';
  * 'on' requires 'unplugged-inaccessible' to be 'on'" (hw/virtio/virtio-mem.c, spec §2.5, T16, T17).
  */
 export const dynamicMemslotsCannotWork: Rule = {
-  code: 'MS011',
-  slug: 'dynamic-memslots-cannot-work',
-  title: 'dynamic-memslots=on refused by this QEMU or machine type',
-  defaultSeverity: 'error',
-  reporter: 'rule',
+  ...codes.MS011,
   check(context) {
     const { simulation, model, profile } = context;
     const error = simulation.error ?? '';
-    const refused = itemOfRef(model, simulation.refusedByRef);
+    const refused = itemOfRef(model, simulation.refusal?.ref);
     if (refused?.kind !== 'memory-device') return [];
     const version = `${profile.qemuVersion.value.major}.${profile.qemuVersion.value.minor}`;
-    if (error === messages.dynamicMemslotsNeedsUnpluggedInaccessible) {
-      const explanation = plugEventOf(simulation, simulation.refusedByRef?.index ?? -1)?.decisions.find((d) => d.what === 'unplugged-inaccessible')?.explanation;
+    if (simulation.reason === 'dynamic-memslots-needs-unplugged-inaccessible') {
+      const explanation = plugEventOf(simulation, simulation.refusal?.ref?.index ?? -1)?.decisions.find((d) => d.what === 'unplugged-inaccessible')?.explanation;
       return [finding(this, {
         message: `QEMU refuses ${describeItem(refused)}: "${error}". ${explanation ? `Here ${explanation}.` : ''} Set unplugged-inaccessible=on explicitly, use a newer machine type, or a memfd/file backend.`,
         range: refused.dynamicMemslots?.origin === 'written' ? refused.dynamicMemslots.range : refused.range,
@@ -35,7 +32,7 @@ export const dynamicMemslotsCannotWork: Rule = {
         fixes: unpluggedInaccessibleFix(context, refused),
       })];
     }
-    if (error === messages.propertyNotFound(refused.driver.value, 'dynamic-memslots')) {
+    if (simulation.reason === 'dynamic-memslots-unsupported') {
       // In XML the attribute is not a QemuOpts member; removing it is left to the user there.
       const edit = model.frontend === 'qemu' ? removeProperty(context.document, refused, 'dynamic-memslots') : null;
       return [finding(this, {
@@ -56,7 +53,7 @@ function unpluggedInaccessibleFix(context: RuleContext, device: MemoryDevice): F
   if (context.model.frontend !== 'qemu') return [];
   const changed = withDevices(context.model, context.model.devices.map((d) =>
     d === device ? { ...device, unpluggedInaccessible: { value: true as const, range: device.range, origin: 'written' as const } } : d));
-  if (simulate(changed, context.profile).error === messages.dynamicMemslotsNeedsUnpluggedInaccessible) return [];
+  if (simulate(changed, context.profile).reason === 'dynamic-memslots-needs-unplugged-inaccessible') return [];
   const edit = setOptionProperty(context.document, device, 'unplugged-inaccessible', true);
   return edit ? [{ title: 'Add unplugged-inaccessible=on', edits: [edit], isPreferred: true, fixAll: true }] : [];
 }

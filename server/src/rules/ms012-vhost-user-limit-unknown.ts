@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import { simulate } from '../simulator';
 import { describeItem, itemOfRef, userId } from './lookup';
@@ -18,11 +19,7 @@ const candidateLimits: Array<{ limit: number; who: string }> = [
 ];
 
 export const vhostUserLimitUnknown: Rule = {
-  code: 'MS012',
-  slug: 'vhost-user-limit-unknown',
-  title: 'vhost-user back-end limit unknown and the verdict depends on it',
-  defaultSeverity: 'warning',
-  reporter: 'rule',
+  ...codes.MS012,
   check(context) {
     const { simulation, model, profile } = context;
     const found = [];

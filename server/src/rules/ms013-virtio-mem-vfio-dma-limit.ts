@@ -1,3 +1,4 @@
+import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import { formatSize, MiB } from '../model/sizes';
 import { messages } from '../simulator';
@@ -14,11 +15,7 @@ import { finding, type Rule } from './types';
  */
 
 export const virtioMemVfioDmaLimit: Rule = {
-  code: 'MS013',
-  slug: 'virtio-mem-vfio-dma-limit',
-  title: 'virtio-mem with VFIO: DMA mapping limit',
-  defaultSeverity: 'warning',
-  reporter: 'rule',
+  ...codes.MS013,
   check(context) {
     const { simulation, model, document } = context;
     const vfio = model.devices.filter((d) => d.kind === 'vfio-device');

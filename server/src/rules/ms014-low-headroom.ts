@@ -1,3 +1,5 @@
+import { codes } from '../model/codes';
+import { messages } from '../simulator';
 import { itemOfRef, userId } from './lookup';
 import { finding, type Rule } from './types';
 
@@ -10,11 +12,7 @@ import { finding, type Rule } from './types';
 export const lowHeadroomThreshold = 2;
 
 export const lowHeadroom: Rule = {
-  code: 'MS014',
-  slug: 'low-memslot-headroom',
-  title: 'few memslots left for hot-plug',
-  defaultSeverity: 'information',
-  reporter: 'rule',
+  ...codes.MS014,
   check(context) {
     const { simulation, model } = context;
     if (simulation.outcome !== 'starts' || simulation.machine.deviceMemorySpace <= 0) return [];
@@ -22,7 +20,7 @@ export const lowHeadroom: Rule = {
     for (const consumer of simulation.consumers) {
       if (consumer.limit === null || consumer.headroom === null || consumer.headroom > lowHeadroomThreshold || consumer.overLimitAfterReset) continue;
       const item = itemOfRef(model, consumer.ref);
-      const error = consumer.kind === 'kvm' ? 'hypervisor has not enough free memory slots left' : 'a used vhost backend has not enough free memory slots left';
+      const error = consumer.kind === 'kvm' ? messages.kvmNotEnoughFree : messages.vhostNotEnoughFree;
       const after = consumer.headroom === 0 ? 'the next' : `after ${consumer.headroom} more`;
       found.push(finding(this, {
         message: `${consumer.kind === 'kvm' ? `KVM (${consumer.id})` : `${consumer.kind} '${consumer.id}'`} has ${consumer.headroom} memslot(s) left for hot-plug: limit ${consumer.limit} (${consumer.limitSource.origin}), ${consumer.used} used, ${consumer.reserved} reserved by memory devices. QEMU refuses ${after === 'the next' ? 'the next' : `the one ${after}`} DIMM-like hot-plug (pc-dimm, virtio-pmem, virtio-mem without dynamic-memslots) with "${error}".`,

@@ -1,5 +1,5 @@
 import { applyProfileOptions, parseProfileOptions, type HostProfile } from '../simulator';
-import { ruleMetadata } from './registry';
+import { codeCatalogue } from '../model/codes';
 import type { SeveritySetting } from './types';
 
 /**
@@ -60,7 +60,7 @@ export const memslotSettingsSchema = {
     type: 'object',
     default: {},
     markdownDescription: 'Severity per code (`error`, `warning`, `information`, `hint`) or `off`, e.g. `{"MS009": "off"}`. Codes: see docs/rules/.',
-    properties: Object.fromEntries(ruleMetadata.map((m) => [m.code, {
+    properties: Object.fromEntries(codeCatalogue.map((m) => [m.code, {
       type: 'string', enum: [...severitySettingValues], default: m.defaultSeverity, description: `${m.code} (${m.slug}): ${m.title}`,
     }])),
     additionalProperties: false,
@@ -101,7 +101,7 @@ export function readMemslotSettings(settings: unknown): SettingsRead {
   const rules = settings.rules;
   if (isRecord(rules)) {
     for (const [code, value] of Object.entries(rules)) {
-      if (!ruleMetadata.some((m) => m.code === code)) read.errors.push(`memslot.rules: '${code}' is not a memslot code`);
+      if (!codeCatalogue.some((m) => m.code === code)) read.errors.push(`memslot.rules: '${code}' is not a memslot code`);
       else if (typeof value !== 'string' || !(severitySettingValues as readonly string[]).includes(value)) {
         read.errors.push(`memslot.rules.${code}: '${String(value)}' is not one of ${severitySettingValues.join(', ')}`);
       } else read.severityOverrides[code] = value as SeveritySetting;

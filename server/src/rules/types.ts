@@ -1,4 +1,5 @@
-import type { DocumentKind } from '../frontends';
+import type { CodeEntry } from '../model/codes';
+import type { DocumentKind } from '../model/documentText';
 import type { Finding, Fix, RelatedInformation, Severity } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { Range } from '../model/range';
@@ -21,19 +22,12 @@ export interface RuleContext {
 /** The settings value of a rule's severity: a severity, or 'off' to turn the rule off. */
 export type SeveritySetting = Severity | 'off';
 
-export interface RuleMetadata {
-  /** Stable code, e.g. 'MS001'; docs/rules/<code>.md explains it. */
-  code: string;
-  /** Stable readable name, e.g. 'vhost-refused-after-memslot-decision'. */
-  slug: string;
-  title: string;
-  defaultSeverity: Severity;
-  /** Who reports it: a rule over the simulation, a front end, the directive reader, or memslot itself. */
-  reporter: 'rule' | 'frontend' | 'directive' | 'plan' | 'internal';
-}
+/** A code's catalogue entry (server/src/model/codes.ts). */
+export type RuleMetadata = CodeEntry;
 
-export interface Rule extends RuleMetadata {
-  reporter: 'rule';
+/** A rule: its catalogue entry (`...codes.MS0xx`) and its check. */
+export interface Rule extends CodeEntry {
+  kind: 'rule';
   check(context: RuleContext): Finding[];
 }
 
@@ -58,10 +52,4 @@ export function finding(rule: Pick<RuleMetadata, 'code' | 'defaultSeverity'>, dr
   if (Object.keys(data).length > 0) result.data = data;
   if (draft.fixes && draft.fixes.length > 0) result.fixes = draft.fixes;
   return result;
-}
-
-/** The ids a finding names (rule findings put them in `data.subjects`). */
-export function findingSubjects(found: Finding): string[] {
-  const subjects = found.data?.subjects;
-  return Array.isArray(subjects) ? subjects.filter((s): s is string => typeof s === 'string') : [];
 }

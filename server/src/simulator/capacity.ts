@@ -1,8 +1,9 @@
 import type { MachineModel, MemoryBackend, MemoryDevice } from '../model/machine';
-import { GiB, messages } from './constants';
+import { GiB } from './constants';
+import { messages } from './messages';
 import type { HostProfile } from './profile';
 import { simulate } from './simulate';
-import type { ConsumerResult, HotplugEvent, Simulation } from './types';
+import type { ConsumerResult, HotplugEvent, RefusalReason, Simulation } from './types';
 
 /**
  * Headroom as a question users ask: how many more DIMMs fit (of the last DIMM's size and backend
@@ -69,7 +70,7 @@ export function capacity(model: MachineModel, profile: HostProfile, plan: Hotplu
       count++;
       continue;
     }
-    result.dimms.stoppedBy = stopper(event.error ?? '', run);
+    result.dimms.stoppedBy = stopper(event.reason, event.error ?? '', run);
     break;
   }
   result.dimms.count = count;
@@ -111,16 +112,16 @@ function trialDimm(template: MemoryBackend, index: number): MemoryDevice {
   };
 }
 
-function stopper(error: string, run: Simulation): CapacityLimit {
-  if (error === messages.noFreeDimmSlots || error === messages.noDimmSlots) return { by: 'dimm-slots', limit: run.machine.slots, error };
-  if (error.startsWith('not enough space')) return { by: 'device-memory', limit: run.machine.deviceMemorySpace, error };
+function stopper(reason: RefusalReason | null, error: string, run: Simulation): CapacityLimit {
+  if (reason === 'dimm-slots-full' || reason === 'no-dimm-slots') return { by: 'dimm-slots', limit: run.machine.slots, error };
+  if (reason === 'device-memory-full') return { by: 'device-memory', limit: run.machine.deviceMemorySpace, error };
   const fullest = (consumers: ConsumerResult[]): ConsumerResult | undefined =>
     [...consumers].sort((a, b) => (a.headroom ?? Infinity) - (b.headroom ?? Infinity))[0];
-  if (error === messages.kvmNotEnoughFree || error === messages.kvmNoFreeLegacy) {
+  if (reason === 'kvm-slots-exhausted') {
     const kvm = fullest(run.consumers.filter((c) => c.kind === 'kvm'));
     return { by: kvm?.id ?? 'kvm', limit: kvm?.limit ?? null, error };
   }
-  if (error === messages.vhostNotEnoughFree || error === messages.vhostNoFreeLegacy) {
+  if (reason === 'vhost-slots-exhausted') {
     const vhost = fullest(run.consumers.filter((c) => c.kind !== 'kvm' && c.limit !== null));
     return { by: vhost?.id ?? 'vhost', limit: vhost?.limit ?? null, error };
   }

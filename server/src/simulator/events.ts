@@ -1,14 +1,16 @@
-import type { EventAction, EventPhase, ModelRef, SimulationEvent, SlotTotals } from './types';
+import type { EventAction, EventPhase, ModelRef, RefusalReason, SimulationEvent, SlotTotals } from './types';
 import type { SimState } from './state';
 
 export function openEvent(state: SimState, phase: EventPhase, action: EventAction, id: string | null, ref: ModelRef | null): SimulationEvent {
-  const event: SimulationEvent = { step: state.nextStep(), phase, action, id, ref, result: 'ok', error: null, warnings: [], decisions: [] };
+  const event: SimulationEvent = { step: state.nextStep(), phase, action, id, ref, result: 'ok', reason: null, error: null, warnings: [], decisions: [] };
   state.events.push(event);
   return event;
 }
 
-export function refuse(event: SimulationEvent, error: string): SimulationEvent {
+/** Marks the step refused: why (the reason rules read) and QEMU's text (for display). */
+export function refuse(event: SimulationEvent, reason: RefusalReason, error: string): SimulationEvent {
   event.result = 'refused';
+  event.reason = reason;
   event.error = error;
   return event;
 }

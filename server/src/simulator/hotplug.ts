@@ -1,5 +1,5 @@
 import type { Device } from '../model/machine';
-import { messages } from './constants';
+import { messages } from './messages';
 import { openEvent, refuse, settleUsage } from './events';
 import { onRootBus, setRequestedSize, unplugMemoryDevice } from './memory-devices';
 import type { SimState } from './state';
@@ -50,15 +50,15 @@ function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveI
       const id = step.backend.id?.value;
       const event = openEvent(state, 'hotplug', 'object-add', id ?? null, ref(id));
       if (id === undefined) return event;
-      if (live.objects.has(id)) return refuse(event, messages.duplicateObject(id));
+      if (live.objects.has(id)) return refuse(event, 'duplicate-id', messages.duplicateObject(id));
       live.objects.add(id);
       state.backends.set(id, step.backend);
       return event;
     }
     case 'object-del': {
       const event = openEvent(state, 'hotplug', 'object-del', step.id, ref(step.id));
-      if (!live.objects.has(step.id)) return refuse(event, messages.objectNotFound(step.id));
-      if (state.busyBackends.has(step.id)) return refuse(event, messages.objectInUse(step.id));
+      if (!live.objects.has(step.id)) return refuse(event, 'object-not-found', messages.objectNotFound(step.id));
+      if (state.busyBackends.has(step.id)) return refuse(event, 'object-in-use', messages.objectInUse(step.id));
       live.objects.delete(step.id);
       state.backends.delete(step.id);
       return event;
@@ -67,7 +67,7 @@ function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveI
       const id = step.chardev.id?.value;
       const event = openEvent(state, 'hotplug', 'chardev-add', id ?? null, ref(id));
       if (id === undefined) return event;
-      if (state.chardevs.has(id)) return refuse(event, messages.duplicateChardev(id));
+      if (state.chardevs.has(id)) return refuse(event, 'duplicate-id', messages.duplicateChardev(id));
       state.chardevs.set(id, step.chardev);
       return event;
     }
@@ -75,7 +75,7 @@ function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveI
       const netdev = step.netdev;
       const id = netdev.id?.value;
       const label = id ?? `${netdev.type.value}#hotplug${index}`;
-      if (id !== undefined && live.netdevs.has(id)) return refuse(openEvent(state, 'hotplug', 'vhost-init', label, ref(id)), messages.duplicateNetdev(id));
+      if (id !== undefined && live.netdevs.has(id)) return refuse(openEvent(state, 'hotplug', 'vhost-init', label, ref(id)), 'duplicate-id', messages.duplicateNetdev(id));
       const event = netdev.vhost
         ? initVhost(state, { id: label, ref: ref(id), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true }, 'hotplug')
         : openEvent(state, 'hotplug', 'device-add', label, ref(id));
@@ -86,7 +86,7 @@ function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveI
     case 'device_del': return deviceDel(state, step.id, ref(step.id), live);
     case 'netdev_del': {
       const event = openEvent(state, 'hotplug', 'vhost-remove', step.id, ref(step.id));
-      if (!live.netdevs.has(step.id)) return refuse(event, messages.deviceNotFound(step.id));
+      if (!live.netdevs.has(step.id)) return refuse(event, 'device-not-found', messages.deviceNotFound(step.id));
       live.netdevs.delete(step.id);
       const vhost = state.vhosts.find((v) => v.active && v.id === step.id && v.ref.collection !== 'devices');
       if (vhost) state.removeVhost(vhost);
@@ -106,11 +106,11 @@ function deviceAdd(state: SimState, device: Device, ref: ModelRef, live: LiveIds
   const label = id ?? device.driver.value;
   // qdev_device_add: the bus must take hot-plugged devices, then the id must be new, then the properties resolve.
   if (state.ctx.machineType.family === 'q35' && device.driver.value.endsWith('-pci') && onRootBus(device)) {
-    return refuse(openEvent(state, 'hotplug', 'device-add', label, ref), messages.busNotHotpluggable('pcie.0'));
+    return refuse(openEvent(state, 'hotplug', 'device-add', label, ref), 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
   }
-  if (id !== undefined && live.devices.has(id)) return refuse(openEvent(state, 'hotplug', 'device-add', label, ref), messages.duplicateDevice(id));
+  if (id !== undefined && live.devices.has(id)) return refuse(openEvent(state, 'hotplug', 'device-add', label, ref), 'duplicate-id', messages.duplicateDevice(id));
   if (device.kind === 'memory-device' && device.memdev && !state.backends.has(device.memdev.value)) {
-    return refuse(openEvent(state, 'hotplug', 'memory-device-plug', label, ref), messages.deviceNotFound(device.memdev.value));
+    return refuse(openEvent(state, 'hotplug', 'memory-device-plug', label, ref), 'memdev-not-found', messages.deviceNotFound(device.memdev.value));
   }
   const event = addDevice(state, device, ref);
   if (event?.result !== 'refused' && id !== undefined) live.devices.set(id, device.driver.value);
@@ -119,11 +119,11 @@ function deviceAdd(state: SimState, device: Device, ref: ModelRef, live: LiveIds
 
 function deviceDel(state: SimState, id: string, ref: ModelRef, live: LiveIds): SimulationEvent {
   const driver = live.devices.get(id);
-  if (driver === undefined) return refuse(openEvent(state, 'hotplug', 'device-del', id, ref), messages.deviceNotFound(id));
+  if (driver === undefined) return refuse(openEvent(state, 'hotplug', 'device-del', id, ref), 'device-not-found', messages.deviceNotFound(id));
   const memory = state.memoryDevices.find((d) => d.id === id && d.status === 'plugged');
   // A PCI device's unplug stays pending until the guest acts: a second request is refused.
   const pci = driver.endsWith('-pci');
-  if (pci && live.unplugPending.has(id)) return refuse(openEvent(state, 'hotplug', 'device-del', id, ref), messages.unplugPending(id));
+  if (pci && live.unplugPending.has(id)) return refuse(openEvent(state, 'hotplug', 'device-del', id, ref), 'unplug-pending', messages.unplugPending(id));
   const event = memory ? unplugMemoryDevice(state, memory, ref) : openEvent(state, 'hotplug', 'device-del', id, ref);
   if (event.result === 'ok' && pci) live.unplugPending.add(id);
   return event;
@@ -132,12 +132,12 @@ function deviceDel(state: SimState, id: string, ref: ModelRef, live: LiveIds): S
 function qomSet(state: SimState, step: Extract<HotplugEvent, { kind: 'qom-set' }>, ref: ModelRef, live: LiveIds): SimulationEvent {
   const event = (): SimulationEvent => openEvent(state, 'hotplug', 'requested-size', step.id, ref);
   const type = live.devices.get(step.id);
-  if (type === undefined) return refuse(event(), messages.deviceNotFound(step.path ?? step.id));
+  if (type === undefined) return refuse(event(), 'device-not-found', messages.deviceNotFound(step.path ?? step.id));
   const memory = state.memoryDevices.find((d) => d.id === step.id && d.status === 'plugged');
   if (step.property !== 'requested-size' || memory?.kind !== 'virtio-mem') {
-    if (step.property === 'size' && memory) return refuse(event(), messages.propertyNotWritable(type, step.property));
-    return refuse(event(), messages.propertyNotFound(type, step.property));
+    if (step.property === 'size' && memory) return refuse(event(), 'property-not-writable', messages.propertyNotWritable(type, step.property));
+    return refuse(event(), 'unknown-property', messages.propertyNotFound(type, step.property));
   }
-  if (typeof step.value !== 'number') return refuse(event(), messages.expectsUint64(step.property));
+  if (typeof step.value !== 'number') return refuse(event(), 'invalid-value', messages.expectsUint64(step.property));
   return setRequestedSize(state, memory, step.value, ref);
 }

@@ -24,8 +24,9 @@
  *
  * `JSON.stringify(simulation)` is what the CLI prints. Contract fields: `outcome`, `refusedBy`
  * (device/netdev id, or `driver#index` when it has none; null if it started or QEMU refused the
- * `-m`/machine options, e.g. slots > 256 or "phys-bits too low"; `refusedOption` says which option),
- * `error` (QEMU's message without the "qemu-system-x86_64: <option>: " prefix), `memoryDevices[]`
+ * `-m`/machine options, e.g. slots > 256 or "phys-bits too low"; `refusal.option` says which option),
+ * `error` (QEMU's message without the "qemu-system-x86_64: <option>: " prefix), `reason` (why, a
+ * closed set: `RefusalReason`; rules switch on it, never on `error`), `memoryDevices[]`
  * {id, driver, memslots, mapped} (`mapped` = memslots mapped when QEMU has started, before a guest
  * driver runs; `mappedAfterGuestPlug` = once the guest plugged requested-size), `consumers[]`
  * {id, kind, limit, used, headroom} (`kvm` and `kvm-smram` per KVM address space, then every vhost
@@ -33,8 +34,8 @@
  * with `decisions[]`: inputs, result and a human explanation such as
  * "limit 16 = floor(256 × 64 GiB / 1020 GiB)").
  *
- * Extra fields: `hint` (QEMU's second line, e.g. "Try plugging this vhost backend before..."),
- * `refusedByRef`/`ref` (collection + index + order of the model item, for ranges), `unknownBackends`
+ * Extra fields: `refusal` {reason, by, ref, option, message, hint} (`hint`: QEMU's second line, e.g.
+ * "Try plugging this vhost backend before..."; `ref`: collection + index + order of the model item, for ranges), `unknownBackends`
  * (vhost-user back-ends no profile rule matched: simulated with `unknownVhostUserAssumption`),
  * `hotplugErrors` (`hang: true` for a hot-added vhost-user netdev that QEMU retries forever),
  * per consumer `limitSource`/`limitKnown`/`usedAtInit`/`usedAfterGuestPlug`/`reserved`/
@@ -60,10 +61,11 @@ export { parseQemuVersion, formatQemuVersion, atLeast } from './version';
 export type { QemuVersion } from './version';
 export { decisionLimit, virtioMemMemslots, hvBalloonMemslots } from './decision';
 export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decision';
-export { messages, SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
+export { SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
+export { messages } from './messages';
 export type {
-  ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation,
-  SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
+  ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal,
+  RefusalReason, Simulation, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
 export { capacity } from './capacity';
 export type { Capacity, CapacityLimit } from './capacity';

@@ -3,11 +3,12 @@ import { parseBoolean } from '../model/sizes';
 import { size as formatSize } from './format';
 import { atLeast } from './version';
 import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
-import { HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
+import { HOST_PAGE_SIZE, THP_SIZE } from './constants';
+import { messages } from './messages';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from './decision';
 import { openEvent, refuse } from './events';
 import type { MemoryDeviceState, SimState } from './state';
-import type { EventPhase, ModelRef, SimulationEvent } from './types';
+import type { EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
 import { addressError, dimmSlotError } from './placement';
 
 /**
@@ -115,36 +116,36 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   const event = openEvent(state, phase, 'memory-device-plug', id, ref);
   const kind = device.memoryKind;
 
-  if (kind === 'hv-balloon' && !state.modern) return refuse(event, messages.invalidDeviceModel(driver));
+  if (kind === 'hv-balloon' && !state.modern) return refuse(event, 'unknown-device-model', messages.invalidDeviceModel(driver));
   if (kind === 'virtio-mem' && device.dynamicMemslots?.origin === 'written' && !state.modern) {
-    return refuse(event, messages.propertyNotFound(driver, 'dynamic-memslots'));
+    return refuse(event, 'dynamic-memslots-unsupported', messages.propertyNotFound(driver, 'dynamic-memslots'));
   }
   if (phase === 'hotplug' && ctx.machineType.family === 'q35' && driver.endsWith('-pci') && onRootBus(device)) {
-    return refuse(event, messages.busNotHotpluggable('pcie.0'));
+    return refuse(event, 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
   }
   const isDimm = kind === 'pc-dimm' || kind === 'nvdimm';
   if (isDimm) {
     if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) {
-      return refuse(event, messages.nvdimmNotEnabled);
+      return refuse(event, 'nvdimm-not-enabled', messages.nvdimmNotEnabled);
     }
     const slotsInput = { slots: layout.slots, dimmsPlugged: state.dimmsPlugged };
     if (layout.slots === 0) {
       event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: 'no DIMM slots: -m has no slots=' });
-      return refuse(event, messages.noDimmSlots);
+      return refuse(event, 'no-dimm-slots', messages.noDimmSlots);
     }
     const slotError = dimmSlotError(state, device);
     if (slotError) {
       event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: slotError });
-      return refuse(event, slotError);
+      return refuse(event, 'dimm-slot-unusable', slotError);
     }
     if (state.dimmsPlugged >= layout.slots) {
       event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: `all ${layout.slots} DIMM slots are taken` });
-      return refuse(event, messages.noFreeDimmSlots);
+      return refuse(event, 'dimm-slots-full', messages.noFreeDimmSlots);
     }
   }
   // An hv-balloon without memdev is an "empty" memory device: no address, no memslots.
   if (kind === 'hv-balloon' && !device.memdev) {
-    if (state.balloons > 0) return refuse(event, messages.onlyOneBalloon);
+    if (state.balloons > 0) return refuse(event, 'only-one-balloon', messages.onlyOneBalloon);
     state.balloons++;
     event.decisions.push({ what: 'memslots', inputs: {}, result: 0, explanation: 'hv-balloon without memdev is an empty memory device: no memslots' });
     return event;
@@ -154,12 +155,12 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
       what: 'space-check', inputs: { ram: layout.ramSize, maxmem: layout.maxmem }, result: false, passed: false,
       explanation: 'the machine has no device memory: maxmem is not larger than the boot RAM',
     });
-    return refuse(event, atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy);
+    return refuse(event, 'no-device-memory', atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy);
   }
-  if (!device.memdev) return refuse(event, messages.memdevMustBeSet);
+  if (!device.memdev) return refuse(event, 'memdev-missing', messages.memdevMustBeSet);
   const backendId = device.memdev.value;
   const backend = state.backends.get(backendId);
-  if (!backend) return refuse(event, messages.memdevNotFound(driver, backendId));
+  if (!backend) return refuse(event, 'memdev-not-found', messages.memdevNotFound(driver, backendId));
   const size = backend.size?.value ?? 0;
   const fdBacked = backendHasFd(backend, version);
   const dynamic = resolveDynamicMemslots(state, device);
@@ -217,13 +218,13 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     explanation: `${formatSize(state.usedRegionSize)} in use + ${formatSize(size)} ${fits ? '≤' : '>'} ${formatSize(total)} of memory-device space (maxmem − ram)`,
   });
   if (!fits) {
-    refuse(event, messages.notEnoughSpace(state.usedRegionSize, total));
+    refuse(event, 'device-memory-full', messages.notEnoughSpace(state.usedRegionSize, total));
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
   const placementError = addressError(state, device, backend, size);
   if (placementError) {
-    refuse(event, placementError);
+    refuse(event, 'memory-address-unusable', placementError);
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
@@ -231,7 +232,7 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   const inaccessible = kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend) : null;
   const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize, inaccessible);
   if (realizeError) {
-    refuse(event, realizeError);
+    refuse(event, realizeError.reason, realizeError.message);
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
@@ -290,7 +291,7 @@ function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: num
       explanation: `KVM has ${free} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
     });
     if (!ok) {
-      refuse(event, messages.kvmNotEnoughFree);
+      refuse(event, 'kvm-slots-exhausted', messages.kvmNotEnoughFree);
       return true;
     }
   }
@@ -302,7 +303,7 @@ function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: num
       explanation: `the fullest vhost back-end has ${vfree} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
     });
     if (!ok) {
-      refuse(event, messages.vhostNotEnoughFree);
+      refuse(event, 'vhost-slots-exhausted', messages.vhostNotEnoughFree);
       return true;
     }
   }
@@ -315,7 +316,7 @@ function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
     const ok = free >= 1;
     event.decisions.push({ what: 'kvm-free-check', inputs: { free }, result: ok, passed: ok, explanation: `KVM address space 0 has ${free} free memslots (QEMU ≤ 8.1 needs one)` });
     if (!ok) {
-      refuse(event, messages.kvmNoFreeLegacy);
+      refuse(event, 'kvm-slots-exhausted', messages.kvmNoFreeLegacy);
       return true;
     }
   }
@@ -326,33 +327,40 @@ function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
     const ok = limit > used;
     event.decisions.push({ what: 'vhost-free-check', inputs: { limit, used }, result: ok, passed: ok, explanation: `vhost ${group === 'user' ? 'user' : 'kernel'} limit ${limit} ${ok ? '>' : '≤'} ${used} used memslots` });
     if (!ok) {
-      refuse(event, messages.vhostNoFreeLegacy);
+      refuse(event, 'vhost-slots-exhausted', messages.vhostNoFreeLegacy);
       return true;
     }
   }
   return false;
 }
 
+interface RealizeError {
+  reason: RefusalReason;
+  message: string;
+}
+
 function realizeErrors(
   state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, kind: MemoryDeviceState['kind'], dynamic: boolean,
   blockSize: number | null, inaccessible: { value: boolean; explanation: string } | null,
-): string | null {
+): RealizeError | null {
   const backendId = device.memdev?.value ?? '';
-  if (kind === 'hv-balloon' && state.balloons > 0) return messages.onlyOneBalloon;
+  if (kind === 'hv-balloon' && state.balloons > 0) return { reason: 'only-one-balloon', message: messages.onlyOneBalloon };
   if (state.busyBackends.has(backendId)) {
-    return kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId);
+    return { reason: 'memdev-busy', message: kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId) };
   }
   if (kind !== 'virtio-mem') return null;
-  if (backend.type.value === 'memory-backend-epc') return messages.virtioMemUnsupportedMemdev;
-  if (backend.prealloc?.value) return messages.virtioMemPreallocMemdev(backendId);
+  if (backend.type.value === 'memory-backend-epc') return { reason: 'memdev-unsupported', message: messages.virtioMemUnsupportedMemdev };
+  if (backend.prealloc?.value) return { reason: 'memdev-prealloc', message: messages.virtioMemPreallocMemdev(backendId) };
   const block = blockSize ?? THP_SIZE;
   const requested = device.requestedSize?.value ?? 0;
-  if (requested % block !== 0) return messages.requestedSizeNotAligned(block);
-  if ((backend.size?.value ?? 0) % block !== 0) return messages.memdevSizeNotAligned(block);
+  if (requested % block !== 0) return { reason: 'requested-size-alignment', message: messages.requestedSizeNotAligned(block) };
+  if ((backend.size?.value ?? 0) % block !== 0) return { reason: 'memdev-size-alignment', message: messages.memdevSizeNotAligned(block) };
   if (!inaccessible) return null;
   event.decisions.push({ what: 'unplugged-inaccessible', inputs: { backend: backend.type.value, share: backend.share.value }, result: inaccessible.value, explanation: inaccessible.explanation });
   if (!inaccessible.value && !hasSharedZeropage(backend)) event.warnings.push(messages.unpluggedInaccessibleOffWarning);
-  if (dynamic && !inaccessible.value) return messages.dynamicMemslotsNeedsUnpluggedInaccessible;
+  if (dynamic && !inaccessible.value) {
+    return { reason: 'dynamic-memslots-needs-unplugged-inaccessible', message: messages.dynamicMemslotsNeedsUnpluggedInaccessible };
+  }
   return null;
 }
 
@@ -378,7 +386,7 @@ function recordRefused(
  */
 export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, ref: ModelRef): SimulationEvent {
   const event = openEvent(state, 'hotplug', 'memory-device-unplug', entry.id, ref);
-  if (entry.kind === 'nvdimm') return refuse(event, messages.nvdimmUnplugUnsupported);
+  if (entry.kind === 'nvdimm') return refuse(event, 'nvdimm-unplug-unsupported', messages.nvdimmUnplugUnsupported);
   if (entry.kind === 'virtio-mem') {
     const inputs = { unpluggedInaccessible: entry.unpluggedInaccessible, requestedSize: entry.requestedSize };
     let error: string | null = null;
@@ -391,7 +399,7 @@ export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, re
         ? 'virtio-mem has requested-size 0: QEMU accepts the unplug request'
         : `requested-size is ${formatSize(entry.requestedSize ?? 0)}: QEMU refuses the unplug request until it is 0`,
     });
-    if (error) return refuse(event, error);
+    if (error) return refuse(event, 'virtio-mem-unplug-refused', error);
   }
   return event;
 }
@@ -403,8 +411,8 @@ export function unplugMemoryDevice(state: SimState, entry: MemoryDeviceState, re
 export function setRequestedSize(state: SimState, entry: MemoryDeviceState, value: number, ref: ModelRef): SimulationEvent {
   const event = openEvent(state, 'hotplug', 'requested-size', entry.id, ref);
   const block = entry.blockSize ?? THP_SIZE;
-  if (value % block !== 0) return refuse(event, messages.qomRequestedSizeNotAligned(block));
-  if (value > entry.size) return refuse(event, messages.qomRequestedSizeTooBig(entry.size));
+  if (value % block !== 0) return refuse(event, 'requested-size-alignment', messages.qomRequestedSizeNotAligned(block));
+  if (value > entry.size) return refuse(event, 'requested-size-too-big', messages.qomRequestedSizeTooBig(entry.size));
   entry.requestedSize = value;
   const mapped = guestMapped(entry.kind, entry.dynamic, value, entry.memslots, entry.memslotSize);
   entry.mappedAfterGuestPlug = mapped;

@@ -1,5 +1,6 @@
 import type { MemoryBackend, MemoryDevice } from '../model/machine';
-import { GiB, HOST_PAGE_SIZE, messages, THP_SIZE } from './constants';
+import { GiB, HOST_PAGE_SIZE, THP_SIZE } from './constants';
+import { messages } from './messages';
 import type { MemoryDeviceState, SimState } from './state';
 
 /**

@@ -1,7 +1,8 @@
 import type { Device, MachineModel, Netdev } from '../model/machine';
 import { size as formatSize } from './format';
 import { bootLayout, machineTypeInfo } from './layout';
-import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS, messages } from './constants';
+import { KVM_BASELINE_UNCERTAINTY, MAX_RAM_SLOTS } from './constants';
+import { messages } from './messages';
 import { describeProfile, type HostProfile } from './profile';
 import { openEvent, refuse, settleUsage } from './events';
 import { deviceLabel, guestMapped, onRootBus, plugMemoryDevice } from './memory-devices';
@@ -10,7 +11,7 @@ import { initVhost } from './vhost';
 import { realizeVfio, registerPluggedVirtioMem, runtimeVfioChecks } from './vfio';
 import { SimState, vhostGroup, type Context } from './state';
 import { GiB } from './constants';
-import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Simulation, SimulationEvent } from './types';
+import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal, RefusalReason, Simulation, SimulationEvent } from './types';
 
 /**
  * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
@@ -64,17 +65,17 @@ function machineChecks(state: SimState): Failure | null {
     result: kvm ? 'kvm' : 'tcg',
     explanation: kvm ? 'KVM: its memslot limit applies' : 'TCG (no -accel kvm / -enable-kvm, and QEMU tries tcg first): no KVM memslot limit',
   });
-  const fail = (error: string): Failure => ({ event: refuse(event, error), option: '-m' });
+  const fail = (reason: RefusalReason, error: string): Failure => ({ event: refuse(event, reason, error), option: '-m' });
   const { ramSize, maxmem, slots } = layout;
   const maxmemWritten = model.memory.maxmem !== undefined;
-  if (maxmemWritten && maxmem < ramSize) return fail(messages.maxmemBelowSize(maxmem, ramSize));
-  if (slots > 0 && !maxmemWritten) return fail(messages.slotsWithoutMaxmem);
-  if (slots > 0 && maxmem === ramSize) return fail(messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
-  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail(messages.unsupportedSlots(slots));
+  if (maxmemWritten && maxmem < ramSize) return fail('maxmem-below-ram', messages.maxmemBelowSize(maxmem, ramSize));
+  if (slots > 0 && !maxmemWritten) return fail('slots-without-maxmem', messages.slotsWithoutMaxmem);
+  if (slots > 0 && maxmem === ramSize) return fail('maxmem-equals-ram', messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
+  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail('too-many-dimm-slots', messages.unsupportedSlots(slots));
   const physBits = physBitsCheck(state);
   if (physBits) {
     event.decisions.push(physBits.decision);
-    if (physBits.error) return { event: refuse(event, physBits.error), option: '' };
+    if (physBits.error) return { event: refuse(event, 'phys-bits', physBits.error), option: '' };
   }
   event.decisions.push({
     what: 'boot-layout',
@@ -178,7 +179,7 @@ function addDevice(state: SimState, device: Device, ref: ModelRef, phase: 'devic
   if (device.kind === 'vhost-device') {
     const id = deviceLabel(device.id?.value, device.driver.value, ref.index);
     if (phase === 'hotplug' && state.ctx.machineType.family === 'q35' && device.driver.value.endsWith('-pci') && onRootBus(device)) {
-      return refuse(openEvent(state, phase, 'vhost-init', id, ref), messages.busNotHotpluggable('pcie.0'));
+      return refuse(openEvent(state, phase, 'vhost-init', id, ref), 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
     }
     return initVhost(state, { id, ref, kind: device.backend, chardev: device.chardev?.value, netdev: false }, phase);
   }
@@ -249,22 +250,21 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
       uncertainty: 0, overLimitAfterReset: vhost.limit !== null && state.stage === 'reset' && used > vhost.limit,
     });
   }
-  const error = failure?.event.error ?? null;
+  const refusal = failure ? refusalOf(failure) : null;
   return {
-    outcome: failure ? 'refused' : 'starts',
-    refusedBy: failure ? failure.event.id : null,
-    error,
+    outcome: refusal ? 'refused' : 'starts',
+    refusedBy: refusal?.by ?? null,
+    error: refusal?.message ?? null,
+    reason: refusal?.reason ?? null,
     memoryDevices,
     consumers,
     events: state.events,
-    hint: error === messages.autoDecisionRefusesVhost ? messages.autoDecisionRefusesVhostHint : null,
-    refusedByRef: failure?.event.ref ?? null,
-    refusedOption: failure?.option || null,
+    refusal,
     unknownBackends: state.unknownBackends,
     vhostActivity: state.vhosts.map((vhost) => ({ id: vhost.id, kind: vhost.kind, fromStep: vhost.fromStep, untilStep: vhost.untilStep })),
-    hotplugErrors: state.events
-      .filter((e) => e.phase === 'hotplug' && e.error !== null)
-      .map((e) => ({ step: e.step, id: e.id, error: e.error ?? '', hang: e.result === 'hang' })),
+    hotplugErrors: state.events.flatMap((e) => (e.phase === 'hotplug' && e.reason !== null
+      ? [{ step: e.step, id: e.id, reason: e.reason, error: e.error ?? '', hang: e.result === 'hang' }]
+      : [])),
     vfioDma: state.vfioChecks,
     machine: {
       type: ctx.machineType.name, family: ctx.machineType.family, kvm: ctx.kvm, smmAddressSpace: ctx.smmAddressSpace,
@@ -273,5 +273,16 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
       autoDecisionActive: state.autoDecisions > 0,
     },
     profile: describeProfile(ctx.profile),
+  };
+}
+
+function refusalOf(failure: Failure): Refusal {
+  const { event, option } = failure;
+  const reason = event.reason;
+  // Every failure comes from refuse(), which sets both.
+  if (reason === null || event.error === null) throw new Error(`step ${event.step} failed without a refusal`);
+  return {
+    reason, by: event.id, ref: event.ref, option: option || null, message: event.error,
+    hint: reason === 'auto-decision-refuses-vhost' ? messages.autoDecisionRefusesVhostHint : null,
   };
 }

@@ -11,6 +11,74 @@ export interface ModelRef {
   id: string | null;
 }
 
+/**
+ * Why QEMU refuses, as a closed set: rules and hovers switch on it. QEMU's own text for each case is
+ * in ./messages.ts and only displayed. Several texts share a reason where they differ only by QEMU
+ * version (e.g. "not enough free" since 8.2, "no free" before).
+ */
+export type RefusalReason =
+  // -m and the machine
+  | 'maxmem-below-ram'
+  | 'maxmem-equals-ram'
+  | 'slots-without-maxmem'
+  | 'too-many-dimm-slots'
+  | 'phys-bits'
+  // a vhost device starting
+  | 'auto-decision-refuses-vhost'
+  | 'vhost-limit-below-used'
+  // a memory device: memslots
+  | 'kvm-slots-exhausted'
+  | 'vhost-slots-exhausted'
+  // a memory device: device memory and DIMM slots
+  | 'no-device-memory'
+  | 'device-memory-full'
+  | 'no-dimm-slots'
+  | 'dimm-slots-full'
+  | 'dimm-slot-unusable'
+  | 'memory-address-unusable'
+  | 'nvdimm-not-enabled'
+  // a memory device: its properties and back-end
+  | 'memdev-missing'
+  | 'memdev-not-found'
+  | 'memdev-busy'
+  | 'memdev-unsupported'
+  | 'memdev-prealloc'
+  | 'requested-size-alignment'
+  | 'memdev-size-alignment'
+  | 'requested-size-too-big'
+  | 'dynamic-memslots-needs-unplugged-inaccessible'
+  | 'dynamic-memslots-unsupported'
+  | 'unknown-device-model'
+  | 'only-one-balloon'
+  // hot-plug and unplug (QMP/HMP)
+  | 'bus-not-hotpluggable'
+  | 'device-not-found'
+  | 'object-not-found'
+  | 'object-in-use'
+  | 'duplicate-id'
+  | 'unplug-pending'
+  | 'virtio-mem-unplug-refused'
+  | 'nvdimm-unplug-unsupported'
+  | 'unknown-property'
+  | 'property-not-writable'
+  | 'invalid-value'
+  // VFIO
+  | 'vfio-dma-mappings';
+
+/** Why and where QEMU refuses to start. */
+export interface Refusal {
+  reason: RefusalReason;
+  /** The refused device or netdev id (`driver#index` without one); null for `-m`/machine options. */
+  by: string | null;
+  ref: ModelRef | null;
+  /** The option QEMU names in its error prefix ('-device', '-netdev', '-m'); null when none. */
+  option: string | null;
+  /** QEMU's message without its "qemu-system-x86_64: <option>: " prefix (display only). */
+  message: string;
+  /** QEMU's extra hint line after the error, if any. */
+  hint: string | null;
+}
+
 /** Things the caller may do after start (QMP/HMP), in order. Items are model items, as a front end builds them. */
 export type HotplugEvent =
   | { kind: 'object_add'; backend: MemoryBackend }
@@ -60,6 +128,8 @@ export interface SimulationEvent {
   ref: ModelRef | null;
   /** `hang`: QEMU retries forever (hot-added vhost-user netdev refused by the auto-decision check). */
   result: 'ok' | 'refused' | 'warning' | 'hang' | 'skipped';
+  /** Why QEMU refused this step (with `error`, QEMU's text); null when it did not. */
+  reason: RefusalReason | null;
   error: string | null;
   warnings: string[];
   decisions: Decision[];
@@ -186,22 +256,20 @@ export interface UnknownBackend {
 
 export interface Simulation {
   outcome: 'starts' | 'refused';
+  /** `refusal.by`, `refusal.message` and `refusal.reason`, flat for the CLI's JSON contract. */
   refusedBy: string | null;
-  /** QEMU's message without its "qemu-system-x86_64: <option>: " prefix. */
   error: string | null;
+  reason: RefusalReason | null;
   memoryDevices: MemoryDeviceResult[];
   consumers: ConsumerResult[];
   events: SimulationEvent[];
   // --- beyond the CLI contract ---
-  /** QEMU's extra hint line after the error, if any. */
-  hint: string | null;
-  refusedByRef: ModelRef | null;
-  /** The option QEMU names in the error prefix ('-device', '-netdev', '-m'), when refused. */
-  refusedOption: string | null;
+  /** Why, where and with which text QEMU refuses to start; null when it starts. */
+  refusal: Refusal | null;
   unknownBackends: UnknownBackend[];
   vhostActivity: VhostActivity[];
   /** Hot-plug steps that QEMU would refuse (the VM keeps running). */
-  hotplugErrors: Array<{ step: number; id: string | null; error: string; hang: boolean }>;
+  hotplugErrors: Array<{ step: number; id: string | null; reason: RefusalReason; error: string; hang: boolean }>;
   /** VFIO's DMA mapping checks of virtio-mem sections (empty without a VFIO device and virtio-mem). */
   vfioDma: VfioDmaCheck[];
   machine: {

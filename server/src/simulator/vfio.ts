@@ -1,5 +1,6 @@
 import type { Device } from '../model/machine';
-import { messages, THP_SIZE, VFIO_DMA_MAX_MAPPINGS, VFIO_MAX_MEMSLOTS_WITHOUT_KVM } from './constants';
+import { THP_SIZE, VFIO_DMA_MAX_MAPPINGS, VFIO_MAX_MEMSLOTS_WITHOUT_KVM } from './constants';
+import { messages } from './messages';
 import { openEvent, refuse } from './events';
 import { deviceLabel } from './memory-devices';
 import type { MemoryDeviceState, SimState } from './state';
@@ -80,7 +81,7 @@ export function realizeVfio(state: SimState, device: Device, ref: ModelRef, phas
     if (check.fatal) {
       check.refused = phase !== 'hotplug';
       // [inf] the region is the backend's RAM region, named after the backend id.
-      return refuse(event, messages.vfioDmaMappingsAtRealize(entry.backendId ?? entry.id, check.dmaMaxMappings, check.maxMemslots));
+      return refuse(event, 'vfio-dma-mappings', messages.vfioDmaMappingsAtRealize(entry.backendId ?? entry.id, check.dmaMaxMappings, check.maxMemslots));
     }
     event.warnings.push(messages.vfioDmaMappings(check.dmaMaxMappings, check.maxMemslots));
   }
@@ -100,7 +101,7 @@ export function registerPluggedVirtioMem(state: SimState, entry: MemoryDeviceSta
   if (!check.exceeded) return;
   if (check.fatal) {
     check.refused = phase !== 'hotplug';
-    refuse(event, messages.vfioDmaMappingFailed);
+    refuse(event, 'vfio-dma-mappings', messages.vfioDmaMappingFailed);
     return;
   }
   event.warnings.push(messages.vfioDmaMappings(check.dmaMaxMappings, check.maxMemslots));

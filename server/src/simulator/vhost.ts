@@ -1,9 +1,10 @@
 import type { VhostBackendKind } from '../model/machine';
 import { findVhostUserRule, resolveVhostUserLimit } from './profile';
-import { messages, SAFE_MAX_MEMSLOTS } from './constants';
+import { SAFE_MAX_MEMSLOTS } from './constants';
+import { messages } from './messages';
 import { openEvent, refuse } from './events';
 import type { SimState, VhostState } from './state';
-import type { EventPhase, ModelRef, SimulationEvent } from './types';
+import type { EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
 
 /**
  * vhost_dev_init() of one vhost device (a vhost netdev or a vhost `-device`): learn the back-end's
@@ -68,8 +69,8 @@ export function initVhost(state: SimState, spec: VhostSpec, phase: EventPhase): 
     result: resolved.limit, explanation: resolved.explanation,
   });
   const limit = resolved.limit;
-  const fail = (error: string): SimulationEvent => {
-    refuse(event, error);
+  const fail = (reason: RefusalReason, error: string): SimulationEvent => {
+    refuse(event, reason, error);
     if (spec.netdev) {
       event.warnings.push(messages.vhostNetInitFailed(0));
       if (phase === 'hotplug') event.result = 'hang';
@@ -87,7 +88,7 @@ export function initVhost(state: SimState, spec: VhostSpec, phase: EventPhase): 
         ? `${decidedBy ?? `${state.autoDecisions} memory device(s)`} decided more than one memslot; a back-end limit of ${limit} is ${refused ? `below ${SAFE_MAX_MEMSLOTS}: refused` : `at least ${SAFE_MAX_MEMSLOTS}: accepted`}`
         : 'no memory device has auto-decided more than one memslot',
     });
-    if (refused) return fail(messages.autoDecisionRefusesVhost);
+    if (refused) return fail('auto-decision-refuses-vhost', messages.autoDecisionRefusesVhost);
   }
   const used = state.vhostUsed(spec.kind);
   const reserved = state.modern ? state.reserved() : 0;
@@ -97,7 +98,7 @@ export function initVhost(state: SimState, spec: VhostSpec, phase: EventPhase): 
       what: 'vhost-used-check', inputs: { limit, used, reserved, stage: state.stage }, result: ok, passed: ok,
       explanation: `${used} region(s) in use${state.stage === 'netdevs' ? ' (boot RAM is not mapped yet when netdevs start)' : ''} + ${reserved} reserved ${ok ? '≤' : '>'} limit ${limit}`,
     });
-    if (!ok) return fail(state.modern ? messages.vhostLimitBelowUsed(limit, used, reserved) : messages.vhostLimitBelowUsedLegacy);
+    if (!ok) return fail('vhost-limit-below-used', state.modern ? messages.vhostLimitBelowUsed(limit, used, reserved) : messages.vhostLimitBelowUsedLegacy);
   }
   state.addVhost({
     id: spec.id, ref: spec.ref, kind: spec.kind, limit, limitSource: resolved.source, limitKnown: resolved.known,

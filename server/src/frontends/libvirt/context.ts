@@ -2,7 +2,7 @@ import type { Finding, Severity } from '../../model/findings';
 import type { MachineModel } from '../../model/machine';
 import type { Range } from '../../model/range';
 import type { Located, Property, RawValue, ValueOrigin } from '../../model/values';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { scaleToBytes, bytesToKiB } from './units';
 import { attribute, textContent, type XmlAttribute, type XmlElement } from './xml';
 
@@ -28,7 +28,7 @@ export class MappingContext {
   }
 
   /** libvirt's own refusal (MS909) or a note about it. */
-  libvirt(message: string, range: Range, severity: Severity = frontendCodes.libvirtValidation.severity, data?: Record<string, unknown>): void {
+  libvirt(message: string, range: Range, severity: Severity = frontendCodes.libvirtValidation.defaultSeverity, data?: Record<string, unknown>): void {
     const finding: Finding = { code: frontendCodes.libvirtValidation.code, severity, message, range };
     if (data) finding.data = data;
     this.machine.diagnostics.push(finding);
@@ -36,7 +36,7 @@ export class MappingContext {
 
   /** A value we could not read (MS902). */
   invalid(message: string, range: Range): void {
-    this.machine.diagnostics.push({ code: frontendCodes.invalidValue.code, severity: frontendCodes.invalidValue.severity, message, range });
+    this.machine.diagnostics.push({ code: frontendCodes.invalidValue.code, severity: frontendCodes.invalidValue.defaultSeverity, message, range });
   }
 
   /** The domain's start tag, used for values that belong to no element. */

@@ -1,6 +1,6 @@
 import type { DocumentText } from '../../model/documentText';
 import { emptyMachine, type FrontendResult, type MachineModel } from '../../model/machine';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { checkMemory } from './checks';
 import { located, MappingContext, type LibvirtOptions } from './context';
 import { mapDevices } from './devices';

@@ -1,7 +1,7 @@
 import { DocumentText } from '../../model/documentText';
 import type { Finding } from '../../model/findings';
 import type { Position, Range } from '../../model/range';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 
 /**
  * A small, tolerant XML reader that keeps exact positions. Written here rather than taken from a
@@ -213,7 +213,7 @@ class Reader {
 
   private problem(start: number, end: number, message: string): void {
     const code = frontendCodes.xmlSyntax;
-    this.diagnostics.push({ code: code.code, severity: code.severity, message, range: this.lines.rangeOf(start, end) });
+    this.diagnostics.push({ code: code.code, severity: code.defaultSeverity, message, range: this.lines.rangeOf(start, end) });
   }
 
   private append(node: XmlNode): void {
@@ -499,7 +499,7 @@ class Reader {
     const end = this.text.length;
     this.diagnostics.push({
       code: frontendCodes.xmlSyntax.code,
-      severity: frontendCodes.xmlSyntax.severity,
+      severity: frontendCodes.xmlSyntax.defaultSeverity,
       message: `<${innermost.name}> is not closed: the document ends first${also}`,
       range: innermost.nameRange,
     });

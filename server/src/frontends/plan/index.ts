@@ -4,7 +4,7 @@ import { parseQmpPlan } from './qmp';
 import type { HotplugPlan, PlanFormat } from './types';
 
 export type { HotplugPlan, PlanFormat, PlanStep } from './types';
-export { planCodes } from './codes';
+export { planCodes } from '../../model/codes';
 
 /** Which kind of plan a file is, from its name, else its first command line. */
 export function detectPlanFormat(path: string, text: string): PlanFormat | undefined {

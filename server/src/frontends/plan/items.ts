@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/findings';
 import type { Chardev, Device, MachineModel, MemoryBackend, Netdev } from '../../model/machine';
 import type { DocumentText } from '../../model/documentText';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { ModelBuilder } from '../qemu/buildModel';
 import type { ShellWord } from '../qemu/shellWords';
 

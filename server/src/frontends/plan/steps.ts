@@ -5,7 +5,7 @@ import type { Chardev } from '../../model/machine';
 import { written } from '../../model/values';
 import type { HotplugEvent } from '../../simulator/types';
 import { buildOption, firstBackend, firstChardev, firstDevice, firstNetdev, type OptionName } from './items';
-import { planCodes } from './codes';
+import { planCodes } from '../../model/codes';
 import type { PlanStep } from './types';
 
 /**

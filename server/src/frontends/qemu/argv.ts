@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/findings';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import type { DocumentText } from '../../model/documentText';
 import { takesArgument } from './optionTable';
 import type { ShellWord } from './shellWords';
@@ -38,7 +38,7 @@ export function splitOptions(args: ShellWord[], lines: DocumentText, findings: F
     }
     const arg = args[i + 1];
     if (arg === undefined) {
-      const { code, severity } = frontendCodes.syntax;
+      const { code, defaultSeverity: severity } = frontendCodes.syntax;
       findings.push({ code, severity, message: `option '${flag.text}' requires an argument`, range: lines.rangeOf(flag.start, flag.end) });
       options.push({ name, flag, order, start: flag.start, end: flag.end });
       i++;

@@ -5,7 +5,7 @@ import {
 } from '../../model/machine';
 import type { Range } from '../../model/range';
 import { defaulted, written, type Located } from '../../model/values';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { splitOptions, type QemuOption } from './argv';
 import type { Invocation } from './invocations';
 import type { DocumentText } from '../../model/documentText';
@@ -151,7 +151,7 @@ export class ModelBuilder {
   private positional(option: QemuOption): void {
     const hiding = option.flag.unresolved.find((expansion) => expansion.from === 0 && expansion.to === option.flag.text.length);
     if (hiding === undefined) return this.unmodelled(option, 'positional argument (a disk image)');
-    const { code, severity } = frontendCodes.unresolvedExpansion;
+    const { code, defaultSeverity: severity } = frontendCodes.unresolvedExpansion;
     this.findings.push({
       code, severity, range: this.lines.rangeOf(hiding.sourceStart, hiding.sourceEnd),
       message: `${hiding.text} has no value known in this script, so the options it holds are not analysed`,
@@ -313,7 +313,7 @@ export class ModelBuilder {
 
   private reportMissing(option: QemuOption, props: OptionProps, key: string, message: string): void {
     if (lastEntry(props.entries, key) !== undefined || !option.arg) return;
-    const { code, severity } = frontendCodes.syntax;
+    const { code, defaultSeverity: severity } = frontendCodes.syntax;
     this.findings.push({ code, severity, message, range: wordRange(option.arg, 0, option.arg.text.length, this.lines) });
   }
 
@@ -479,7 +479,7 @@ export class ModelBuilder {
     const property = this.reader.string(lastEntry(props.entries, 'property'));
     const value = this.reader.string(lastEntry(props.entries, 'value'));
     if (!driver || !property || !value) {
-      const { code, severity } = frontendCodes.syntax;
+      const { code, defaultSeverity: severity } = frontendCodes.syntax;
       this.findings.push({ code, severity, message: '-global expects driver.property=value or driver=D,property=P,value=V', range: range(0, word.text.length) });
       return;
     }

@@ -2,7 +2,7 @@ import type { Finding } from '../../model/findings';
 import type { Range } from '../../model/range';
 import type { Property, RawValue } from '../../model/values';
 import type { OptionSyntax } from '../../model/machine';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { parseJson, type JsonNode } from './jsonOption';
 import type { DocumentText } from '../../model/documentText';
 import { parseQemuOpts, type OptsDialect } from './qemuOpts';
@@ -74,7 +74,7 @@ export function readOptionProps(
       // JSON built from shell variables we could not resolve is unknown, not wrong.
       const hiding = word.unresolved.find((e) => e.from <= parsed.from && parsed.from <= e.to);
       if (hiding) {
-        const { code, severity } = frontendCodes.unresolvedExpansion;
+        const { code, defaultSeverity: severity } = frontendCodes.unresolvedExpansion;
         findings.push({
           code, severity,
           message: `${hiding.text} has no value known in this script, so the JSON of -${optionName} cannot be read`,
@@ -83,12 +83,12 @@ export function readOptionProps(
         });
         return undefined;
       }
-      const { code, severity } = frontendCodes.invalidJson;
+      const { code, defaultSeverity: severity } = frontendCodes.invalidJson;
       findings.push({ code, severity, message: `-${optionName}: ${parsed.message}`, range: range(parsed.from, parsed.to) });
       return undefined;
     }
     if (parsed.value.kind !== 'object') {
-      const { code, severity } = frontendCodes.invalidJson;
+      const { code, defaultSeverity: severity } = frontendCodes.invalidJson;
       findings.push({ code, severity, message: `the JSON argument of -${optionName} must be an object`, range: range(parsed.value.from, parsed.value.to) });
       return undefined;
     }
@@ -110,7 +110,7 @@ export function readOptionProps(
   }
   const parsed = parseQemuOpts(word.text, impliedKey, dialect);
   for (const problem of parsed.problems) {
-    const { code, severity } = frontendCodes.syntax;
+    const { code, defaultSeverity: severity } = frontendCodes.syntax;
     findings.push({ code, severity, message: problem.message, range: range(problem.from, problem.to) });
   }
   const entries = parsed.items.map((item): PropEntry => {

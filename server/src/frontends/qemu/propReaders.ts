@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/findings';
 import { parseBoolean } from '../../model/sizes';
 import { written, type Located } from '../../model/values';
-import { frontendCodes, type FrontendCodeName } from '../codes';
+import { frontendCodes, type FrontendCodeName } from '../../model/codes';
 import type { PropEntry } from './optionProps';
 import { parseMemorySize, parseNumaMemSize, parseQemuSize } from './qemuSize';
 
@@ -26,7 +26,7 @@ export class PropReader {
   constructor(private readonly findings: Finding[]) {}
 
   report(name: FrontendCodeName, message: string, entry: PropEntry, onKey = false): void {
-    const { code, severity } = frontendCodes[name];
+    const { code, defaultSeverity: severity } = frontendCodes[name];
     // An empty value has an empty range; point at its key, which the user can see.
     const emptyValue = entry.valueRange.start.line === entry.valueRange.end.line && entry.valueRange.start.character === entry.valueRange.end.character;
     this.findings.push({ code, severity, message, range: onKey || emptyValue ? entry.keyRange : entry.valueRange });
@@ -44,7 +44,7 @@ export class PropReader {
   /** Values hidden by unknown shell expansions cannot be read; say so once per value. */
   private hidden(entry: PropEntry): boolean {
     if (entry.unresolved.length === 0) return false;
-    const { code, severity } = frontendCodes.unresolvedExpansion;
+    const { code, defaultSeverity: severity } = frontendCodes.unresolvedExpansion;
     entry.unresolved.forEach((expansion, index) => {
       this.findings.push({
         code,

@@ -2,7 +2,7 @@ import type { Finding } from '../../model/findings';
 import type { MachineModel, OptionSyntax } from '../../model/machine';
 import type { Range } from '../../model/range';
 import { written, type Located } from '../../model/values';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 
 /** Ids as the options defined them, per QEMU namespace, in command-line order. */
 export interface IdRegistry {
@@ -47,7 +47,7 @@ export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, find
         continue;
       }
       const bothQemuOpts = syntax !== 'json' && seenSyntax.get(id.value) !== 'json';
-      const { code, severity } = frontendCodes.duplicateId;
+      const { code, defaultSeverity: severity } = frontendCodes.duplicateId;
       findings.push({
         code,
         severity,
@@ -65,7 +65,7 @@ export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, find
   const chardevs = first.get('chardev')!;
   const netdevs = first.get('netdev')!;
   const dangling = (reference: Located<string>, message: string): void => {
-    const { code, severity } = frontendCodes.danglingReference;
+    const { code, defaultSeverity: severity } = frontendCodes.danglingReference;
     findings.push({ code, severity, message, range: reference.range });
   };
   const memdev = (key: string, reference: Located<string> | undefined): void => {

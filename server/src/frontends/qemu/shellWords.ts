@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/findings';
-import { frontendCodes } from '../codes';
+import { frontendCodes } from '../../model/codes';
 import { DocumentText } from '../../model/documentText';
 
 /**
@@ -326,7 +326,7 @@ class Tokenizer {
   }
 
   private error(message: string, start: number, end: number): void {
-    const { code, severity } = frontendCodes.syntax;
+    const { code, defaultSeverity: severity } = frontendCodes.syntax;
     this.findings.push({ code, severity, message, range: this.lines.rangeOf(start, end) });
   }
 
@@ -373,7 +373,7 @@ class Tokenizer {
     if (!head || !expansion || expansion.from !== 0 || expansion.name === undefined) return;
     const hiddenBy = this.state.hiddenCommands.get(expansion.name);
     if (hiddenBy === undefined) return;
-    const { code, severity } = frontendCodes.unresolvedExpansion;
+    const { code, defaultSeverity: severity } = frontendCodes.unresolvedExpansion;
     this.findings.push({
       code, severity, range: this.lines.rangeOf(expansion.sourceStart, expansion.sourceEnd),
       message: `${expansion.text} runs a QEMU command line that ${hiddenBy} hides; memslot does not analyse it`,

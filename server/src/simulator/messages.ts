@@ -1,0 +1,97 @@
+/**
+ * QEMU's error and warning texts, verbatim (typos included): users search for them and the oracle
+ * tests compare them with real QEMU. For display only: the simulator says WHY it refused with a
+ * typed `RefusalReason` (./types.ts), and rules switch on that, never on these texts.
+ */
+function hex(value: number): string {
+  return `0x${value.toString(16)}`;
+}
+
+function vfioDmaText(maxMappings: number, maxMemslots: number): string {
+  return `vfio_ram_discard_register_listener: possibly running out of DMA mappings. E.g., try increasing the 'block-size' of virtio-mem devies. Maximum possible DMA mappings: ${maxMappings}, Maximum possible memslots: ${maxMemslots}`;
+}
+
+export const messages = {
+  autoDecisionRefusesVhost:
+    'some memory device (like virtio-mem) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots',
+  autoDecisionRefusesVhostHint: 'Try plugging this vhost backend before plugging such memory devices.',
+  vhostLimitBelowUsed: (limit: number, used: number, reserved: number): string =>
+    `vhost backend memory slots limit (${limit}) is less than current number of used (${used}) and reserved (${reserved}) memory slots for memory devices.`,
+  vhostLimitBelowUsedLegacy: 'vhost backend memory slots limit is less than current number of present memory slots',
+  vhostNetInitFailed: (queue: number): string => `failed to init vhost_net for queue ${queue}`,
+  kvmNotEnoughFree: 'hypervisor has not enough free memory slots left',
+  kvmNoFreeLegacy: 'hypervisor has no free memory slots left',
+  vhostNotEnoughFree: 'a used vhost backend has not enough free memory slots left',
+  vhostNoFreeLegacy: 'a used vhost backend has no free memory slots left',
+  notEnoughSpace: (used: number, total: number): string =>
+    `not enough space, currently ${hex(used)} in use of total space for memory devices ${hex(total)}`,
+  noDeviceMemory:
+    'the configuration is not prepared for memory devices (e.g., for memory hotplug), consider specifying the maxmem option',
+  noDeviceMemoryLegacy: 'memory devices (e.g. for memory hotplug) are not enabled, please specify the maxmem option',
+  noDimmSlots: "no slots where allocated, please specify the 'slots' option",
+  noFreeDimmSlots: 'no free slots available',
+  nvdimmNotEnabled: "nvdimm is not enabled: missing 'nvdimm' in '-M'",
+  memdevMustBeSet: "'memdev' property must be set",
+  memdevNotFound: (driver: string, id: string): string => `Property '${driver}.memdev' can't find value '${id}'`,
+  dimmBusyMemdev: (id: string): string => `can't use already busy memdev: ${id}`,
+  virtioMemBusyMemdev: (id: string): string => `'memdev' property specifies a busy memdev: ${id}`,
+  virtioMemUnsupportedMemdev: "'memdev' property specifies an unsupported memdev",
+  virtioMemPreallocMemdev: (id: string): string =>
+    `'memdev' property specifies a memdev with preallocation enabled: ${id}. Instead, specify 'prealloc=on' for the virtio-mem device. `,
+  dynamicMemslotsNeedsUnpluggedInaccessible:
+    "'dynamic-memslots' property set to 'on' requires 'unplugged-inaccessible' to be 'on'",
+  unpluggedInaccessibleOffWarning:
+    "'unplugged-inaccessible' property set to 'off' with a memdev that does not support the shared zeropage.",
+  requestedSizeNotAligned: (block: number): string =>
+    `'requested-size' property has to be multiples of 'block-size' (${hex(block)})`,
+  memdevSizeNotAligned: (block: number): string =>
+    `'memdev' property memdev size has to be multiples of'block-size' (${hex(block)})`,
+  qomRequestedSizeNotAligned: (block: number): string =>
+    `'requested-size' has to be multiples of 'block-size' (${hex(block)})`,
+  qomRequestedSizeTooBig: (size: number): string =>
+    `'requested-size' cannot exceed the memory backend size(${hex(size)})`,
+  virtioMemUnplugInaccessible: "virtio-mem device cannot get unplugged while 'unplugged-inaccessible' != 'on'",
+  virtioMemUnplugRequested: "virtio-mem device cannot get unplugged while 'requested-size' != '0'",
+  propertyNotFound: (driver: string, property: string): string => `Property '${driver}.${property}' not found`,
+  invalidDeviceModel: (driver: string): string => `'${driver}' is not a valid device model name`,
+  onlyOneBalloon: 'Only one balloon device is supported',
+  unsupportedSlots: (slots: number): string => `unsupported amount of memory slots: ${slots}`,
+  maxmemBelowSize: (maxmem: number, size: number): string =>
+    `invalid value of maxmem: maximum memory size (${hex(maxmem)}) must be at least the initial memory size (${hex(size)})`,
+  slotsWithoutMaxmemSpace: (maxmem: number, size: number): string =>
+    `invalid value of maxmem: memory slots were specified but maximum memory size (${hex(maxmem)}) is equal to the initial memory size (${hex(size)})`,
+  slotsWithoutMaxmem: 'slots specified but no max-size',
+  physBitsTooLow: (limit: number, used: number, bits: number): string =>
+    `Address space limit ${hex(limit)} < ${hex(used)} phys-bits too low (${bits})`,
+  busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,
+  deviceNotFound: (id: string): string => `Device '${id}' not found`,
+  // Hot-plug answers over QMP, checked against QEMU 10.0.2 (test/oracle/hotplug-plans.test.ts).
+  invalidSlot: (slot: number, slots: number): string => `invalid slot number ${slot}, valid range is [0-${slots - 1}]`,
+  slotBusy: (slot: number): string => `slot ${slot} is busy`,
+  addressNotAligned: (align: number): string => `address must be aligned to ${hex(align)} bytes`,
+  addressOutsideRegion: (addr: number, size: number, start: number, total: number): string =>
+    `can't add memory device [${hex(addr)}:${hex(size)}], usable range for memory devices [${hex(start)}:${hex(total)}]`,
+  addressConflict: (id: string): string => `address range conflicts with memory device id='${id}'`,
+  duplicateObject: (id: string): string => `attempt to add duplicate property '${id}' to object (type 'container')`,
+  duplicateDevice: (id: string): string => `Duplicate device ID '${id}'`,
+  duplicateNetdev: (id: string): string => `Duplicate ID '${id}'`,
+  duplicateChardev: (id: string): string => `Chardev with id '${id}' already exists`,
+  objectNotFound: (id: string): string => `object '${id}' not found`,
+  objectInUse: (id: string): string => `object '${id}' is in use, can not be deleted`,
+  unplugPending: (id: string): string => `Device ${id} is already in the process of unplug`,
+  nvdimmUnplugUnsupported: 'nvdimm device hot unplug is not supported yet.',
+  propertyNotWritable: (type: string, property: string): string => `Property '${type}.${property}' is not writable`,
+  expectsUint64: (property: string): string => `Parameter '${property}' expects uint64`,
+  /** spec §9, verbatim ("devies" sic); `%s` is the function name. A warning up to 10.1, an error from 10.2. */
+  vfioDmaMappings: vfioDmaText,
+  /**
+   * 10.2+, while the VFIO device is being realised: spec §9 gives the `Region %s: ` prefix.
+   * [inf] `%s` is the memory region's name, which for a virtio-mem device without dynamic-memslots
+   * is its memory backend's id; QEMU may put further prefixes naming the VFIO device in front,
+   * which the spec does not give, so none are added here.
+   */
+  vfioDmaMappingsAtRealize: (region: string, maxMappings: number, maxMemslots: number): string =>
+    `Region ${region}: ${vfioDmaText(maxMappings, maxMemslots)}`,
+  /** 10.2+, a section mapped once the VFIO device exists: QEMU reports the check and stops (spec §9). */
+  vfioDmaMappingFailed: 'vfio: DMA mapping failed, unable to continue',
+};
