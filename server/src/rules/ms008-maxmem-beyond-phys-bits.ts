@@ -31,7 +31,9 @@ export const maxmemBeyondPhysBits: Rule = {
     if (end <= limit) return [];
     const hex = (n: number): string => `0x${n.toString(16)}`;
     return [finding(this, {
-      message: `Device memory for maxmem ${formatSize(simulation.machine.maxmem)} ends at ${hex(end)} (${formatSize(end)}), beyond the ${bits} physical address bits of CPU model '${cpuModel}' (${formatSize(limit)}). QEMU refuses to start: "Address space limit ${hex(limit - 1)} < 0x… phys-bits too low (${bits})" (QEMU's second number is the end of the 64-bit PCI hole, above device memory). Use -cpu host, or a CPU model with phys-bits= the host supports, or lower maxmem.`,
+      message: `QEMU refuses to start: maxmem ${formatSize(simulation.machine.maxmem)} ends at ${formatSize(end)}, beyond what CPU '${cpuModel}' addresses (${bits} bits, ${formatSize(limit)})`,
+      qemu: `Address space limit ${hex(limit - 1)} < 0x… phys-bits too low (${bits})`,
+      data: { end: hex(end), advice: 'Use -cpu host, or a CPU model with phys-bits= the host supports, or lower maxmem.' },
       range: model.memory.maxmem?.range ?? model.memory.ranges[0] ?? model.headRange,
       related: model.cpu.range ? [{ message: `CPU model '${cpuModel}': ${bits} physical address bits`, range: model.cpu.range }] : [],
     })];
