@@ -37,6 +37,11 @@ Host profile (what the command line cannot say about the host):
   --vhost-user-unknown N|nocfg memslot limit assumed for a vhost-user backend that no
                                --vhost-user names (default: 509); such backends are still
                                reported (MS012) where the verdict depends on their limit
+  --host-cpu-vendor amd|intel  the host CPU's vendor (KVM gives it to every CPU model; AMD
+                               moves RAM above 1 TiB); default unknown, reported (MS016)
+                               where the verdict depends on it
+  --host-phys-bits N           the host CPU's physical address bits (-cpu host/max,
+                               host-phys-bits=on); default unknown, reported (MS016)
 
 A '# memslot: ...' (or '<!-- memslot: ... -->') directive in a file sets its host profile and
 takes precedence over these options.

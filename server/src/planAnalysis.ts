@@ -30,6 +30,8 @@ export interface HotplugStepResult {
   range: Range;
   /** The plan file the step came from. */
   path: string;
+  /** The simulation's step number (its event), for the slot use at that moment. */
+  step: number;
   /** false: memslot does not model this command, and assumed QEMU accepts it. */
   modelled?: false;
 }
@@ -116,7 +118,7 @@ function stepResults(simulation: Simulation, steps: Array<{ step: PlanStep; path
       result: event.result === 'hang' ? 'hang' : event.result === 'refused' ? 'error' : 'ok',
       reason: event.result === 'hang' || event.result === 'refused' ? event.reason : null,
       error: event.result === 'hang' || event.result === 'refused' ? event.error : null,
-      range: step.range, path,
+      range: step.range, path, step: event.step,
     };
     if (event.result === 'skipped') result.modelled = false;
     results.push(result);

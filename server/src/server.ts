@@ -31,6 +31,9 @@ import { findingKey, keyOfDiagnosticData } from './lsp/findingKey';
 import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
 import { reportRequestMethod, type ReportParams, type ReportResult } from './protocol';
 import { ruleDocUrl } from './rule-docs';
+import { PlanSupport } from './lsp/planSupport';
+import { planHover } from './lsp/plans';
+import { capacityHints } from './features/capacityText';
 import { analysisLine, profileLine, startLine } from './lsp/log';
 import { packageVersion } from './packageVersion';
 
@@ -55,10 +58,13 @@ let lastSettingsProblems = '';
 
 /** The analysis of the latest version of each open document, computed at most once per version. */
 const analyses = new Map<string, { version: number; analysis: DocumentAnalysis }>();
+/** Hot-plug plan files (`.qmp`, `.hmp`, libvirt device XML) run against their VM file. */
+const plans = new PlanSupport(() => documents.all());
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   clientPullsConfiguration = params.capabilities.workspace?.configuration === true;
   clientRefreshesInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
+  plans.setRoots(params);
   clientName = params.clientInfo ? `${params.clientInfo.name}${params.clientInfo.version ? ` ${params.clientInfo.version}` : ''}` : undefined;
   const initial = (params.initializationOptions as { settings?: unknown } | undefined)?.settings;
   if (initial !== undefined) applySettings(initial);
@@ -115,11 +121,14 @@ function applySettings(raw: unknown): void {
   lastSettingsProblems = problems;
   connection.console.info(profileLine(settings.profile));
   analyses.clear();
+  plans.clear();
   for (const document of documents.all()) debouncer.schedule(document.uri, () => validate(document.uri), 0);
   if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
 }
 
 function analysisOf(document: TextDocument): DocumentAnalysis {
+  const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
+  if (plan) return { machines: [], findings: plan.findings };
   const cached = analyses.get(document.uri);
   if (cached && cached.version === document.version) return cached.analysis;
   const started = performance.now();
@@ -142,11 +151,14 @@ documents.onDidOpen(({ document }) => {
 documents.onDidChangeContent(({ document }) => {
   if (justOpened.delete(document.uri)) return;
   debouncer.schedule(document.uri, () => validate(document.uri));
+  // A changed VM file changes the answers of the plans run against it.
+  for (const plan of plans.otherPlans(document.uri)) debouncer.schedule(plan.uri, () => validate(plan.uri));
 });
 documents.onDidClose(({ document }) => {
   justOpened.delete(document.uri);
   debouncer.cancel(document.uri);
   analyses.delete(document.uri);
+  plans.forget(document.uri);
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
 });
 
@@ -172,7 +184,9 @@ function validate(uri: string): void {
 connection.onHover(({ textDocument, position }) => {
   const document = documents.get(textDocument.uri);
   if (!document) return null;
+  const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
   const markdown = guarded('hover', () => {
+    if (plan) return planHover(plan, position);
     const analysis = analysisOf(document);
     // On a driver, property or directive option name: its one-line doc first.
     const doc = analysis.kind ? optionDocAt(document.getText(), analysis.kind, position) : undefined;
@@ -195,7 +209,10 @@ connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
 connection.languages.inlayHint.on(({ textDocument, range }): InlayHint[] => {
   const document = documents.get(textDocument.uri);
   if (!document || !settings.inlayHintsEnabled) return [];
-  const hints = guarded('inlay hints', () => inlayHints(analysisOf(document), range)) ?? [];
+  const hints = guarded('inlay hints', () => {
+    const analysis = analysisOf(document);
+    return [...inlayHints(analysis, range), ...capacityHints(plans.capacityOf(analysis), range)];
+  }) ?? [];
   return hints.map((hint) => ({ position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true }));
 });
 
@@ -222,7 +239,9 @@ connection.onCodeAction(({ textDocument, range, context }): CodeAction[] => {
 connection.onRequest(reportRequestMethod, (params: ReportParams): ReportResult => {
   const document = documents.get(params.uri);
   if (!document) return null;
-  const analysis = analysisOf(document);
+  // A plan's report is its VM's, with the plan's steps on the chart.
+  const planResult = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides })?.result;
+  const analysis = planResult?.vm ?? analysisOf(document);
   if (analysis.kind === undefined) return null;
   return guarded('the report', () => buildReport(analysis, params.uri, document.version, ruleDocUrl)) ?? null;
 });

@@ -11,6 +11,7 @@
  * The side-by-side comparison with the simulator does not depend on it.
  */
 import { existsSync } from 'node:fs';
+import { addressSpaceScenarios } from './addressSpaceScenarios';
 
 export type BackendLimit = number | 'no-configure-mem-slots';
 
@@ -451,4 +452,5 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
     skipReason: vhostNetMissing,
   },
+  ...addressSpaceScenarios,
 ];

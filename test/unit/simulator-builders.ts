@@ -31,6 +31,8 @@ export interface MachineOptions {
   nvdimm?: boolean;
   /** -cpu model; default 'host' (the oracle scenarios use -cpu host); null for none written (qemu64). */
   cpu?: string | null;
+  /** -cpu ...,phys-bits=N. */
+  physBits?: number;
 }
 
 export class MachineBuilder {
@@ -53,6 +55,7 @@ export class MachineBuilder {
     if (options.firmware) m.firmware.kind = options.firmware;
     const cpu = options.cpu === undefined ? 'host' : options.cpu;
     if (cpu !== null) m.cpu.model = w(cpu, line);
+    if (options.physBits !== undefined) m.cpu.physBits = w(options.physBits, line);
   }
 
   private next(): number {

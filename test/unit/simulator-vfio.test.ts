@@ -21,7 +21,7 @@ function run(qemu: string, options: Options = {}): Simulation {
   const vfio = '-device vfio-pci,host=0000:01:00.0,id=gpu0';
   const mem = `-device virtio-mem-pci,id=vm0,memdev=m0${extra}`;
   const devices = vfioFirst ? `${vfio} ${mem}` : `${mem} ${vfio}`;
-  const text = `qemu-system-x86_64 ${accel} -M q35 -cpu host -m 4G,maxmem=${maxmem} -object memory-backend-memfd,id=m0,size=${size} ${devices}\n`;
+  const text = `qemu-system-x86_64 ${accel} -M q35 -cpu ${accel.includes('tcg') ? 'max' : 'host'} -m 4G,maxmem=${maxmem} -object memory-backend-memfd,id=m0,size=${size} ${devices}\n`;
   const model = parseQemuDocument(text, 'shell').machines[0];
   const cli = parseProfileOptions(['--qemu', qemu]);
   assert.deepEqual(cli.errors, []);

@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { reportRequestMethod, type MemslotReport, type ReportParams, type ReportResult } from '../../../server/src/protocol';
 
-/** Languages the server reads (it ignores XML that is not a <domain>). */
-export const memslotLanguages = ['shellscript', 'qemu-args', 'xml'];
+/** Languages the server reads (it ignores XML that is neither a <domain> nor device XML to hot-plug). */
+export const memslotLanguages = ['shellscript', 'qemu-args', 'xml', 'qemu-hotplug'];
 export const memslotSelector: vscode.DocumentSelector = memslotLanguages.map((language) => ({ language }));
 
 export function isMemslotDocument(document: vscode.TextDocument): boolean {

@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { analyzeText, type AnalysisOptions, type DocumentAnalysis } from '../analysis';
 import type { HostProfile } from '../simulator';
 import { analyzeWithPlans, withCapacity, type HotplugMachine, type PlanAnalysis } from '../planAnalysis';
-import type { Capacity } from '../simulator';
-import { formatSize } from '../model/sizes';
 
 /** `--hotplug PLAN` (repeatable): plans applied in order to every VM file named. */
 export function extractHotplugArgs(args: string[]): { plans: string[]; rest: string[]; error?: string } {
@@ -54,26 +52,4 @@ export function analyzeVm(path: string, text: string, plans: PlanFiles['plans'],
   if (plans.length === 0) return { path, analysis: withCapacity(analyzeText(text, { path }, options)), plans: [] };
   const result = analyzeWithPlans(text, { path }, plans, options);
   return { path, analysis: result.vm, plans: result.plans };
-}
-
-/** "5 × 1 GiB DIMMs before fs0 (8 slots) refuses", the capacity in one phrase. */
-export function describeDimmCapacity(capacity: Capacity): string {
-  const { dimms } = capacity;
-  const what = `${dimms.count} × ${formatSize(dimms.size)} DIMM${dimms.count === 1 ? '' : 's'}`;
-  const stop = dimms.stoppedBy;
-  if (!stop) return 'no DIMM: the machine has no device memory (maxmem)';
-  if (stop.by === 'hang') return 'no DIMM: QEMU never answers an earlier step of the plan';
-  if (stop.by === 'dimm-slots' && stop.limit === 0) return "no DIMM: -m has no slots=";
-  const by = stop.by === 'dimm-slots' ? `the ${stop.limit} DIMM slots run out`
-    : stop.by === 'device-memory' ? 'maxmem runs out'
-      : `${stop.by}${stop.limit === null ? '' : ` (${stop.limit} slots)`} refuses`;
-  return `${what} before ${by}`;
-}
-
-export function describeCapacity(capacity: Capacity): string[] {
-  const lines = [`capacity: ${describeDimmCapacity(capacity)}`];
-  for (const device of capacity.virtioMem) {
-    lines.push(`capacity: ${device.id} requested-size can grow by ${formatSize(device.more)} (to its ${formatSize(device.size)} backend)`);
-  }
-  return lines;
 }

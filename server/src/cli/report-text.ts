@@ -5,7 +5,7 @@ import type { Simulation } from '../simulator';
 import { formatSize } from '../model/sizes';
 import { slotFigures } from '../features/slotCount';
 import type { HotplugMachine } from '../planAnalysis';
-import { describeCapacity } from './hotplug';
+import { describeCapacity } from '../features/capacityText';
 
 /** Compiler-style output: `path:line:col: severity: message [code]` (1-based), then a summary per machine. */
 export function formatText(reports: Array<{ path: string; analysis: DocumentAnalysis }>): string {
@@ -98,6 +98,20 @@ function vhostConsumers(model: MachineModel): string[] {
   return out;
 }
 
+/** One line: the vCPU's vendor and width, then QEMU's layout up to the highest address in use. */
+function describeAddressSpace(space: NonNullable<Simulation['machine']['addressSpace']>): string {
+  const hex = (n: number): string => `0x${n.toString(16)}`;
+  const assumed = (yes: boolean): string => (yes ? ' assumed' : '');
+  const parts = [`CPU ${space.cpuModel} (${space.vendor}${assumed(space.vendorAssumed)}, ${space.physBits} phys-bits${assumed(space.physBitsAssumed)})`];
+  if (space.aboveFourG > 0 || space.amdRelocation === 'relocated') {
+    parts.push(`RAM above 4 GiB at ${hex(space.aboveFourGStart)}${space.amdRelocation === 'relocated' ? ' (AMD HyperTransport hole)' : ''}`);
+  }
+  if (space.deviceMemoryBase !== null && space.deviceMemorySize !== null) parts.push(`device memory ${hex(space.deviceMemoryBase)} +${hex(space.deviceMemorySize)}`);
+  if (space.pciHole64Start !== null && space.pciHole64Size !== null) parts.push(`64-bit PCI hole ${hex(space.pciHole64Start)} +${hex(space.pciHole64Size)}`);
+  parts.push(`highest ${hex(space.maxUsedAddress)}`);
+  return parts.join('; ');
+}
+
 function describeSimulation(simulation: Simulation | undefined, uncertain: string[], model?: MachineModel): string[] {
   if (!simulation) return [];
   const lines: string[] = [];
@@ -110,8 +124,11 @@ function describeSimulation(simulation: Simulation | undefined, uncertain: strin
   } else {
     lines.push(`verdict: QEMU starts${doubt}`);
   }
+  const space = simulation.machine.addressSpace;
+  if (space) lines.push(`address space: ${describeAddressSpace(space)}`);
   for (const device of simulation.memoryDevices) {
-    lines.push(`memslots: ${device.id} ${device.driver} requires ${device.memslots}, ${device.mapped} mapped at start`);
+    const where = device.addr === null ? '' : ` (at 0x${device.addr.toString(16)}${device.slot === null ? '' : `, slot ${device.slot}`})`;
+    lines.push(`memslots: ${device.id} ${device.driver}${where} requires ${device.memslots}, ${device.mapped} mapped at start`);
   }
   // The same figures as the editor's hints, hover and report, with the moment they mean.
   const figures = slotFigures(simulation, model);

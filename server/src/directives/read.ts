@@ -44,7 +44,9 @@ export interface DirectiveRead {
 }
 
 /** The profile options the reader accepts, with and without their leading dashes. */
-export const directiveProfileFlags = ['qemu', 'qemu-flavor', 'kvm-memslots', 'smm', 'vhost-max-mem-regions', 'vhost-user', 'vhost-user-unknown'] as const;
+export const directiveProfileFlags = [
+  'qemu', 'qemu-flavor', 'kvm-memslots', 'smm', 'vhost-max-mem-regions', 'vhost-user', 'vhost-user-unknown', 'host-cpu-vendor', 'host-phys-bits',
+] as const;
 
 interface DirectiveComment {
   bodyStart: number;

@@ -15,6 +15,8 @@ const labels: Record<string, string> = {
   smm: 'SMM (second KVM address space)',
   vhostMaxMemRegions: 'vhost-kernel max_mem_regions',
   unknownVhostUserAssumption: 'unknown vhost-user backend limit',
+  hostCpuVendor: 'host CPU vendor',
+  hostPhysBits: 'host physical address bits',
 };
 
 /**

@@ -32,13 +32,15 @@ export const codes = {
   MS005: entry('MS005', 'rule', 'error', 'device-memory-too-small', 'maxmem missing or too small for the memory devices'),
   MS006: entry('MS006', 'rule', 'error', 'dimm-slots-too-few', 'slots= too low (or too high) for the DIMMs'),
   MS007: entry('MS007', 'rule', 'error', 'memory-device-alignment', 'memory device size not a multiple of its block size'),
-  MS008: entry('MS008', 'rule', 'error', 'maxmem-beyond-phys-bits', "maxmem beyond the CPU's physical address bits"),
+  MS008: entry('MS008', 'rule', 'error', 'maxmem-beyond-phys-bits', "guest address space beyond the CPU's physical address bits"),
   MS009: entry('MS009', 'rule', 'information', 'large-virtio-mem-single-memslot', 'large virtio-mem device mapped as one memslot (KVM metadata waste)'),
   MS010: entry('MS010', 'rule', 'warning', 'dynamic-memslots-no-effect', 'dynamic-memslots=on has no effect'),
   MS011: entry('MS011', 'rule', 'error', 'dynamic-memslots-cannot-work', 'dynamic-memslots=on refused by this QEMU or machine type'),
   MS012: entry('MS012', 'rule', 'warning', 'vhost-user-limit-unknown', 'vhost-user back-end limit unknown and the verdict depends on it'),
   MS013: entry('MS013', 'rule', 'warning', 'virtio-mem-vfio-dma-limit', 'virtio-mem with VFIO: DMA mapping limit'),
   MS014: entry('MS014', 'rule', 'information', 'low-memslot-headroom', 'few memslots left for hot-plug'),
+  MS015: entry('MS015', 'rule', 'error', 'memory-device-placement', 'memory device slot or address refused'),
+  MS016: entry('MS016', 'rule', 'warning', 'host-fact-unknown', 'host CPU vendor or physical address bits unknown and the verdict depends on them'),
 
   // Hot-plug plans: a step QEMU refuses or that hangs it, a command not modelled, a line not understood.
   MS025: entry('MS025', 'plan', 'error', 'hotplug-step-refused', 'Hot-plug step refused by QEMU'),

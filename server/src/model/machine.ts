@@ -92,7 +92,10 @@ export interface MemoryDevice extends ModelItem {
   dynamicMemslots?: Located<boolean>;
   unpluggedInaccessible?: Located<boolean | 'auto'>;
   prealloc?: Located<boolean>;
+  /** Guest-physical address: `addr` of a DIMM (and hv-balloon), `memaddr` of virtio-mem/virtio-pmem. */
   memaddr?: Located<number>;
+  /** DIMM `slot` (−1: none). */
+  slot?: Located<number>;
   bus?: Located<string>;
 }
 

@@ -15,6 +15,8 @@ import { dynamicMemslotsCannotWork } from './ms011-dynamic-memslots-cannot-work'
 import { vhostUserLimitUnknown } from './ms012-vhost-user-limit-unknown';
 import { virtioMemVfioDmaLimit } from './ms013-virtio-mem-vfio-dma-limit';
 import { lowHeadroom } from './ms014-low-headroom';
+import { memoryDevicePlacement } from './ms015-memory-device-placement';
+import { hostFactUnknown } from './ms016-host-fact-unknown';
 
 /** The rules, in code order; their codes, titles and severities are in the catalogue (model/codes.ts). */
 export const rules: readonly Rule[] = [
@@ -32,6 +34,8 @@ export const rules: readonly Rule[] = [
   vhostUserLimitUnknown,
   virtioMemVfioDmaLimit,
   lowHeadroom,
+  memoryDevicePlacement,
+  hostFactUnknown,
 ];
 
 export interface RunRulesOptions {

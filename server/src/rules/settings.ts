@@ -48,11 +48,22 @@ const hostSettings = {
     patternErrorMessage: 'A number of memslots, or nocfg.',
     markdownDescription: 'Memslot limit assumed for a vhost-user back-end that `memslot.host.vhostUserBackends` does not name (such back-ends are still reported by MS012 when the verdict depends on them): a number, or `nocfg` for a back-end without CONFIGURE_MEM_SLOTS (8); 509 is current libvhost-user and virtiofsd. Same as `--vhost-user-unknown N|nocfg`.',
   },
+  'memslot.host.cpuVendor': {
+    type: 'string', enum: ['unknown', 'amd', 'intel'], default: 'unknown',
+    enumDescriptions: ['not declared: MS016 says where the verdict depends on it', 'AMD host', 'Intel host'],
+    markdownDescription: "The host CPU's vendor: under KVM every CPU model takes it, and an AMD vCPU moves RAM above 1 TiB on 7.1+ machine types. `unknown`: MS016 says where the verdict depends on it. Same as `--host-cpu-vendor`.",
+  },
+  'memslot.host.physBits': {
+    type: 'string', default: 'unknown', pattern: '^(unknown|3[2-9]|[4-5][0-9]|6[0-4])$',
+    patternErrorMessage: 'A number of bits from 32 to 64, or unknown.',
+    markdownDescription: "The host CPU's physical address bits (`grep 'address sizes' /proc/cpuinfo`), used by `-cpu host`/`max` and `host-phys-bits=on` under KVM. `unknown`: MS016 says where the verdict depends on them. Same as `--host-phys-bits`.",
+  },
 } as const;
 
 /** Setting values that mean "the built-in default" (older settings.json files may still say null). */
 const builtInValues: Record<string, string> = {
   qemuVersion: 'auto', qemuFlavor: 'auto', kvmMemslots: '32764', smm: 'on', vhostMaxMemRegions: '64', vhostUserUnknownLimit: '509',
+  cpuVendor: 'unknown', physBits: 'unknown',
 };
 
 export const memslotSettingsSchema = {
@@ -79,6 +90,8 @@ export interface MemslotSettings {
     vhostMaxMemRegions?: number | null;
     vhostUserBackends?: Record<string, number | string>;
     vhostUserUnknownLimit?: string | number | null;
+    cpuVendor?: string | null;
+    physBits?: string | number | null;
   };
 }
 
@@ -110,7 +123,7 @@ export function readMemslotSettings(settings: unknown): SettingsRead {
   const host = isRecord(settings.host) ? settings.host : {};
   const flags: Array<[string, string]> = [
     ['qemuVersion', '--qemu'], ['qemuFlavor', '--qemu-flavor'], ['kvmMemslots', '--kvm-memslots'], ['smm', '--smm'], ['vhostMaxMemRegions', '--vhost-max-mem-regions'],
-    ['vhostUserUnknownLimit', '--vhost-user-unknown'],
+    ['vhostUserUnknownLimit', '--vhost-user-unknown'], ['cpuVendor', '--host-cpu-vendor'], ['physBits', '--host-phys-bits'],
   ];
   const push = (args: string[], origin: string): void => {
     const parsed = parseProfileOptions(args);

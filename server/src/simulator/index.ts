@@ -45,17 +45,23 @@
  * `vfioDma` (VFIO's DMA mapping check per virtio-mem device, spec §9: from QEMU 10.2 a failing
  * start-up check refuses the VFIO device, or stops QEMU when the device is plugged after it).
  *
+ * `machine.addressSpace` (x86 pc/q35: the guest CPU's vendor and phys-bits, RAM below/above 4 GiB, the
+ * AMD HyperTransport-hole relocation, the device-memory window, the 64-bit PCI hole, the highest
+ * address in use) and per memory device its `addr` and DIMM `slot` (QEMU's placement, address-space.ts
+ * and placement.ts).
+ *
  * Not modelled: VFIO BARs and VGA/option-ROM BARs (they appear after firmware), ivshmem, s390x,
- * DIMM placement beyond first fit (placement.ts checks a written `slot`/`addr`), virtio-mem alignment,
- * AMD's relocation of RAM above 1 TiB, vhost-net multiqueue (one consumer per netdev).
+ * the address layout of non-x86 machines, CXL windows, SGX EPC above 4 GiB, machine types older than
+ * QEMU 10 still knows (pc-i440fx-2.1 and older had no per-slot 1 GiB slack), vhost-net multiqueue
+ * (one consumer per netdev).
  */
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
 export { usageAfterStep } from './usage';
 export {
-  applyProfileOptions, defaultHostProfile, findVhostUserRule, parseProfileOptions, resolveVhostUserLimit, vhostUserSlotCap,
+  applyProfileOptions, defaultHostProfile, findVhostUserRule, HOST_FACT_ASSUMPTIONS, parseProfileOptions, resolveVhostUserLimit, vhostUserSlotCap,
 } from './profile';
 export type {
-  HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule, VhostUserLimit,
+  HostCpuVendor, HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule, VhostUserLimit,
 } from './profile';
 export { parseQemuVersion, formatQemuVersion, atLeast } from './version';
 export type { QemuVersion } from './version';
@@ -64,7 +70,7 @@ export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decisio
 export { SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
 export { messages } from './messages';
 export type {
-  ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal,
+  AddressSpaceResult, ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal,
   RefusalReason, Simulation, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
 export { capacity } from './capacity';

@@ -1,6 +1,7 @@
 import type { MachineModel, MemoryBackend } from '../model/machine';
 import { atLeast, type QemuVersion } from './version';
 import { DEFAULT_RAM_SIZE, GiB, MiB } from './constants';
+import { parseSize } from '../model/sizes';
 
 /**
  * The machine's boot memory map and what it costs each consumer, at the two moments that matter:
@@ -38,6 +39,42 @@ export function machineTypeInfo(model: MachineModel): MachineTypeInfo {
 export function machineTypeAtMost(info: MachineTypeInfo, major: number, minor: number): boolean {
   if (!info.version) return false;
   return info.version.major !== major ? info.version.major < major : info.version.minor <= minor;
+}
+
+export interface RamSplit {
+  below: number;
+  above: number;
+}
+
+/** The last written value of a size-valued -machine property, in bytes. */
+function machineSize(model: MachineModel, key: string): number | undefined {
+  let value: number | undefined;
+  for (const property of model.machine.properties) {
+    if (property.key !== key) continue;
+    if (typeof property.value === 'number') value = property.value;
+    else {
+      const parsed = parseSize(String(property.value));
+      if (parsed.ok) value = parsed.bytes;
+    }
+  }
+  return value;
+}
+
+/** pc_q35_init() and pc_init1(): how boot RAM is split around the 32-bit PCI hole. */
+export function ramSplit(model: MachineModel, info: MachineTypeInfo, ramSize: number): RamSplit {
+  const userMax = machineSize(model, 'max-ram-below-4g');
+  let lowmem: number;
+  if (info.family === 'q35') {
+    lowmem = ramSize >= 0xb0000000 ? 0x80000000 : 0xb0000000;
+    const max = userMax || 4 * GiB;
+    if (lowmem > max) lowmem = max;
+  } else {
+    const max = userMax || 0xe0000000;
+    lowmem = max;
+    // gigabyte_align: every machine type QEMU 10 still has.
+    if (ramSize >= max && lowmem > 0xc0000000) lowmem = 0xc0000000;
+  }
+  return ramSize >= lowmem ? { below: lowmem, above: ramSize - lowmem } : { below: ramSize, above: 0 };
 }
 
 export interface BootRamPiece {
@@ -148,13 +185,7 @@ export function bootLayout(model: MachineModel, info: MachineTypeInfo, version: 
     };
   }
 
-  let below: number;
-  if (info.family === 'q35') {
-    below = Math.min(ramSize, ramSize >= 0xb0000000 ? 2 * GiB : 0xb0000000);
-  } else {
-    below = Math.min(ramSize, ramSize >= 0xe0000000 ? 3 * GiB : 0xe0000000);
-  }
-  const above = ramSize - below;
+  const { below, above } = ramSplit(model, info, ramSize);
   const high: Array<[number, number]> = above > 0 ? [[below, ramSize]] : [];
   // After reset the 0xc0000–0xfffff BIOS area is ROM (pc.rom, isa-bios), splitting low RAM in two.
   const splitLow: Array<[number, number]> = [[0, Math.min(below, 0xc0000)], [0x100000, below]];

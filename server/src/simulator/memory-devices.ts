@@ -5,11 +5,11 @@ import { atLeast } from './version';
 import { backendHasFd, machineTypeAtMost, vhostUserCounts } from './layout';
 import { HOST_PAGE_SIZE, THP_SIZE } from './constants';
 import { messages } from './messages';
+import { assignSlot, deviceAlignment, findAddress, insertRegion, regionAlignment } from './placement';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from './decision';
 import { openEvent, refuse } from './events';
 import type { MemoryDeviceState, SimState } from './state';
 import type { EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
-import { addressError, dimmSlotError } from './placement';
 
 /**
  * Pre-plug, realize and plug of one memory device, in QEMU's order (spec §1.3, §1.5, §2.5, §7):
@@ -124,24 +124,19 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     return refuse(event, 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
   }
   const isDimm = kind === 'pc-dimm' || kind === 'nvdimm';
+  let slot: number | null = null;
   if (isDimm) {
     if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) {
       return refuse(event, 'nvdimm-not-enabled', messages.nvdimmNotEnabled);
     }
-    const slotsInput = { slots: layout.slots, dimmsPlugged: state.dimmsPlugged };
-    if (layout.slots === 0) {
-      event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: 'no DIMM slots: -m has no slots=' });
-      return refuse(event, 'no-dimm-slots', messages.noDimmSlots);
-    }
-    const slotError = dimmSlotError(state, device);
-    if (slotError) {
-      event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: slotError });
-      return refuse(event, 'dimm-slot-unusable', slotError);
-    }
-    if (state.dimmsPlugged >= layout.slots) {
-      event.decisions.push({ what: 'dimm-slot-check', inputs: slotsInput, result: false, passed: false, explanation: `all ${layout.slots} DIMM slots are taken` });
-      return refuse(event, 'dimm-slots-full', messages.noFreeDimmSlots);
-    }
+    const assigned = assignSlot(device.slot?.value, layout.slots, state.dimmSlots);
+    const ok = 'slot' in assigned;
+    event.decisions.push({
+      what: 'dimm-slot-check', inputs: { slots: layout.slots, dimmsPlugged: state.dimmsPlugged, written: device.slot?.value ?? null },
+      result: ok ? assigned.slot : false, passed: ok, explanation: assigned.explanation,
+    });
+    if (!ok) return refuse(event, assigned.reason, assigned.error);
+    slot = assigned.slot;
   }
   // An hv-balloon without memdev is an "empty" memory device: no address, no memslots.
   if (kind === 'hv-balloon' && !device.memdev) {
@@ -222,9 +217,9 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
-  const placementError = addressError(state, device, backend, size);
-  if (placementError) {
-    refuse(event, 'memory-address-unusable', placementError);
+  const placed = placeRegion(state, event, device, backend, size, blockSize);
+  if ('error' in placed) {
+    refuse(event, placed.reason, placed.error);
     return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
@@ -246,13 +241,15 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
     requestedSize: requested, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
     decisionLimit: limitValue, autoDecided, userVisible: vhostUserCounts(fdBacked, backend.share.value, version), fdBacked,
     unpluggedInaccessible: inaccessible?.value ?? true,
-    backendId, status: 'plugged',
+    backendId, status: 'plugged', addr: placed.addr, slot,
   };
   state.memoryDevices.push(entry);
   state.required += memslots;
   state.usedRegionSize += size;
   if (autoDecided) state.autoDecisions++;
   if (isDimm) state.dimmsPlugged++;
+  if (slot !== null) state.dimmSlots.add(slot);
+  if (placed.addr !== null) insertRegion(state.placed, { id, qemuId: device.id?.value ?? '(unnamed)', start: placed.addr, size });
   if (kind === 'hv-balloon') state.balloons++;
   state.busyBackends.add(backendId);
   state.setMapped(entry, mappedAtPlug);
@@ -364,6 +361,38 @@ function realizeErrors(
   return null;
 }
 
+/**
+ * memory_device_pre_plug() after the space check: the region's size must be a multiple of its
+ * alignment, then the address (x86 pc/q35 only: other machines' windows are not modelled).
+ */
+function placeRegion(
+  state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, size: number, blockSize: number | null,
+): { addr: number | null } | { error: string; reason: RefusalReason } {
+  const window = state.ctx.space?.deviceMemory;
+  if (!window) return { addr: null };
+  const regionAlign = regionAlignment(backend);
+  if (size % regionAlign !== 0) {
+    event.decisions.push({
+      what: 'device-address', inputs: { size, alignment: regionAlign, problem: 'size' }, result: false, passed: false,
+      explanation: `the ${formatSize(size)} backend is not a multiple of its memory region's alignment 0x${regionAlign.toString(16)}`,
+    });
+    return { error: messages.sizeNotAligned(regionAlign), reason: 'memory-region-alignment' };
+  }
+  const align = deviceAlignment(device, backend, blockSize);
+  const hint = device.memaddr?.value;
+  const found = findAddress(window, state.placed, hint, align, size);
+  const ok = 'addr' in found;
+  event.decisions.push({
+    what: 'device-address',
+    inputs: {
+      hint: hint ?? null, alignment: align, size, windowBase: window.base, windowSize: window.size,
+      problem: 'problem' in found ? found.problem : null, conflictWith: 'conflictWith' in found ? found.conflictWith ?? null : null,
+    },
+    result: ok ? found.addr : false, passed: ok, explanation: found.explanation,
+  });
+  return ok ? { addr: found.addr } : { error: found.error, reason: 'memory-address-unusable' };
+}
+
 function recordRefused(
   state: SimState, event: SimulationEvent, device: MemoryDevice, ref: ModelRef, id: string, kind: MemoryDeviceState['kind'], size: number,
   memslots: number, memslotSize: number | null, dynamic: Pick<MemoryDeviceState, 'dynamic' | 'dynamicSource'>, limit: number | null,
@@ -373,7 +402,7 @@ function recordRefused(
     device, ref, id, driver: device.driver.value, kind, size, memslots, memslotSize, mapped: 0, mappedAfterGuestPlug: 0,
     requestedSize: device.requestedSize?.value ?? null, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
     decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version), fdBacked,
-    unpluggedInaccessible: true, backendId: device.memdev?.value ?? null, status: 'refused',
+    unpluggedInaccessible: true, backendId: device.memdev?.value ?? null, status: 'refused', addr: null, slot: null,
   });
   return event;
 }

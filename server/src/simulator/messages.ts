@@ -66,12 +66,21 @@ export const messages = {
   busNotHotpluggable: (bus: string): string => `Bus '${bus}' does not support hotplugging`,
   deviceNotFound: (id: string): string => `Device '${id}' not found`,
   // Hot-plug answers over QMP, checked against QEMU 10.0.2 (test/oracle/hotplug-plans.test.ts).
-  invalidSlot: (slot: number, slots: number): string => `invalid slot number ${slot}, valid range is [0-${slots - 1}]`,
+  /** pc_dimm_pre_plug(): QEMU prints slots − 1 as an unsigned 64-bit number (so [0-18446744073709551615] without slots=). */
+  invalidSlot: (slot: number, slots: number): string =>
+    `invalid slot number ${slot}, valid range is [0-${(BigInt(slots) - 1n + (slots === 0 ? 2n ** 64n : 0n)).toString()}]`,
   slotBusy: (slot: number): string => `slot ${slot} is busy`,
+  sizeNotAligned: (align: number): string => `backend memory size must be multiple of ${hex(align)}`,
   addressNotAligned: (align: number): string => `address must be aligned to ${hex(align)} bytes`,
-  addressOutsideRegion: (addr: number, size: number, start: number, total: number): string =>
-    `can't add memory device [${hex(addr)}:${hex(size)}], usable range for memory devices [${hex(start)}:${hex(total)}]`,
-  addressConflict: (id: string): string => `address range conflicts with memory device id='${id}'`,
+  /** memory_device_get_free_addr(): the second and fourth numbers are sizes, not end addresses. */
+  outsideWindow: (addr: number, size: number, base: number, windowSize: number): string =>
+    `can't add memory device [${hex(addr)}:${hex(size)}], usable range for memory devices [${hex(base)}:${hex(windowSize)}]`,
+  conflict: (qemuId: string): string => `address range conflicts with memory device id='${qemuId}'`,
+  fragmented: 'could not find position in guest address space for memory device - memory fragmented due to alignments',
+  tooBig: "can't add memory device, device too big",
+  cpuRequiresKvm: (model: string): string => `CPU model '${model}' requires KVM or HVF`,
+  physBitsOutOfRange: (bits: number): string => `phys-bits should be between 32 and 52  (but is ${bits})`,
+  physBitsNot32Bit: 'phys-bits is not user-configurable in 32 bit',
   duplicateObject: (id: string): string => `attempt to add duplicate property '${id}' to object (type 'container')`,
   duplicateDevice: (id: string): string => `Duplicate device ID '${id}'`,
   duplicateNetdev: (id: string): string => `Duplicate ID '${id}'`,

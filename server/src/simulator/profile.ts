@@ -18,6 +18,9 @@ export interface Sourced<T> {
 
 export type QemuFlavor = 'upstream' | 'rhel';
 
+/** The host CPU's vendor: under KVM every named CPU model takes it (target/i386/host-cpu.c). */
+export type HostCpuVendor = 'amd' | 'intel';
+
 /** A vhost-user back-end limit: a number of slots, or a back-end without CONFIGURE_MEM_SLOTS (8). */
 export type VhostUserLimit = number | 'no-configure-mem-slots';
 
@@ -42,7 +45,18 @@ export interface HostProfile {
   vhostUserBackends: VhostUserBackendRule[];
   /** Limit assumed for a vhost-user back-end that no rule matches; such back-ends are reported unknown. */
   unknownVhostUserAssumption: Sourced<VhostUserLimit>;
+  /** null: unknown; the simulator then assumes HOST_FACT_ASSUMPTIONS and MS016 says where the verdict depends on it. */
+  hostCpuVendor: Sourced<HostCpuVendor | null>;
+  /** The host's physical address bits (CPUID 0x80000008 EAX[7:0]); null: unknown. */
+  hostPhysBits: Sourced<number | null>;
 }
+
+/**
+ * What the simulator assumes for a host fact nobody declared: an Intel host (no HyperTransport
+ * hole relocation) with 48 physical address bits (AMD EPYC/Ryzen; Intel Xeons have 46 or 52,
+ * Intel desktop CPUs 39). MS016 reports where another value would change the verdict.
+ */
+export const HOST_FACT_ASSUMPTIONS = { cpuVendor: 'intel' as HostCpuVendor, physBits: 48 };
 
 export function defaultHostProfile(): HostProfile {
   return {
@@ -57,6 +71,8 @@ export function defaultHostProfile(): HostProfile {
       source: 'default',
       origin: 'assumed: current libvhost-user (QEMU 9.0+) and rust-vmm vhost-user-backend 0.13+ (virtiofsd) report 509; DPDK/SPDK report 8, older daemons 32',
     },
+    hostCpuVendor: { value: null, source: 'default', origin: 'unknown: declare it with --host-cpu-vendor amd|intel' },
+    hostPhysBits: { value: null, source: 'default', origin: 'unknown: declare it with --host-phys-bits N' },
   };
 }
 
@@ -69,6 +85,8 @@ export interface ProfileOverrides {
   vhostMaxMemRegions?: number;
   vhostUserBackends?: Array<{ pattern: string; limit: VhostUserLimit }>;
   unknownVhostUserAssumption?: VhostUserLimit;
+  hostCpuVendor?: HostCpuVendor;
+  hostPhysBits?: number;
   /** Per field, the text that set it (e.g. `--qemu 8.1`), used as the origin. */
   origins?: Partial<Record<Exclude<keyof ProfileOverrides, 'origins'>, string>>;
 }
@@ -80,7 +98,10 @@ export interface ProfileOptionsParse {
   rest: string[];
 }
 
-const valueFlags = ['--qemu', '--qemu-flavor', '--kvm-memslots', '--smm', '--vhost-max-mem-regions', '--vhost-user', '--vhost-user-unknown'];
+const valueFlags = [
+  '--qemu', '--qemu-flavor', '--kvm-memslots', '--smm', '--vhost-max-mem-regions', '--vhost-user', '--vhost-user-unknown',
+  '--host-cpu-vendor', '--host-phys-bits',
+];
 
 function parseCount(flag: string, text: string, errors: string[]): number | undefined {
   if (!/^\d+$/.test(text)) {
@@ -104,7 +125,8 @@ function formatVhostUserLimit(limit: VhostUserLimit): string | number {
  * Reads the profile flags out of an argument list: `--qemu VERSION`, `--qemu-flavor upstream|rhel`,
  * `--kvm-memslots N`, `--smm on|off`, `--vhost-max-mem-regions N`, `--vhost-user SOCKET=N`
  * (repeatable; N may be `nocfg` for a back-end without CONFIGURE_MEM_SLOTS), `--vhost-user-unknown N|nocfg`
- * (the limit assumed for a vhost-user back-end no `--vhost-user` names). Both `--flag value` and
+ * (the limit assumed for a vhost-user back-end no `--vhost-user` names), `--host-cpu-vendor amd|intel`,
+ * `--host-phys-bits N`. Both `--flag value` and
  * `--flag=value` work. Never prints or exits: the CLI and the `# memslot:` directive reader share it.
  */
 export function parseProfileOptions(args: string[]): ProfileOptionsParse {
@@ -181,6 +203,21 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
         }
         break;
       }
+      case '--host-cpu-vendor':
+        if (value === 'amd' || value === 'intel') {
+          overrides.hostCpuVendor = value;
+          origins.hostCpuVendor = text;
+        } else errors.push(`--host-cpu-vendor: '${value}' is not amd or intel`);
+        break;
+      case '--host-phys-bits': {
+        const n = parseCount(flag, value, errors);
+        if (n !== undefined && (n < 32 || n > 64)) errors.push(`--host-phys-bits: ${n} is not between 32 and 64`);
+        else if (n !== undefined) {
+          overrides.hostPhysBits = n;
+          origins.hostPhysBits = text;
+        }
+        break;
+      }
       case '--vhost-user-unknown': {
         const limit = parseVhostUserLimit(flag, value, errors);
         if (limit !== undefined) {
@@ -209,6 +246,8 @@ export function applyProfileOptions(base: HostProfile, overrides: ProfileOverrid
   if (overrides.unknownVhostUserAssumption !== undefined) {
     next.unknownVhostUserAssumption = { value: overrides.unknownVhostUserAssumption, source, origin: originOf('unknownVhostUserAssumption') };
   }
+  if (overrides.hostCpuVendor !== undefined) next.hostCpuVendor = { value: overrides.hostCpuVendor, source, origin: originOf('hostCpuVendor') };
+  if (overrides.hostPhysBits !== undefined) next.hostPhysBits = { value: overrides.hostPhysBits, source, origin: originOf('hostPhysBits') };
   if (overrides.vhostUserBackends?.length) {
     const added = overrides.vhostUserBackends.map((rule) => ({
       pattern: rule.pattern,
@@ -258,6 +297,8 @@ export function describeProfile(profile: HostProfile): Record<string, { value: s
     smm: profile.smm,
     vhostMaxMemRegions: profile.vhostMaxMemRegions,
     unknownVhostUserAssumption: { ...profile.unknownVhostUserAssumption, value: formatVhostUserLimit(profile.unknownVhostUserAssumption.value) },
+    hostCpuVendor: { ...profile.hostCpuVendor, value: profile.hostCpuVendor.value ?? 'unknown' },
+    hostPhysBits: { ...profile.hostPhysBits, value: profile.hostPhysBits.value ?? 'unknown' },
     vhostUserBackends: {
       value: profile.vhostUserBackends.map((r) => `${r.pattern}=${formatVhostUserLimit(r.limit)}`).join(', '),
       source: profile.vhostUserBackends[0]?.source ?? 'default',

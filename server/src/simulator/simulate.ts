@@ -10,8 +10,9 @@ import { runHotplug } from './hotplug';
 import { initVhost } from './vhost';
 import { realizeVfio, registerPluggedVirtioMem, runtimeVfioChecks } from './vfio';
 import { SimState, vhostGroup, type Context } from './state';
-import { GiB } from './constants';
-import type { ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal, RefusalReason, Simulation, SimulationEvent } from './types';
+import { guestCpu } from './guest-cpu';
+import { addressSpace } from './address-space';
+import type { AddressSpaceResult, ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal, RefusalReason, Simulation, SimulationEvent } from './types';
 
 /**
  * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
@@ -26,7 +27,9 @@ export function simulate(model: MachineModel, profile: HostProfile, hotplug: Hot
   const kvm = usesKvm(model);
   const x86 = machineType.family === 'q35' || machineType.family === 'pc';
   const smmAddressSpace = kvm && x86 && profile.smm.value && model.machine.smm?.value !== 'off';
-  const ctx: Context = { model, profile, version, machineType, layout, kvm, smmAddressSpace };
+  const cpu = x86 ? guestCpu(model, kvm, profile) : null;
+  const space = cpu ? addressSpace(model, machineType, cpu, layout.ramSize, layout.maxmem, layout.slots) : null;
+  const ctx: Context = { model, profile, version, machineType, layout, kvm, smmAddressSpace, cpu, space };
   const state = new SimState(ctx);
 
   let failure = machineChecks(state);
@@ -71,12 +74,15 @@ function machineChecks(state: SimState): Failure | null {
   if (maxmemWritten && maxmem < ramSize) return fail('maxmem-below-ram', messages.maxmemBelowSize(maxmem, ramSize));
   if (slots > 0 && !maxmemWritten) return fail('slots-without-maxmem', messages.slotsWithoutMaxmem);
   if (slots > 0 && maxmem === ramSize) return fail('maxmem-equals-ram', messages.slotsWithoutMaxmemSpace(maxmem, ramSize));
-  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail('too-many-dimm-slots', messages.unsupportedSlots(slots));
+  // x86_cpus_init() realises the CPUs before pc_memory_init() lays out memory.
+  const cpu = state.ctx.cpu;
+  if (cpu?.error) return { event: refuse(event, cpu.error.reason, cpu.error.message), option: '' };
   const physBits = physBitsCheck(state);
   if (physBits) {
     event.decisions.push(physBits.decision);
     if (physBits.error) return { event: refuse(event, 'phys-bits', physBits.error), option: '' };
   }
+  if ((machineType.family === 'q35' || machineType.family === 'pc') && slots > MAX_RAM_SLOTS) return fail('too-many-dimm-slots', messages.unsupportedSlots(slots));
   event.decisions.push({
     what: 'boot-layout',
     inputs: { machineType: machineType.name, ram: ramSize, maxmem, slots, belowFourG: layout.belowFourG, aboveFourG: layout.aboveFourG },
@@ -91,30 +97,35 @@ function machineChecks(state: SimState): Failure | null {
   return null;
 }
 
-/**
- * pc_memory_init(): the highest guest-physical address in use (end of device memory, then the
- * 64-bit PCI hole: 32 GiB on q35, 2 GiB on pc [inf]) must fit the CPU's phys-bits (40 for the default
- * qemu64 model). Skipped for `-cpu host`/`max` or host-phys-bits, whose width the profile does not know.
- */
+/** pc_memory_init(): the highest guest-physical address in use must fit the CPU's phys-bits. */
 function physBitsCheck(state: SimState): { decision: Decision; error: string | null } | null {
-  const { model, layout, machineType } = state.ctx;
-  if (machineType.family !== 'q35' && machineType.family !== 'pc') return null;
-  const cpu = model.cpu.model?.value ?? 'qemu64';
-  if (model.cpu.physBits === undefined && (cpu === 'host' || cpu === 'max' || model.cpu.hostPhysBits?.value)) return null;
-  const bits = model.cpu.physBits?.value ?? 40;
-  const alignGiB = (n: number): number => Math.ceil(n / GiB) * GiB;
-  let end = 4 * GiB + layout.aboveFourG;
-  if (layout.hasDeviceMemory) end = alignGiB(end) + layout.deviceMemorySpace + layout.slots * GiB;
-  const hole64 = machineType.family === 'q35' ? 32 * GiB : 2 * GiB;
-  const maxUsed = alignGiB(end) + hole64 - 1;
-  const limit = 2 ** bits - 1;
-  const ok = maxUsed <= limit;
+  const { space, cpu } = state.ctx;
+  if (!space || !cpu) return null;
   return {
     decision: {
-      what: 'memory-options', inputs: { cpu, physBits: bits, maxUsedAddress: maxUsed, pciHole64: hole64 }, result: ok, passed: ok,
-      explanation: `highest guest-physical address 0x${maxUsed.toString(16)} (device memory and the ${formatSize(hole64)} 64-bit PCI hole) ${ok ? 'fits' : 'does not fit'} ${bits} phys-bits of the ${cpu} CPU model`,
+      what: 'address-space',
+      inputs: {
+        cpu: cpu.model, vendor: cpu.vendor, physBits: cpu.physBits, aboveFourGStart: space.aboveFourGStart, amdRelocation: space.amdRelocation,
+        deviceMemoryBase: space.deviceMemory?.base ?? null, deviceMemorySize: space.deviceMemory?.size ?? null,
+        pciHole64Start: space.pciHole64?.start ?? null, pciHole64Size: space.pciHole64?.size ?? null, maxUsedAddress: space.maxUsedAddress,
+      },
+      result: space.fits,
+      passed: space.fits,
+      explanation: `${cpu.explanation}; ${space.explanation}`,
     },
-    error: ok ? null : messages.physBitsTooLow(limit, maxUsed, bits),
+    error: space.fits ? null : messages.physBitsTooLow(space.addressLimit, space.maxUsedAddress, space.physBits),
+  };
+}
+
+function addressSpaceResult(ctx: SimState['ctx']): AddressSpaceResult | null {
+  const { cpu, space } = ctx;
+  if (!cpu || !space) return null;
+  return {
+    cpuModel: cpu.model, vendor: cpu.vendor, vendorAssumed: cpu.vendorAssumed, physBits: cpu.physBits, physBitsFrom: cpu.physBitsFrom,
+    physBitsAssumed: cpu.physBitsAssumed, longMode: cpu.longMode, belowFourG: space.belowFourG, aboveFourG: space.aboveFourG, aboveFourGStart: space.aboveFourGStart,
+    amdRelocation: space.amdRelocation, deviceMemoryBase: space.deviceMemory?.base ?? null, deviceMemorySize: space.deviceMemory?.size ?? null,
+    pciHole64Start: space.pciHole64?.start ?? null, pciHole64Size: space.pciHole64?.size ?? null, maxUsedAddress: space.maxUsedAddress,
+    addressLimit: space.addressLimit, requiredPhysBits: space.requiredPhysBits,
   };
 }
 
@@ -215,6 +226,7 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
     memslotSize: d.memslotSize, dynamicMemslots: d.dynamic, dynamicMemslotsSource: d.dynamicSource, decisionLimit: d.decisionLimit,
     autoDecided: d.autoDecided, requestedSize: d.requestedSize,
     mappedAfterGuestPlug: d.status === 'plugged' ? d.mappedAfterGuestPlug : 0, fdBacked: d.fdBacked, backend: d.backendId,
+    addr: d.addr, slot: d.slot,
   }));
   let guestExtraAll = 0;
   let guestExtraUser = 0;
@@ -271,6 +283,7 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
       ramSize: ctx.layout.ramSize, maxmem: ctx.layout.maxmem, slots: ctx.layout.slots, deviceMemorySpace: ctx.layout.deviceMemorySpace,
       deviceMemoryUsed: state.usedRegionSize, requiredMemslots: state.required, usedMemslots: state.mappedAll, reservedMemslots: reserved,
       autoDecisionActive: state.autoDecisions > 0,
+      addressSpace: addressSpaceResult(ctx),
     },
     profile: describeProfile(ctx.profile),
   };

@@ -2,6 +2,9 @@ import type { Chardev, MachineModel, MemoryBackend, MemoryDevice, MemoryDeviceKi
 import type { HostProfile, ProfileSource } from './profile';
 import type { QemuVersion } from './version';
 import { atLeast } from './version';
+import type { GuestCpu } from './guest-cpu';
+import type { PlacedRegion } from './placement';
+import type { AddressSpace } from './address-space';
 import type { BootLayout, MachineTypeInfo, SectionCounts } from './layout';
 import type { ModelRef, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck } from './types';
 
@@ -42,6 +45,10 @@ export interface MemoryDeviceState {
   unpluggedInaccessible: boolean;
   backendId: string | null;
   status: 'plugged' | 'refused' | 'unplugged';
+  /** Guest-physical address QEMU gave the device (null: not placed, or the window is not modelled). */
+  addr: number | null;
+  /** DIMM slot (pc-dimm, nvdimm). */
+  slot: number | null;
 }
 
 export interface VhostState {
@@ -66,6 +73,9 @@ export interface Context {
   layout: BootLayout;
   kvm: boolean;
   smmAddressSpace: boolean;
+  /** x86 pc/q35 only: the guest CPU and the guest-physical layout QEMU computes for it. */
+  cpu: GuestCpu | null;
+  space: AddressSpace | null;
 }
 
 export class SimState {
@@ -76,6 +86,9 @@ export class SimState {
   mappedAll = 0;
   mappedUser = 0;
   dimmsPlugged = 0;
+  /** Slots of the realised DIMMs, and every placed memory device's region sorted by address. */
+  readonly dimmSlots = new Set<number>();
+  readonly placed: PlacedRegion[] = [];
   balloons = 0;
   readonly memoryDevices: MemoryDeviceState[] = [];
   /** The VFIO container, once the first VFIO device is realised, with the sections registered so far. */

@@ -23,6 +23,8 @@ export type RefusalReason =
   | 'slots-without-maxmem'
   | 'too-many-dimm-slots'
   | 'phys-bits'
+  | 'cpu-needs-kvm'
+  | 'cpu-phys-bits-invalid'
   // a vhost device starting
   | 'auto-decision-refuses-vhost'
   | 'vhost-limit-below-used'
@@ -36,6 +38,7 @@ export type RefusalReason =
   | 'dimm-slots-full'
   | 'dimm-slot-unusable'
   | 'memory-address-unusable'
+  | 'memory-region-alignment'
   | 'nvdimm-not-enabled'
   // a memory device: its properties and back-end
   | 'memdev-missing'
@@ -105,7 +108,8 @@ export interface Decision {
     | 'decision-limit' | 'memslots' | 'kvm-free-check' | 'vhost-free-check' | 'space-check'
     | 'dimm-slot-check' | 'auto-decision-check' | 'vhost-used-check' | 'dynamic-memslots'
     | 'unplugged-inaccessible' | 'vhost-limit' | 'boot-layout' | 'memory-options' | 'unplug-check'
-    | 'requested-size' | 'after-reset' | 'accelerator' | 'vfio-dma-check';
+    | 'requested-size' | 'after-reset' | 'accelerator' | 'vfio-dma-check' | 'address-space' | 'dimm-slot'
+    | 'device-address';
   inputs: Record<string, DecisionValue>;
   result: DecisionValue;
   passed?: boolean;
@@ -183,6 +187,10 @@ export interface MemoryDeviceResult {
   /** Its memory has an fd (vhost-user maps it). */
   fdBacked: boolean;
   backend: string | null;
+  /** Guest-physical address QEMU placed it at (null: refused before placement, or not an x86 pc/q35 machine). */
+  addr: number | null;
+  /** DIMM slot (pc-dimm, nvdimm). */
+  slot: number | null;
 }
 
 export type ConsumerKind = 'kvm' | VhostBackendKind;
@@ -254,6 +262,30 @@ export interface UnknownBackend {
   ref: ModelRef;
 }
 
+export interface AddressSpaceResult {
+  cpuModel: string;
+  vendor: 'amd' | 'intel' | 'other';
+  /** The vendor is the host's (KVM) and the profile does not declare it. */
+  vendorAssumed: boolean;
+  physBits: number;
+  physBitsFrom: 'written' | 'host' | 'default' | '32-bit';
+  /** The phys-bits are the host's and the profile does not declare them. */
+  physBitsAssumed: boolean;
+  /** A 64-bit model (32-bit ones have no 64-bit PCI hole and take no phys-bits=). */
+  longMode: boolean;
+  belowFourG: number;
+  aboveFourG: number;
+  aboveFourGStart: number;
+  amdRelocation: 'relocated' | 'below-hole' | 'not-amd' | 'machine-too-old';
+  deviceMemoryBase: number | null;
+  deviceMemorySize: number | null;
+  pciHole64Start: number | null;
+  pciHole64Size: number | null;
+  maxUsedAddress: number;
+  addressLimit: number;
+  requiredPhysBits: number;
+}
+
 export interface Simulation {
   outcome: 'starts' | 'refused';
   /** `refusal.by`, `refusal.message` and `refusal.reason`, flat for the CLI's JSON contract. */
@@ -286,6 +318,8 @@ export interface Simulation {
     usedMemslots: number;
     reservedMemslots: number;
     autoDecisionActive: boolean;
+    /** x86 pc/q35: the guest CPU and the guest-physical layout QEMU computed (address-space.ts). */
+    addressSpace: AddressSpaceResult | null;
   };
   profile: Record<string, { value: string | number | boolean; source: ProfileSource; origin: string }>;
 }

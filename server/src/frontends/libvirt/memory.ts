@@ -606,8 +606,12 @@ function mapMemoryDevices(ctx: MappingContext, plan: MemoryPlan): void {
     }
     props.add('id', mem.alias.value, mem.alias.range);
     if ((mem.model === 'dimm' || mem.model === 'nvdimm') && mem.slot) {
+      device.slot = mem.slot;
       props.add('slot', mem.slot.value, mem.slot.range);
-      if (mem.dimmBase) props.add('addr', mem.dimmBase.value, mem.dimmBase.range);
+      if (mem.dimmBase) {
+        device.memaddr = mem.dimmBase;
+        props.add('addr', mem.dimmBase.value, mem.dimmBase.range);
+      }
     }
     device.order = ctx.order();
     m.devices.push(device);

@@ -369,6 +369,10 @@ export class ModelBuilder {
       const addressKey = memoryKind === 'pc-dimm' || memoryKind === 'nvdimm' || memoryKind === 'hv-balloon' ? 'addr' : 'memaddr';
       const memaddr = read.uint(lastEntry(entries, addressKey), 'device');
       if (memaddr) device.memaddr = memaddr;
+      if (memoryKind === 'pc-dimm' || memoryKind === 'nvdimm') {
+        const slot = read.int(lastEntry(entries, 'slot'));
+        if (slot) device.slot = slot;
+      }
       const bus = read.string(lastEntry(entries, 'bus'));
       if (bus) device.bus = bus;
       return device;

@@ -113,6 +113,26 @@ export class PropReader {
     return written(Number(text), entry.valueRange);
   }
 
+  /** Signed integers (a DIMM's slot, where −1 means none): decimal or 0x hex. */
+  int(entry: PropEntry | undefined): Located<number> | undefined {
+    if (entry === undefined) return undefined;
+    if (entry.syntax === 'json') {
+      if (entry.jsonKind !== 'number' || typeof entry.raw !== 'number' || !Number.isInteger(entry.raw)) {
+        this.report('invalidValue', `Parameter '${entry.key}' expects int32`, entry);
+        return undefined;
+      }
+      return written(entry.raw, entry.valueRange);
+    }
+    if (this.hidden(entry)) return undefined;
+    const text = String(entry.raw).trim();
+    const match = /^(-?)(0[xX][0-9a-fA-F]+|[0-9]+)$/.exec(text);
+    if (!match) {
+      this.report('invalidValue', `Parameter '${entry.key}' expects integer (not '${text}')`, entry, entry.form === 'flag');
+      return undefined;
+    }
+    return written((match[1] ? -1 : 1) * Number(match[2]), entry.valueRange);
+  }
+
   boolean(entry: PropEntry | undefined): Located<boolean> | undefined {
     if (entry === undefined) return undefined;
     if (entry.syntax === 'json') {

@@ -1,0 +1,139 @@
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { AnalysisOptions } from '../analysis';
+import { looksLikeDomainXml } from '../frontends';
+import { planCodes } from '../frontends/plan';
+import type { Finding } from '../model/findings';
+import { makeRange, rangeContains, type Position, type Range } from '../model/range';
+import { analyzeWithPlans, readPlan, type HotplugAnalysis, type HotplugStepResult } from '../planAnalysis';
+import { usageAfterStep } from '../simulator';
+
+/**
+ * Hot-plug plans in the editor: `.qmp`/`.hmp` files, and libvirt device XML (a root of
+ * `<memory>`, `<filesystem>`, `<interface>`, `<disk>` or `<devices>`). A plan is run against its
+ * VM file: the one a `memslot: vm PATH` comment names, else the file with the same base name in
+ * the same folder. This is the one place the server reads a file that is not open, and it reads
+ * only VM files inside the workspace folders (the plan's own folder when there is no workspace).
+ */
+
+const vmExtensions = ['.sh', '.bash', '.qemu', '.qemuargs', '.args', '.xml'];
+const deviceRoots = /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<(memory|filesystem|interface|disk|devices)[\s>]/;
+
+export function isPlanDocument(languageId: string, path: string, text: string): boolean {
+  if (languageId === 'qemu-hotplug' || /\.(qmp|hmp)$/i.test(path)) return true;
+  return (languageId === 'xml' || /\.xml$/i.test(path)) && !looksLikeDomainXml(text) && deviceRoots.test(text);
+}
+
+export interface PlanEnvironment {
+  /** Workspace folder paths. */
+  roots: string[];
+  /** The text of an open document at this path, which wins over the file on disk. */
+  openText(path: string): string | undefined;
+}
+
+export interface PlanDocumentAnalysis {
+  findings: Finding[];
+  vmPath?: string;
+  vmText?: string;
+  result?: HotplugAnalysis;
+}
+
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The real path when the file exists (symlinks must not lead out of the workspace). */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function allowed(path: string, planPath: string, env: PlanEnvironment): boolean {
+  const roots = env.roots.length > 0 ? env.roots : [dirname(planPath)];
+  const target = real(path);
+  return roots.some((root) => inside(real(root), target));
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Same folder, same base name: `vm.qmp` → `vm.sh`...; `vm.attach.xml` → `vm.xml`. */
+function sibling(planPath: string): string | undefined {
+  const folder = dirname(planPath);
+  let base = basename(planPath, extname(planPath));
+  for (let i = 0; i < 2 && base !== ''; i++) {
+    for (const extension of vmExtensions) {
+      const candidate = join(folder, `${base}${extension}`);
+      if (candidate !== planPath && isFile(candidate)) return candidate;
+    }
+    base = basename(base, extname(base));
+  }
+  return undefined;
+}
+
+function problem(message: string, range: Range): Finding {
+  const { code, defaultSeverity } = planCodes.unreadable;
+  return { code, severity: defaultSeverity, message, range };
+}
+
+export function analyzePlanDocument(text: string, planPath: string, env: PlanEnvironment, options: AnalysisOptions): PlanDocumentAnalysis {
+  // The directive is read from the plan itself (the VM text does not matter for it).
+  const directive = readPlan({ path: planPath, text }, '').vm;
+  let vmPath: string | undefined;
+  if (directive) {
+    const candidate = resolve(dirname(planPath), directive.value);
+    if (!allowed(candidate, planPath, env)) return { findings: [problem(`memslot reads a VM file only inside the workspace: ${directive.value} is outside`, directive.range)] };
+    if (env.openText(candidate) === undefined && !existsSync(candidate)) return { findings: [problem(`VM file ${directive.value} not found`, directive.range)] };
+    vmPath = candidate;
+  } else {
+    vmPath = sibling(planPath);
+    if (vmPath !== undefined && !allowed(vmPath, planPath, env)) vmPath = undefined;
+    if (vmPath === undefined) {
+      return { findings: [problem(`no VM file for this plan: add '# memslot: vm PATH' or name the VM ${basename(planPath, extname(planPath))}.sh (or .xml...)`, makeRange(0, 0, 0, 0))] };
+    }
+  }
+  let vmText = env.openText(vmPath);
+  if (vmText === undefined) {
+    try {
+      vmText = readFileSync(vmPath, 'utf8');
+    } catch (error) {
+      return { findings: [problem(`cannot read the VM file ${vmPath}: ${error instanceof Error ? error.message : String(error)}`, directive?.range ?? makeRange(0, 0, 0, 0))], vmPath };
+    }
+  }
+  const result = analyzeWithPlans(vmText, { path: vmPath }, [{ path: planPath, text }], options);
+  return { findings: result.plans[0]?.findings ?? [], vmPath, vmText, result };
+}
+
+/** Hover on a plan step: QEMU's answer, verbatim, and the slots in use once the step is done. */
+export function planHover(analysis: PlanDocumentAnalysis, position: Position): string | undefined {
+  const machine = analysis.result?.vm.machines[0];
+  const steps = machine?.hotplug ?? [];
+  const step = steps.find((candidate) => rangeContains(candidate.range, position));
+  if (!machine?.simulation || !step) return undefined;
+  const lines = [`**${step.command}${step.id ? ` ${step.id}` : ''}**: ${answer(step)}`];
+  if (step.error) lines.push('', `QEMU: \`${step.error}\``);
+  const usage = usageAfterStep(machine.simulation, step.step);
+  if (usage) {
+    const limits = new Map(machine.simulation.consumers.map((consumer) => [consumer.id, consumer.limit]));
+    lines.push('', `Slots in use after this step (VM \`${basename(analysis.vmPath ?? '')}\`):`, '', '| consumer | used | limit |', '| --- | --- | --- |');
+    for (const [id, used] of Object.entries(usage)) lines.push(`| ${id} | ${used} | ${limits.get(id) ?? '—'} |`);
+  }
+  const event = machine.simulation.events.find((candidate) => candidate.step === step.step);
+  for (const decision of event?.decisions ?? []) lines.push('', `- ${decision.explanation}`);
+  return lines.join('\n');
+}
+
+function answer(step: HotplugStepResult): string {
+  if (step.modelled === false) return 'not modelled; memslot assumes QEMU accepts it';
+  if (step.result === 'hang') return 'QEMU never answers (it reconnects to the vhost-user back-end forever)';
+  return step.result === 'error' ? 'QEMU refuses it' : 'QEMU accepts it';
+}
