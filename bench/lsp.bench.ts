@@ -58,7 +58,7 @@ async function changeLatency(client: LspTestClient, doc: Doc, tag: string, large
 
 /** The server as shipped, or with its typing delay off, to measure analysis + stdio round trip alone. */
 async function startServer(variant: 'dist' | 'no-debounce'): Promise<LspTestClient> {
-  return LspTestClient.start(variant === 'no-debounce' ? { env: { MEMSLOT_CHANGE_DELAY_MS: '0' } } : {});
+  return LspTestClient.start(variant === 'no-debounce' ? { transport: 'stdio', changeDelayMs: 0 } : { transport: 'stdio' });
 }
 
 /** Median and p90 of every document's change latency on one server. */
@@ -83,7 +83,7 @@ function rssOf(pid: number): { rssMiB: number; hwmMiB: number } {
 async function memoryWith(set: Doc[]): Promise<{ before: number; after: number; hwm: number; openMs: number }> {
   const client = await startServer('dist');
   try {
-    const pid = client.process.pid!;
+    const pid = client.pid!;
     const before = rssOf(pid).rssMiB;
     const start = performance.now();
     const uris = set.map((doc, i) => `file:///bench/memory/${i}.${doc.ext}`);

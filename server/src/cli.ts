@@ -10,6 +10,12 @@ import { packageVersion } from './packageVersion';
 
 /** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
 
+/** Where the CLI writes: the process's streams when run as a program, buffers in tests. */
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
 const usage = `Usage: memslot [--format text|json|sarif] [--hotplug PLAN]... [host profile options] FILE|DIR...
 
 Tells whether QEMU command lines (shell scripts, QEMU argument files) and libvirt domain XML
@@ -107,23 +113,24 @@ function usageError(message: string): ParseOutcome {
   return { kind: 'exit', code: 2, stderr: `memslot: ${message}\nTry 'memslot --help' for more information.\n` };
 }
 
-function run(args: string[]): number {
+/** Runs the CLI on `args` (without node and the script), writing to `io`; returns the exit status. */
+export function main(args: string[], io: CliIo): number {
   const hotplug = extractHotplugArgs(args);
   if (hotplug.error) {
-    process.stderr.write(`memslot: ${hotplug.error}\nTry 'memslot --help' for more information.\n`);
+    io.stderr(`memslot: ${hotplug.error}\nTry 'memslot --help' for more information.\n`);
     return 2;
   }
   const parsed = parseArguments(hotplug.rest);
   if (parsed.kind === 'exit') {
-    if (parsed.stdout) process.stdout.write(parsed.stdout);
-    if (parsed.stderr) process.stderr.write(parsed.stderr);
+    if (parsed.stdout) io.stdout(parsed.stdout);
+    if (parsed.stderr) io.stderr(parsed.stderr);
     return parsed.code;
   }
   const { options } = parsed;
   const inputs = collectInputs(options.paths);
-  for (const error of inputs.errors) process.stderr.write(`memslot: ${error}\n`);
+  for (const error of inputs.errors) io.stderr(`memslot: ${error}\n`);
   const plans = readPlanFiles(hotplug.plans);
-  for (const error of plans.errors) process.stderr.write(`memslot: ${error}\n`);
+  for (const error of plans.errors) io.stderr(`memslot: ${error}\n`);
   if (plans.errors.length) return 2;
   const vms = inputs.files.map((file) => analyzeVm(file.path, file.text, plans.plans, options.profile));
   // A plan's findings are reported as a file of their own, after the VM they were run against.
@@ -134,7 +141,7 @@ function run(args: string[]): number {
   const output = options.format === 'json' ? formatJson(reports)
     : options.format === 'sarif' ? formatSarif(reports, packageVersion())
       : formatText(reports);
-  process.stdout.write(output);
+  io.stdout(output);
   if (inputs.errors.length) return 2;
   if (options.failOn === 'none') return 0;
   const threshold = severityOrder.indexOf(options.failOn);
@@ -143,4 +150,3 @@ function run(args: string[]): number {
   return failing ? 1 : 0;
 }
 
-process.exitCode = run(process.argv.slice(2));

@@ -334,6 +334,28 @@ try {
     await waitForText(preview.locator('h1').first(), new RegExp(`^${heading.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`), 'preview heading');
     await shot('14-rule-doc');
   });
+
+  await step('a .qmp plan: the refused step squiggled, QEMU\'s answer and the slots in its hover (the VM\'s capacity hint: suite/hotplug.test.ts)', async () => {
+    await page.keyboard.press('Escape');
+    await quickOpen('hotplug/vm.qmp');
+    await editor.locator('.view-lines').filter({ hasText: '"d5"' }).waitFor();
+    await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
+    // The refused step is the line that adds d5 (hotplug/vm.qmp says so).
+    const word = editor.locator('.view-line').filter({ hasText: '"id": "d5"' }).locator('span span').filter({ hasText: 'device_add' }).first();
+    const box = await word.boundingBox();
+    if (!box) throw new Error('the d5 line is not rendered');
+    await page.mouse.move(box.x + 10, box.y + box.height / 2);
+    await page.mouse.move(box.x + 14, box.y + box.height / 2);
+    const hover = page.locator('.monaco-hover').filter({ hasText: 'QEMU refuses device_add d5' }).first();
+    await hover.waitFor({ state: 'visible' });
+    const text = (await hover.innerText()).replace(/\s+/g, ' ');
+    log('  plan hover:', text.slice(0, 300));
+    if (!/a used vhost backend has not enough free memory slots left/.test(text)) throw new Error(`QEMU's text is not in the hover: ${text.slice(0, 300)}`);
+    await settled(hover);
+    await shot('15-hotplug-plan');
+    await page.mouse.move(5, 5);
+    await page.keyboard.press('Escape');
+  });
 } catch (e) {
   failed++;
   log('ERROR', e?.stack ?? e);

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import {
   DiagnosticSeverity,
   type CodeAction,
@@ -16,6 +15,7 @@ import {
   type TextEdit,
 } from 'vscode-languageserver-protocol/node';
 import type { MemslotReport } from '../../server/src/protocol';
+import { runCli } from '../unit/cli-helpers';
 import { LspTestClient } from './lsp-client';
 
 /**
@@ -43,7 +43,7 @@ function cliOutcome(text: string, name: string): string {
   const directory = mkdtempSync(join(tmpdir(), 'memslot-lsp-fix-'));
   const path = join(directory, name);
   writeFileSync(path, text);
-  const run = spawnSync(process.execPath, [resolve('dist/cli.js'), '--format', 'json', path], { encoding: 'utf8', timeout: 60_000 });
+  const run = runCli(['--format', 'json', path]);
   const json = JSON.parse(run.stdout) as { files: Array<{ machines: Array<{ simulation?: { outcome: string } }> }> };
   return json.files[0].machines[0].simulation?.outcome ?? 'no simulation';
 }

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createConnection } from 'vscode-languageserver/node';
 import {
   createProtocolConnection,
   StreamMessageReader,
@@ -7,16 +9,70 @@ import {
   type ProtocolConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver-protocol/node';
+import { createServer } from '../../server/src/server';
 
 /**
- * A real LSP client over the stdio of `node dist/server.js --stdio`: the same bytes an editor
- * sends. Collects every publishDiagnostics so tests wait for a condition instead of sleeping.
+ * A real LSP client: the same JSON-RPC bytes an editor sends, either to `createServer` on in-memory
+ * streams in this process (fast; the default) or over the stdio of `node dist/server.js --stdio`
+ * (the built program, for smoke tests). Collects every publishDiagnostics so tests wait for a
+ * condition instead of sleeping.
  */
 export interface StartOptions {
   /** Answers `workspace/configuration` for section 'memslot'; when given, the client declares configuration support. */
   settings?: () => unknown;
-  /** Extra environment for the server process. */
-  env?: Record<string, string>;
+  /** 'stdio' runs dist/server.js in a child process; default: in this process. */
+  transport?: 'in-process' | 'stdio';
+  /** Typing delay of the server (MEMSLOT_CHANGE_DELAY_MS for a stdio server). */
+  changeDelayMs?: number;
+}
+
+interface ServerEnd {
+  readonly connection: ProtocolConnection;
+  readonly running: () => boolean;
+  readonly stderr: () => string;
+  readonly pid?: number;
+  stop(): Promise<void>;
+}
+
+function stdioServer(options: StartOptions): ServerEnd {
+  const env = options.changeDelayMs === undefined ? process.env : { ...process.env, MEMSLOT_CHANGE_DELAY_MS: String(options.changeDelayMs) };
+  const server: ChildProcess = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  if (!server.stdout || !server.stdin) throw new Error('server has no stdio');
+  let stderr = '';
+  server.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  return {
+    connection: createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin)),
+    running: () => server.exitCode === null,
+    stderr: () => stderr,
+    ...(server.pid === undefined ? {} : { pid: server.pid }),
+    async stop() {
+      if (server.exitCode !== null) return;
+      await new Promise<void>((done) => {
+        const timer = setTimeout(() => { server.kill(); done(); }, 5_000);
+        server.once('exit', () => { clearTimeout(timer); done(); });
+      });
+    },
+  };
+}
+
+function inProcessServer(options: StartOptions): ServerEnd {
+  const toServer = new PassThrough();
+  const toClient = new PassThrough();
+  // Reader and writer objects, not streams: given streams, the library exits the process when they end.
+  const serverConnection = createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient));
+  createServer(serverConnection, options.changeDelayMs === undefined ? {} : { changeDelayMs: options.changeDelayMs });
+  let running = true;
+  return {
+    connection: createProtocolConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer)),
+    running: () => running,
+    stderr: () => '',
+    async stop() {
+      running = false;
+      serverConnection.dispose();
+      toServer.end();
+      toClient.end();
+    },
+  };
 }
 
 export class LspTestClient {
@@ -28,16 +84,14 @@ export class LspTestClient {
   /** How many times the server pulled the settings. */
   configurationRequests = 0;
   private readonly waiters: Array<() => void> = [];
-  private stderr = '';
 
-  private constructor(readonly process: ChildProcess, readonly connection: ProtocolConnection) {}
+  private constructor(private readonly server: ServerEnd, readonly connection: ProtocolConnection, private readonly stdio: boolean) {}
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
-    const server = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
-    if (!server.stdout || !server.stdin) throw new Error('server has no stdio');
-    const connection = createProtocolConnection(new StreamMessageReader(server.stdout), new StreamMessageWriter(server.stdin));
-    const client = new LspTestClient(server, connection);
-    server.stderr?.on('data', (chunk: Buffer) => { client.stderr += chunk.toString(); });
+    const stdio = options.transport === 'stdio';
+    const server = stdio ? stdioServer(options) : inProcessServer(options);
+    const connection = server.connection;
+    const client = new LspTestClient(server, connection, stdio);
     connection.onNotification('textDocument/publishDiagnostics', (params: PublishDiagnosticsParams) => {
       client.published.push(params);
       for (const wake of client.waiters.splice(0)) wake();
@@ -58,9 +112,20 @@ export class LspTestClient {
     const capabilities = options.settings
       ? { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, inlayHint: { refreshSupport: true } } }
       : {};
-    await connection.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities });
+    // Given a process id, the library polls that process forever: an in-process server gets none.
+    await connection.sendRequest('initialize', { processId: stdio ? process.pid : null, rootUri: null, capabilities });
     await connection.sendNotification('initialized', {});
     return client;
+  }
+
+  /** The server still serves (a stdio server's process has not exited). */
+  get running(): boolean {
+    return this.server.running();
+  }
+
+  /** The server's process id (a stdio server only). */
+  get pid(): number | undefined {
+    return this.server.pid;
   }
 
   open(uri: string, languageId: string, text: string, version = 1): Promise<void> {
@@ -97,8 +162,8 @@ export class LspTestClient {
       const found = this.published.slice(since).find((params) => params.uri === uri && predicate(params));
       if (found) return found;
       const remaining = deadline - Date.now();
-      if (remaining <= 0 || this.process.exitCode !== null) {
-        throw new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri))}; server stderr: ${this.stderr}`);
+      if (remaining <= 0 || !this.running) {
+        throw new Error(`no matching diagnostics for ${uri} within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri))}; server stderr: ${this.server.stderr()}`);
       }
       await new Promise<void>((wake) => {
         const timer = setTimeout(wake, remaining);
@@ -114,7 +179,7 @@ export class LspTestClient {
       const found = this.logs.find((entry) => predicate(entry.message));
       if (found) return found.message;
       const remaining = deadline - Date.now();
-      if (remaining <= 0 || this.process.exitCode !== null) throw new Error(`no matching log line within ${timeoutMs} ms; got ${JSON.stringify(this.logs)}`);
+      if (remaining <= 0 || !this.running) throw new Error(`no matching log line within ${timeoutMs} ms; got ${JSON.stringify(this.logs)}`);
       await new Promise<void>((wake) => {
         const timer = setTimeout(wake, remaining);
         this.waiters.push(() => { clearTimeout(timer); wake(); });
@@ -125,15 +190,11 @@ export class LspTestClient {
   async stop(): Promise<void> {
     try {
       await this.connection.sendRequest('shutdown');
-      await this.connection.sendNotification('exit');
+      // `exit` ends the process it is sent to: only a server of its own gets it.
+      if (this.stdio) await this.connection.sendNotification('exit');
     } finally {
       this.connection.dispose();
-      if (this.process.exitCode === null) {
-        await new Promise<void>((done) => {
-          const timer = setTimeout(() => { this.process.kill(); done(); }, 5_000);
-          this.process.once('exit', () => { clearTimeout(timer); done(); });
-        });
-      }
+      await this.server.stop();
     }
   }
 }

@@ -9,7 +9,8 @@ import { scriptText } from '../unit/features-fixtures';
 const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
 
 async function run(trace: string): Promise<string[]> {
-  const client = await LspTestClient.start({ settings: () => ({ trace: { server: trace }, host: { kvmMemslots: 509 } }) });
+  // The built program: its version comes from the package.json beside dist/.
+  const client = await LspTestClient.start({ transport: 'stdio', settings: () => ({ trace: { server: trace }, host: { kvmMemslots: 509 } }) });
   try {
     // The settings arrive after initialization; the document is opened once the server has them.
     await client.waitForLog((line) => line.includes('1 from the settings'));

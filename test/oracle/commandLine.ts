@@ -53,6 +53,8 @@ export function optionId(value: string): string | undefined {
   // QemuOpts: ",," is a literal comma inside a value, so split only on single commas.
   for (const part of value.replace(/,,/g, '\u0000').split(',')) {
     const [key, ...rest] = part.split('=');
+    // NUL never occurs in an argument, so it stands in for an escaped comma.
+    // eslint-disable-next-line no-control-regex
     if (key === 'id' && rest.length > 0) return rest.join('=').replace(/\u0000/g, ',');
   }
   return undefined;

@@ -4,13 +4,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeText } from '../../server/src/analysis';
-import { runCli } from './cli-helpers';
+import { runCli, runCliProcess } from './cli-helpers';
 
 const frontendReady = analyzeText('qemu-system-x86_64 -m 1G\n', { path: 'probe.sh' }).machines.length > 0;
 if (!frontendReady) console.warn('\n*** WARNING: QEMU front end is a stub; CLI cases that need findings are SKIPPED ***\n');
 
+// The first, third and last tests run the built program as a process: the CLI's smoke tests.
 test('--help prints usage and exits 0', () => {
-  const run = runCli(['--help']);
+  const run = runCliProcess(['--help']);
   assert.equal(run.status, 0);
   assert.match(run.stdout, /^Usage: memslot /);
   assert.match(run.stdout, /--vhost-user SOCKET=N/);
@@ -38,7 +39,7 @@ test('a missing file is an I/O error: exit 2, the other files are still reported
   const directory = mkdtempSync(join(tmpdir(), 'memslot-cli-'));
   const good = join(directory, 'good.sh');
   writeFileSync(good, 'qemu-system-x86_64 -m 1G\n');
-  const run = runCli(['--format', 'json', join(directory, 'missing.sh'), good]);
+  const run = runCliProcess(['--format', 'json', join(directory, 'missing.sh'), good]);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /missing\.sh: no such file or directory/);
   const output = JSON.parse(run.stdout) as { files: Array<{ path: string }> };
@@ -64,6 +65,6 @@ test('a clean command line exits 0', () => {
 });
 
 test('findings of severity error exit 1', { skip: frontendReady ? false : 'QEMU front end is a stub' }, () => {
-  const run = runCli(['examples/malformed.sh']);
+  const run = runCliProcess(['examples/malformed.sh']);
   assert.equal(run.status, 1, run.stdout + run.stderr);
 });

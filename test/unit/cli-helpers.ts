@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { main } from '../../server/src/cli';
 
 export interface CliRun {
   status: number | null;
@@ -7,8 +8,16 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI as users do: a separate node process on dist/cli.js. */
-export function runCli(args: string[], cwd?: string): CliRun {
+/** Runs the CLI's `main` in this process, capturing what it writes: fast, for most tests. */
+export function runCli(args: string[]): CliRun {
+  let stdout = '';
+  let stderr = '';
+  const status = main(args, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
+  return { status, stdout, stderr };
+}
+
+/** Runs the built CLI as users do, a separate node process on dist/cli.js: for the smoke tests. */
+export function runCliProcess(args: string[], cwd?: string): CliRun {
   const result = spawnSync(process.execPath, [resolve('dist/cli.js'), ...args], { encoding: 'utf8', cwd, timeout: 60_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -125,7 +125,9 @@ export function planHover(analysis: PlanDocumentAnalysis, position: Position): s
   if (usage) {
     const limits = new Map(machine.simulation.consumers.map((consumer) => [consumer.id, consumer.limit]));
     lines.push('', `Slots in use after this step (VM \`${basename(analysis.vmPath ?? '')}\`):`, '', '| consumer | used | limit |', '| --- | --- | --- |');
-    for (const [id, used] of Object.entries(usage)) lines.push(`| ${id} | ${used} | ${limits.get(id) ?? '—'} |`);
+    // The vhost back-ends first: with their small limits they are what refuses.
+    const entries = Object.entries(usage).sort(([a], [b]) => Number(a.startsWith('kvm')) - Number(b.startsWith('kvm')));
+    for (const [id, used] of entries) lines.push(`| ${id} | ${used} | ${limits.get(id) ?? '—'} |`);
   }
   const event = machine.simulation.events.find((candidate) => candidate.step === step.step);
   for (const decision of event?.decisions ?? []) lines.push('', `- ${decision.explanation}`);

@@ -260,3 +260,20 @@ export function emptyMachine(frontend: 'qemu' | 'libvirt', range: Range, headRan
     diagnostics: [],
   };
 }
+
+/** Things the caller may do after start (QMP/HMP), in order. Items are model items, as a front end builds them. */
+export type HotplugEvent =
+  | { kind: 'object_add'; backend: MemoryBackend }
+  | { kind: 'chardev-add'; chardev: Chardev }
+  | { kind: 'netdev_add'; netdev: Netdev }
+  | { kind: 'device_add'; device: Device }
+  | { kind: 'device_del'; id: string }
+  | { kind: 'netdev_del'; id: string }
+  | { kind: 'object-del'; id: string }
+  /**
+   * `id`: the device the QOM path names (its last component); `path` as written, for QEMU's
+   * "not found" message. `value` a string when the plan gave one (QMP wants a number).
+   */
+  | { kind: 'qom-set'; id: string; path?: string; property: string; value: number | string }
+  /** A command memslot does not model: kept in order, answered as not modelled. */
+  | { kind: 'not-modelled'; command: string };

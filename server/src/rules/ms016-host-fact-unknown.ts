@@ -1,5 +1,5 @@
 import { codes } from '../model/codes';
-import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../directives/format';
+import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directiveText';
 import type { Fix } from '../model/findings';
 import { applyProfileOptions, simulate, type HostCpuVendor, type HostProfile, type Simulation } from '../simulator';
 import { finding, type Rule, type RuleContext } from './types';

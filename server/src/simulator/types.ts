@@ -1,4 +1,4 @@
-import type { Chardev, Device, MemoryBackend, MemoryDeviceKind, Netdev, VhostBackendKind } from '../model/machine';
+import type { MemoryDeviceKind, VhostBackendKind } from '../model/machine';
 import type { ProfileSource } from './profile';
 
 /** Points back at the model item a result is about, so rules and hovers can find its range. */
@@ -82,22 +82,7 @@ export interface Refusal {
   hint: string | null;
 }
 
-/** Things the caller may do after start (QMP/HMP), in order. Items are model items, as a front end builds them. */
-export type HotplugEvent =
-  | { kind: 'object_add'; backend: MemoryBackend }
-  | { kind: 'chardev-add'; chardev: Chardev }
-  | { kind: 'netdev_add'; netdev: Netdev }
-  | { kind: 'device_add'; device: Device }
-  | { kind: 'device_del'; id: string }
-  | { kind: 'netdev_del'; id: string }
-  | { kind: 'object-del'; id: string }
-  /**
-   * `id`: the device the QOM path names (its last component); `path` as written, for QEMU's
-   * "not found" message. `value` a string when the plan gave one (QMP wants a number).
-   */
-  | { kind: 'qom-set'; id: string; path?: string; property: string; value: number | string }
-  /** A command memslot does not model: kept in order, answered as not modelled. */
-  | { kind: 'not-modelled'; command: string };
+export type { HotplugEvent } from '../model/machine';
 
 /** One value a decision used, or its result. */
 export type DecisionValue = number | string | boolean | null;

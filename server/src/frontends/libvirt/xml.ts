@@ -464,7 +464,7 @@ class Reader {
     const nameStart = start + 2;
     const nameEnd = this.readName(nameStart);
     const name = text.slice(nameStart, nameEnd);
-    let i = this.skipSpace(nameEnd);
+    const i = this.skipSpace(nameEnd);
     let end: number;
     if (text[i] === '>') end = i + 1;
     else {

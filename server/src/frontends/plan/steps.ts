@@ -3,7 +3,7 @@ import type { DocumentText } from '../../model/documentText';
 import type { Range } from '../../model/range';
 import type { Chardev } from '../../model/machine';
 import { written } from '../../model/values';
-import type { HotplugEvent } from '../../simulator/types';
+import type { HotplugEvent } from '../../model/machine';
 import { buildOption, firstBackend, firstChardev, firstDevice, firstNetdev, type OptionName } from './items';
 import { planCodes } from '../../model/codes';
 import type { PlanStep } from './types';

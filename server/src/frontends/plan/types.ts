@@ -1,7 +1,7 @@
 import type { Finding } from '../../model/findings';
 import type { Range } from '../../model/range';
 import type { Located } from '../../model/values';
-import type { HotplugEvent } from '../../simulator/types';
+import type { HotplugEvent } from '../../model/machine';
 
 export type PlanFormat = 'qmp' | 'hmp' | 'libvirt-device';
 
