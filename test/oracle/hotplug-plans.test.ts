@@ -1,8 +1,9 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { splitCommandLine } from './commandLine';
 import { startFakeVhostUser, type FakeVhostUser } from './fakeVhostUser';
 import { qemuBinary, qemuVersion, runQemu, type QmpStep } from './qemuRunner';
@@ -23,12 +24,16 @@ const RUN_TIMEOUT_MS = 60_000;
 
 type Answer = string | null | 'hang';
 
-function profileFor(scenario: PlanScenario, dir: string) {
+function profileArgs(scenario: PlanScenario, dir: string): string[] {
   const args = ['--qemu', '10.0'];
   for (const [socket, limit] of Object.entries(scenario.backends ?? {})) {
     args.push('--vhost-user', `${join(dir, socket)}=${limit === 'no-configure-mem-slots' ? 'nocfg' : limit}`);
   }
-  const parsed = parseProfileOptions(args);
+  return args;
+}
+
+function profileFor(scenario: PlanScenario, dir: string) {
+  const parsed = parseProfileOptions(profileArgs(scenario, dir));
   assert.deepEqual(parsed.errors, []);
   return applyProfileOptions(defaultHostProfile(), parsed.overrides, 'cli');
 }
@@ -64,6 +69,15 @@ async function runScenario(t: TestContext, scenario: PlanScenario, index: number
   const table = steps.map((step, i) => `  ${i + 1}. ${step.execute} ${JSON.stringify(step.arguments ?? {})}\n     QEMU: ${JSON.stringify(qemu[i])}  memslot: ${JSON.stringify(ours[i])}`).join('\n');
   if (process.env.MEMSLOT_ORACLE_VERBOSE) t.diagnostic(`${scenario.name}\n${table}`);
   assert.deepEqual(ours, qemu, `step answers differ (${scenario.name})\n${table}\nQEMU stderr: ${stderr.slice(0, 1000)}`);
+
+  // The same through the command line users run: memslot --format json --hotplug plan.qmp vm.sh.
+  writeFileSync(join(dir, 'vm.sh'), `${vm}\n`);
+  writeFileSync(join(dir, 'plan.qmp'), `${planText}\n`);
+  const cli = spawnSync(process.execPath, [resolve('dist/cli.js'), '--format', 'json', '--fail-on', 'none', ...profileArgs(scenario, dir), '--hotplug', join(dir, 'plan.qmp'), join(dir, 'vm.sh')], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  const json = JSON.parse(cli.stdout) as { files: Array<{ machines: Array<{ simulation?: { hotplug?: Array<{ result: string; error: string | null }> } }> }> };
+  const viaCli: Answer[] = (json.files[0].machines[0].simulation?.hotplug ?? []).map((step) => (step.result === 'hang' ? 'hang' : step.result === 'error' ? step.error : null));
+  assert.deepEqual(viaCli, qemu, `memslot --format json --hotplug differs from QEMU (${scenario.name})`);
 }
 
 const binary = qemuBinary();

@@ -103,3 +103,24 @@ test('a hanging netdev_add (MS026) ends the plan; unknown commands are MS027; un
   const clean = analyzeWithPlans(vm, { path: 'vm.sh' }, [{ path: 'p.qmp', text: '{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "x", "size": 1073741824}}' }], profile);
   assert.deepEqual(clean.plans[0].findings, []);
 });
+
+test('libvirt device XML: <interface type=vhostuser> and <disk type=vhostuser> become chardev-add, netdev_add, device_add as libvirt sends them', () => {
+  const xml = `<interface type='vhostuser'>
+  <source type='unix' path='/run/net.sock' mode='client'/>
+  <model type='virtio'/>
+</interface>
+<disk type='vhostuser' device='disk'>
+  <driver name='qemu' type='raw'/>
+  <source type='unix' path='/run/blk.sock'/>
+  <target dev='vdb' bus='virtio'/>
+</disk>
+`;
+  const result = run(xml, 'vm.attach.xml', domain, 'vm.xml');
+  assert.deepEqual(result.plans[0].plan.findings, []);
+  const steps = result.vm.machines[0].hotplug ?? [];
+  assert.deepEqual(steps.map((s) => [s.command, s.result]), [
+    ['chardev-add', 'ok'], ['netdev_add', 'ok'], ['device_add', 'ok'], ['chardev-add', 'ok'], ['device_add', 'ok'],
+  ]);
+  assert.deepEqual(steps.map((s) => s.range.start.line), [0, 0, 0, 4, 4]);
+  assert.equal(steps[4].id, 'virtio-disk1');
+});

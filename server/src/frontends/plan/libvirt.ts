@@ -22,7 +22,7 @@ const supported = new Set(['memory', 'filesystem', 'interface', 'disk']);
 export function parseLibvirtDevicePlan(document: DocumentText, vmText: string): HotplugPlan {
   const plan: HotplugPlan = { format: 'libvirt-device', steps: [], findings: [] };
   const xml = readXml(document);
-  plan.findings.push(...xml.diagnostics.filter((d) => !/after the root element|more than one root|extra content/i.test(d.message)));
+  plan.findings.push(...xml.diagnostics.filter((d) => !/only one root element|after the root element/i.test(d.message)));
   const elements: XmlElement[] = [];
   for (const node of xml.children) {
     if (node.kind === 'comment') {
