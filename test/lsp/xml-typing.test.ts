@@ -72,7 +72,7 @@ test('typing the domain: every checkpoint is answered, and an unfinished documen
   await client.close(uri);
 });
 
-const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
+const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 const corpusPresent = existsSync(corpus);
 if (!corpusPresent) console.warn(`\n*** WARNING: libvirt corpus not found at ${corpus}; the corpus typing case is SKIPPED ***\n`);
 

@@ -22,11 +22,11 @@ import { connectLibvirt, domxmlToNative, libvirtUnavailable, type LibvirtConnect
  * because the version differs. Both are listed below, case by case, with libvirt's message.
  *
  * Skips: without libvirt (or root for a private daemon) the suite fails in CI (CI=true) and is
- * skipped loudly elsewhere; without the shared corpus only the corpus cases are skipped.
+ * skipped loudly elsewhere. The corpus is vendored in test/fixtures/libvirt-corpus (libvirt's LGPL data).
  */
 
 const root = process.cwd();
-const corpus = resolve(root, '../shared/corpus/libvirt');
+const corpus = resolve(root, 'test/fixtures/libvirt-corpus');
 
 interface OracleCase {
   name: string;

@@ -10,7 +10,7 @@ import { analyzeText, internalErrorCode, type DocumentAnalysis } from '../../ser
  * internal error (MS999, which is how a crash inside one step surfaces).
  */
 
-const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
+const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 
 function documents(): Array<{ path: string; text: string }> {
   const found = readdirSync('examples').map((name) => join('examples', name));

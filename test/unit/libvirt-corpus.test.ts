@@ -15,7 +15,7 @@ import { collectFromArgs, collectFromModel, type Facts } from './libvirt-compare
  * real even while the QEMU front end is unfinished.
  */
 
-const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
+const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 const present = existsSync(corpus);
 if (!present) console.warn(`\n*** WARNING: libvirt corpus not found at ${corpus}; corpus tests are SKIPPED ***\n`);
 

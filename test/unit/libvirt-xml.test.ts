@@ -141,7 +141,7 @@ test('empty and garbage documents give a finding and no exception', () => {
   }
 });
 
-const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
+const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 const prefixFiles = ['memory-hotplug-virtio-mem.xml', 'vhost-user-fs-hugepages.xml', 'net-vhostuser-multiq.xml', 'hugepages-memaccess2.xml'];
 if (!existsSync(corpus)) console.warn(`\n*** WARNING: libvirt corpus not found at ${corpus}; prefix tests are SKIPPED ***\n`);
 

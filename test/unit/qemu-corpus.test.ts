@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseQemuDocument } from '../../server/src/frontends/qemu';
 
-const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
+const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 const files = existsSync(corpus) ? readdirSync(corpus).filter((name) => name.endsWith('.args')).sort() : [];
 
 if (files.length === 0) {

@@ -68,7 +68,7 @@ test('garbage and edge inputs do not throw', () => {
   }
 });
 
-const corpus = resolve(process.cwd(), '../shared/corpus/libvirt');
+const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 const files = existsSync(corpus) ? readdirSync(corpus).filter((name) => name.endsWith('.args')).sort() : [];
 if (files.length === 0) console.warn(`\n!!! WARNING: libvirt corpus not found at ${corpus}; corpus prefix robustness test SKIPPED !!!\n`);
 

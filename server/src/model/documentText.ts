@@ -38,32 +38,37 @@ export class DocumentText {
     return this.lineStarts.length;
   }
 
+  /** Offset where `line` starts; past the last line, the end of the text. */
+  private startOf(line: number): number {
+    return this.lineStarts[line] ?? this.text.length;
+  }
+
   offsetAt(position: Position): number {
     if (position.line >= this.lineStarts.length) return this.text.length;
-    const start = this.lineStarts[Math.max(0, position.line)];
+    const start = this.startOf(Math.max(0, position.line));
     return Math.min(start + position.character, this.lineEnd(position.line));
   }
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    const starts = this.lineStarts;
+    const count = this.lineStarts.length;
     const last = this.lastLine;
-    if (starts[last] <= clamped) {
-      if (last + 1 >= starts.length || clamped < starts[last + 1]) return { line: last, character: clamped - starts[last] };
-      if (last + 2 >= starts.length || clamped < starts[last + 2]) {
+    if (this.startOf(last) <= clamped) {
+      if (last + 1 >= count || clamped < this.startOf(last + 1)) return { line: last, character: clamped - this.startOf(last) };
+      if (last + 2 >= count || clamped < this.startOf(last + 2)) {
         this.lastLine = last + 1;
-        return { line: last + 1, character: clamped - starts[last + 1] };
+        return { line: last + 1, character: clamped - this.startOf(last + 1) };
       }
     }
     let low = 0;
     let high = this.lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= clamped) low = mid;
+      if (this.startOf(mid) <= clamped) low = mid;
       else high = mid - 1;
     }
     this.lastLine = low;
-    return { line: low, character: clamped - this.lineStarts[low] };
+    return { line: low, character: clamped - this.startOf(low) };
   }
 
   slice(range: Range): string {
@@ -72,8 +77,8 @@ export class DocumentText {
 
   /** Offset of the end of a line, before its line break. */
   lineEnd(line: number): number {
-    const next = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] - 1 : this.text.length;
-    return next > this.lineStarts[line] && this.text[next] === '\n' && this.text[next - 1] === '\r' ? next - 1 : next;
+    const next = line + 1 < this.lineStarts.length ? this.startOf(line + 1) - 1 : this.text.length;
+    return next > this.startOf(line) && this.text[next] === '\n' && this.text[next - 1] === '\r' ? next - 1 : next;
   }
 
   /** Offset of the end of the line holding `offset`, before its line break. */

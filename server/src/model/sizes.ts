@@ -8,8 +8,10 @@ export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 export const TiB = 1024 * GiB;
 
+const PiB = TiB * 1024;
+const EiB = PiB * 1024;
 const suffixes: Record<string, number> = {
-  b: 1, k: KiB, m: MiB, g: GiB, t: TiB, p: TiB * 1024, e: TiB * 1024 * 1024,
+  b: 1, k: KiB, m: MiB, g: GiB, t: TiB, p: PiB, e: EiB,
 };
 
 export type SizeParse = { ok: true; bytes: number } | { ok: false; message: string };
@@ -19,7 +21,7 @@ export function parseSize(text: string, defaultSuffix?: string): SizeParse {
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, message: 'empty size' };
   const hex = /^0[xX]([0-9a-fA-F]+)$/.exec(trimmed);
-  if (hex) return { ok: true, bytes: parseInt(hex[1], 16) };
+  if (hex?.[1] !== undefined) return { ok: true, bytes: parseInt(hex[1], 16) };
   const match = /^(\d+(?:\.\d*)?|\.\d+)([A-Za-z]?)$/.exec(trimmed);
   if (!match) {
     const badSuffix = /^(\d+(?:\.\d*)?)(.+)$/.exec(trimmed);
@@ -41,7 +43,7 @@ export function parseSize(text: string, defaultSuffix?: string): SizeParse {
 
 /** Human form with the largest unit that divides the size exactly, else two decimals. */
 // Built once: formatSize runs for every explanation the simulator records.
-const units: ReadonlyArray<readonly [string, number]> = [['EiB', suffixes.e], ['PiB', suffixes.p], ['TiB', TiB], ['GiB', GiB], ['MiB', MiB], ['KiB', KiB]];
+const units: ReadonlyArray<readonly [string, number]> = [['EiB', EiB], ['PiB', PiB], ['TiB', TiB], ['GiB', GiB], ['MiB', MiB], ['KiB', KiB]];
 
 export function formatSize(bytes: number): string {
   for (const [name, unit] of units) {

@@ -21,9 +21,11 @@ export function refuse(event: SimulationEvent, reason: RefusalReason, error: str
  */
 export function settleUsage(state: SimState): void {
   let totals: SlotTotals | undefined;
-  for (let i = state.events.length - 1; i >= 0 && state.events[i].slotsAfter === undefined; i--) {
+  for (let i = state.events.length - 1; i >= 0; i--) {
+    const event = state.events[i];
+    if (event === undefined || event.slotsAfter !== undefined) break;
     totals ??= sharedTotals(state, currentTotals(state));
-    state.events[i].slotsAfter = totals;
+    event.slotsAfter = totals;
   }
 }
 

@@ -36,8 +36,8 @@ class LiveIds {
 
 export function runHotplug(state: SimState, hotplug: HotplugEvent[], addDevice: AddDevice): void {
   const live = new LiveIds(state);
-  for (let index = 0; index < hotplug.length; index++) {
-    const event = runStep(state, hotplug[index], index, live, addDevice);
+  for (const [index, step] of hotplug.entries()) {
+    const event = runStep(state, step, index, live, addDevice);
     settleUsage(state);
     if (event?.result === 'hang') break;
   }

@@ -117,7 +117,7 @@ export function findAddress(
 /** Keeps `placed` sorted by start (QEMU walks its devices in address order). */
 export function insertRegion(placed: PlacedRegion[], region: PlacedRegion): void {
   let index = placed.length;
-  while (index > 0 && placed[index - 1].start > region.start) index--;
+  while (index > 0 && (placed[index - 1]?.start ?? -Infinity) > region.start) index--;
   placed.splice(index, 0, region);
 }
 

@@ -135,7 +135,7 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
   const errors: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+    const arg = args[i] ?? '';
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
     if (!valueFlags.includes(flag)) {
@@ -146,7 +146,7 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
     if (flag !== arg) {
       value = arg.slice(eq + 1);
     } else if (i + 1 < args.length) {
-      value = args[++i];
+      value = args[++i] ?? '';
     } else {
       errors.push(`${flag} needs a value`);
       continue;

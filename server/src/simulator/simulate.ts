@@ -144,7 +144,7 @@ export function devicePlugOrder(devices: Device[]): number[] {
 /** Indices grouped by rank, each group in list order (a linear stable sort on a small key). */
 function stableBuckets<T>(items: T[], rank: (item: T) => number, ranks: number): number[] {
   const buckets: number[][] = Array.from({ length: ranks }, () => []);
-  items.forEach((item, index) => buckets[rank(item)].push(index));
+  items.forEach((item, index) => buckets[rank(item)]?.push(index));
   return buckets.flat();
 }
 
@@ -156,7 +156,7 @@ function runNetdevs(state: SimState): Failure | null {
   const netdevs = state.ctx.model.netdevs;
   for (const index of netdevPlugOrder(netdevs)) {
     const netdev = netdevs[index];
-    if (!netdev.vhost) continue;
+    if (!netdev?.vhost) continue;
     const id = deviceLabel(netdev.id?.value, netdev.type.value, index);
     const event = initVhost(state, {
       id, ref: refOf('netdevs', index, netdev.order, netdev.id?.value), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true,
@@ -171,6 +171,7 @@ function runDevices(state: SimState): Failure | null {
   const devices = state.ctx.model.devices;
   for (const index of devicePlugOrder(devices)) {
     const device = devices[index];
+    if (device === undefined) continue;
     const ref = refOf('devices', index, device.order, device.id?.value);
     const event = addDevice(state, device, ref, 'devices');
     settleUsage(state);
