@@ -100,3 +100,16 @@ test('argument file: the NIC and its vhost-user netdev show the backend\'s use a
   // A pc-dimm maps its whole backend as one memslot (spec §7): no guest-plug clause.
   assert.match(hoverAt(analysis, at('-device pc-dimm,id=dimm0', lines)) ?? '', /\*\*dimm0 \(pc-dimm\)\*\* — 1 memslot, 1 mapped at start\n/);
 });
+
+test('hover: the host CPU vendor and phys-bits show with who set them (directive, settings, or unknown)', () => {
+  const text = '# memslot: --host-cpu-vendor amd\nqemu-system-x86_64 -accel kvm -M q35 -cpu host -m 4G,slots=2,maxmem=8G \\\n  -object memory-backend-ram,id=m0,size=1G -device pc-dimm,id=d0,memdev=m0\n';
+  const settings = applyProfileOptions(defaultHostProfile(), { hostPhysBits: 46, origins: { hostPhysBits: 'setting memslot.host.physBits' } }, 'settings');
+  const analysis = analyzeText(text, { path: 'vm.sh' }, settings);
+  const lines = text.split('\n');
+  const markdown = hoverAt(analysis, { line: 2, character: lines[2].indexOf('pc-dimm') + 1 });
+  assert.ok(markdown);
+  assert.match(markdown, /\| host CPU vendor \| amd \| file directive \|/);
+  assert.match(markdown, /\| host physical address bits \| 46 \| settings \|/);
+  const unknown = hoverAt(analyzeText(text.split('\n').slice(1).join('\n'), { path: 'vm.sh' }), { line: 1, character: lines[2].indexOf('pc-dimm') + 1 });
+  assert.match(unknown ?? '', /\| host CPU vendor \| unknown \| default \|/);
+});

@@ -218,6 +218,20 @@ test('interfaces: implicit kernel vhost-net on virtio, none with driver qemu or 
   assert.ok(netdevs[0].order < nics[0].order, 'netdev before its NIC');
 });
 
+test("interface type='network' with a virtio model gets kernel vhost-net whatever <virtualport> says", () => {
+  // libvirt's argv for a network NIC is a tap netdev with "vhost":true (qemuInterfaceOpenVhostNet);
+  // an Open vSwitch or 802.1Qbh port changes how the tap is wired, not the vhost-net device.
+  const devices = `
+    <interface type='network'><source network='ovs' portgroup='v10'/><virtualport type='openvswitch'><parameters interfaceid='09b11c53-8b5c-4eeb-8f00-d84eaa0aaa4f'/></virtualport><model type='virtio'/></interface>
+    <interface type='network'><source network='macvtap-net'/><virtualport type='802.1Qbh'><parameters profileid='p1'/></virtualport><model type='virtio-non-transitional'/></interface>
+    <interface type='direct'><source dev='eth0' mode='vepa'/><virtualport type='802.1Qbg'><parameters managerid='11' typeid='1193047' typeidversion='2'/></virtualport><model type='virtio'/></interface>`;
+  const m = machineOf(domain({ devices }));
+  assert.deepEqual(m.netdevs.map((n: Netdev) => [n.id?.value, n.type.value, n.vhost]), [
+    ['hostnet0', 'tap', 'vhost-kernel'], ['hostnet1', 'tap', 'vhost-kernel'], ['hostnet2', 'tap', 'vhost-kernel'],
+  ]);
+  assert.ok(m.netdevs.every((n) => n.properties.some((p) => p.key === 'vhost' && p.value === true)));
+});
+
 test('on a TCG domain, virtio NICs get no implicit vhost-net', () => {
   const m = machineOf(domain({ type: 'qemu', devices: "<interface type='network'><source network='default'/><model type='virtio'/></interface>" }));
   assert.equal(m.netdevs[0].vhost, undefined);

@@ -4,6 +4,7 @@ import { applyFix, lint, withCode } from './rules-helpers';
 import { rangeOf } from './qemu-test-helpers';
 import { readServerSettings } from '../../server/src/lsp/settings';
 import { parseProfileOptions } from '../../server/src/simulator';
+import { analyzeText } from '../../server/src/analysis';
 
 /**
  * The guest address space and the host facts it depends on (issue 9). Numbers come from QEMU 10's
@@ -120,4 +121,20 @@ test('MS015: a libvirt DIMM address outside the window', () => {
   const found = withCode(lint(xml, 'libvirt-xml', ['--host-cpu-vendor', 'intel']), 'MS015');
   assert.equal(found.length, 1);
   assert.match(found[0].message, /outside the device-memory window/);
+});
+
+test('host facts: settings and an XML directive change the verdict as the CLI flag does', () => {
+  const script = `${KVM_Q35} -cpu Skylake-Client -m 4G,maxmem=980G\n`;
+  const amdSettings = readServerSettings({ host: { cpuVendor: 'amd' } }).settings.profile;
+  assert.equal(analyzeText(script, { path: 'vm.sh' }, amdSettings).machines[0].simulation?.outcome, 'refused');
+  assert.equal(analyzeText(script, { path: 'vm.sh' }).machines[0].simulation?.outcome, 'starts');
+  const xml = (directive: string) => `${directive}<domain type='kvm'><name>v</name><memory unit='GiB'>4</memory><maxMemory slots='1' unit='GiB'>980</maxMemory>
+<vcpu>1</vcpu><cpu mode='host-passthrough'><numa><cell id='0' cpus='0' memory='4' unit='GiB'/></numa></cpu>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><devices/></domain>`;
+  // host-passthrough: the host's vendor and width. 6 + 976 + 1 (slot) + 32 GiB needs 40 bits, or 41 relocated on AMD.
+  const low = analyzeText(xml("<!-- memslot: host-cpu-vendor amd host-phys-bits 40 -->\n"), { path: 'vm.xml' }).machines[0].simulation;
+  assert.equal(low?.outcome, 'refused');
+  assert.equal(low?.profile.hostPhysBits.source, 'directive');
+  const high = analyzeText(xml("<!-- memslot: host-cpu-vendor intel host-phys-bits 40 -->\n"), { path: 'vm.xml' }).machines[0].simulation;
+  assert.equal(high?.outcome, 'starts');
 });

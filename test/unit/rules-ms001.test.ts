@@ -141,3 +141,28 @@ test('MS001 in domain XML: "declare the limit" inserts an XML comment directive 
   assert.deepEqual(frontendErrors(fixed, 'libvirt-xml'), []);
   assert.equal(lint(fixed, 'libvirt-xml', virtiofs32).machines[0].simulation.outcome, 'starts');
 });
+
+test('MS001: a JSON vhost device written before a QemuOpts virtio-mem says why it comes later, and the preferred fix rewrites it in QemuOpts form', () => {
+  const script = [
+    'qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=68G \\',
+    '  -chardev socket,id=c0,path=/run/vfsd.sock \\',
+    `  -device '{"driver":"vhost-user-fs-pci","id":"fs0","chardev":"c0","tag":"share,one"}' \\`,
+    '  -object memory-backend-ram,id=vm0-mem,size=64G \\',
+    '  -device virtio-mem-pci,id=vm0,memdev=vm0-mem,dynamic-memslots=on',
+    '',
+  ].join('\n');
+  const linted = lint(script, 'shell', ['--vhost-user', '/run/vfsd.sock=32']);
+  const [found] = withCode(linted, 'MS001');
+  assert.ok(found, 'MS001 expected');
+  assert.match(found.message, /\(JSON -devices come last\)/);
+  assert.ok(found.related?.some((info) => /is written first, but as JSON: QEMU realises every QemuOpts -device before the JSON ones/.test(info.message)));
+  assert.ok(found.related?.some((r) => /as JSON: QEMU realises every QemuOpts -device before the JSON ones/.test(r.message)));
+  const fix = fixTitled(found, /in QemuOpts form/);
+  assert.equal(fix.isPreferred, true);
+  const fixed = applyFix(script, fix);
+  assert.ok(fixed.includes('  -device vhost-user-fs-pci,id=fs0,chardev=c0,tag=share,,one \\\n'), fixed);
+  const after = lint(fixed, 'shell', ['--vhost-user', '/run/vfsd.sock=32']);
+  assert.deepEqual(withCode(after, 'MS001'), []);
+  assert.equal(after.machines[0].simulation.outcome, 'starts');
+  assert.deepEqual(frontendErrors(fixed, 'shell'), []);
+});

@@ -3,7 +3,7 @@ import type { Fix, RelatedInformation } from '../model/findings';
 import type { Device, MachineModel, MemoryDevice } from '../model/machine';
 import { messages, SAFE_MAX_MEMSLOTS, simulate, type MemoryDeviceResult, type Simulation } from '../simulator';
 import { moveOptionsBefore, setXmlAttribute } from './edits';
-import { decisionOf, itemOfRef, memoryDeviceOf, nameOf, refusalEvent, userId, withDevices } from './lookup';
+import { decisionOf, describeItem, itemOfRef, memoryDeviceOf, nameOf, refusalEvent, userId, withDevices } from './lookup';
 import { declareVhostUserLimitFix, vhostUserPattern } from './shared-fixes';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -32,10 +32,14 @@ export const vhostRefusedAfterMemslotDecision: Rule = {
       message: `${d.id} decided ${d.memslots} memslots here, before ${nameOf(refused)} was initialised`,
       range: itemOfRef(model, d.ref)?.range ?? model.headRange,
     }));
+    const jsonLate = realisedLateAsJson(model, refused, deciders);
+    if (jsonLate && refused) {
+      related.push({ message: `${nameOf(refused)} is written first, but as JSON: QEMU realises every QemuOpts -device before the JSON ones`, range: refused.range });
+    }
     // One sentence: who is refused, its back-end's limit, and who decided first. Why the limit is
     // what it is and QEMU's words are in the hover and the rule page.
     const decided = deciders.length ? `${deciders.map((d) => d.id).join(', ')} already decided ${deciders.map((d) => d.memslots).join(', ')}` : 'a memory device already decided its memslots';
-    const message = `QEMU refuses ${nameOf(refused)}: its back-end allows ${limit ?? 'fewer than 509'} memslots, and ${decided} (needs ${SAFE_MAX_MEMSLOTS})`;
+    const message = `QEMU refuses ${nameOf(refused)}: its back-end allows ${limit ?? 'fewer than 509'} memslots, and ${decided}${jsonLate ? ' (JSON -devices come last)' : ''} (needs ${SAFE_MAX_MEMSLOTS})`;
     const subjects = [userId(refused), ...deciders.map((d) => d.id)].filter((s): s is string => s !== undefined);
     return [finding(this, {
       message,
@@ -49,8 +53,58 @@ export const vhostRefusedAfterMemslotDecision: Rule = {
   },
 };
 
+/**
+ * The refused device is a JSON -device written before a QemuOpts decider: QEMU realises QemuOpts
+ * -devices first (qemu_create_cli_devices), so the text order is not QEMU's order.
+ */
+function realisedLateAsJson(model: MachineModel, refused: ReturnType<typeof itemOfRef>, deciders: MemoryDeviceResult[]): boolean {
+  if (!refused || refused.kind !== 'vhost-device' || refused.syntax !== 'json') return false;
+  return deciders.some((d) => {
+    const device = memoryDeviceOf(model, d.ref);
+    return device !== undefined && device.syntax === 'qemuopts' && device.order > refused.order;
+  });
+}
+
+/** A JSON -device's properties as one QemuOpts word (driver first), or null when a value has no QemuOpts spelling. */
+function qemuOptsText(device: Device): string | null {
+  const parts = [device.driver.value];
+  for (const property of device.properties) {
+    if (property.key === 'driver') continue;
+    const value = property.value;
+    let text: string;
+    if (typeof value === 'string') text = value.replace(/,/g, ',,');
+    else if (typeof value === 'boolean') text = value ? 'on' : 'off';
+    else if (typeof value === 'number') text = String(value);
+    else return null;
+    parts.push(`${property.key}=${text}`);
+  }
+  const word = parts.join(',');
+  if (/^[A-Za-z0-9_./=,:@%+-]+$/.test(word)) return word;
+  return word.includes("'") ? null : `'${word}'`;
+}
+
+/** Rewrites the refused JSON -device in QemuOpts form: written before the decider, it is then realised before it too. */
+function qemuOptsFormFix(context: RuleContext, refused: Device, deciders: MemoryDeviceResult[]): Fix | null {
+  const { model, document } = context;
+  if (!realisedLateAsJson(model, refused, deciders)) return null;
+  const word = qemuOptsText(refused);
+  if (word === null) return null;
+  const rewritten = { ...refused, syntax: 'qemuopts' as const };
+  const after = simulate(withDevices(model, model.devices.map((d) => (d === refused ? rewritten : d))), context.profile);
+  if (stillRefusedHere(after)) return null;
+  const flag = /^\S+/.exec(document.slice(refused.range))?.[0] ?? '-device';
+  return {
+    title: `Write ${describeItem(refused)} in QemuOpts form, so QEMU realises it before ${describeItem(memoryDeviceOf(model, deciders[0].ref))}`,
+    edits: [{ range: refused.range, newText: `${flag} ${word}` }],
+    isPreferred: after.outcome === 'starts',
+    fixAll: after.outcome === 'starts',
+  };
+}
+
 function fixesFor(context: RuleContext, refused: ReturnType<typeof itemOfRef>, deciders: MemoryDeviceResult[]): Fix[] {
   const fixes: Fix[] = [];
+  const optsFix = refused && refused.kind === 'vhost-device' ? qemuOptsFormFix(context, refused, deciders) : null;
+  if (optsFix) fixes.push(optsFix);
   if (refused && refused.kind !== 'memory-backend' && refused.kind !== 'netdev') {
     const fix = context.model.frontend === 'libvirt' ? dynamicMemslotsOffFix(context, deciders) : moveBeforeDeciderFix(context, refused, deciders);
     if (fix) fixes.push(fix);

@@ -35,7 +35,9 @@ export const maxmemBeyondPhysBits: Rule = {
       message: `QEMU refuses to start: addresses reach 0x${space.maxUsedAddress.toString(16)}${relocated}, past ${cpuName}'s ${bits} phys-bits`,
       range,
       related,
-      data: { maxUsedAddress: space.maxUsedAddress, requiredPhysBits: space.requiredPhysBits, physBits: bits, amdRelocation: space.amdRelocation },
+      data: {
+        maxUsedAddress: space.maxUsedAddress, requiredPhysBits: space.requiredPhysBits, physBits: bits, amdRelocation: space.amdRelocation,
+      },
     })];
   },
 };

@@ -62,7 +62,9 @@ function bitsFor(address: number): number {
   return bits;
 }
 
-export function addressSpace(model: MachineModel, info: MachineTypeInfo, cpu: GuestCpu, ramSize: number, maxmem: number, slots: number): AddressSpace {
+export function addressSpace(
+  model: MachineModel, info: MachineTypeInfo, cpu: GuestCpu, ramSize: number, maxmem: number, slots: number,
+): AddressSpace {
   const { below, above } = ramSplit(model, info, ramSize);
   const hasDeviceMemory = maxmem > ramSize;
   const q35 = info.family === 'q35';

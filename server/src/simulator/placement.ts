@@ -71,7 +71,9 @@ export function assignSlot(written: number | undefined, slots: number, taken: Re
 /** Why an address is refused, for rules (QEMU's text is display only). */
 export type AddressProblem = 'unaligned' | 'outside-window' | 'conflict' | 'no-gap';
 
-export type AddressResult = { addr: number; explanation: string } | { error: string; problem: AddressProblem; explanation: string; conflictWith?: string };
+export type AddressResult =
+  | { addr: number; explanation: string }
+  | { error: string; problem: AddressProblem; explanation: string; conflictWith?: string };
 
 /** memory_device_get_free_addr(); `placed` is sorted by start address. */
 export function findAddress(

@@ -105,7 +105,8 @@ function physBitsCheck(state: SimState): { decision: Decision; error: string | n
     decision: {
       what: 'address-space',
       inputs: {
-        cpu: cpu.model, vendor: cpu.vendor, physBits: cpu.physBits, aboveFourGStart: space.aboveFourGStart, amdRelocation: space.amdRelocation,
+        cpu: cpu.model, vendor: cpu.vendor, physBits: cpu.physBits,
+        aboveFourGStart: space.aboveFourGStart, amdRelocation: space.amdRelocation,
         deviceMemoryBase: space.deviceMemory?.base ?? null, deviceMemorySize: space.deviceMemory?.size ?? null,
         pciHole64Start: space.pciHole64?.start ?? null, pciHole64Size: space.pciHole64?.size ?? null, maxUsedAddress: space.maxUsedAddress,
       },
@@ -122,8 +123,9 @@ function addressSpaceResult(ctx: SimState['ctx']): AddressSpaceResult | null {
   if (!cpu || !space) return null;
   return {
     cpuModel: cpu.model, vendor: cpu.vendor, vendorAssumed: cpu.vendorAssumed, physBits: cpu.physBits, physBitsFrom: cpu.physBitsFrom,
-    physBitsAssumed: cpu.physBitsAssumed, longMode: cpu.longMode, belowFourG: space.belowFourG, aboveFourG: space.aboveFourG, aboveFourGStart: space.aboveFourGStart,
-    amdRelocation: space.amdRelocation, deviceMemoryBase: space.deviceMemory?.base ?? null, deviceMemorySize: space.deviceMemory?.size ?? null,
+    physBitsAssumed: cpu.physBitsAssumed, longMode: cpu.longMode,
+    belowFourG: space.belowFourG, aboveFourG: space.aboveFourG, aboveFourGStart: space.aboveFourGStart, amdRelocation: space.amdRelocation,
+    deviceMemoryBase: space.deviceMemory?.base ?? null, deviceMemorySize: space.deviceMemory?.size ?? null,
     pciHole64Start: space.pciHole64?.start ?? null, pciHole64Size: space.pciHole64?.size ?? null, maxUsedAddress: space.maxUsedAddress,
     addressLimit: space.addressLimit, requiredPhysBits: space.requiredPhysBits,
   };
