@@ -27,6 +27,7 @@ import { Debouncer } from './lsp/debouncer';
 import { findingToDiagnostic } from './lsp/diagnostics';
 import { documentPath } from './lsp/document-path';
 import { findingKey, keyOfDiagnosticData } from './lsp/findingKey';
+import { codeActionParams, positionParams, rangeParams, uriParams } from './lsp/params';
 import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
 import { reportRequestMethod, type ReportParams, type ReportResult } from './protocol';
 import { ruleDocUrl } from './rule-docs';
@@ -189,7 +190,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     void connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
-  connection.onHover(({ textDocument, position }) => {
+  connection.onHover((params) => {
+    positionParams(params);
+    const { textDocument, position } = params;
     const document = documents.get(textDocument.uri);
     if (!document) return null;
     const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
@@ -214,7 +217,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     return items.map((item) => ({ label: item.label, insertText: item.insertText, detail: item.detail, documentation: item.documentation, kind: kinds[item.kind] }));
   });
 
-  connection.languages.inlayHint.on(({ textDocument, range }): InlayHint[] => {
+  connection.languages.inlayHint.on((params): InlayHint[] => {
+    rangeParams(params);
+    const { textDocument, range } = params;
     const document = documents.get(textDocument.uri);
     if (!document || !settings.inlayHintsEnabled) return [];
     const hints = guarded('inlay hints', () => {
@@ -224,7 +229,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     return hints.map((hint) => ({ position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true }));
   });
 
-  connection.onCodeAction(({ textDocument, range, context }): CodeAction[] => {
+  connection.onCodeAction((params): CodeAction[] => {
+    codeActionParams(params);
+    const { textDocument, range, context } = params;
     const document = documents.get(textDocument.uri);
     if (!document) return [];
     const wanted = (kind: string) => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
@@ -245,6 +252,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   });
 
   connection.onRequest(reportRequestMethod, (params: ReportParams): ReportResult => {
+    uriParams(params);
     const document = documents.get(params.uri);
     if (!document) return null;
     // A plan's report is its VM's, with the plan's steps on the chart.

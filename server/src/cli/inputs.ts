@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { looksLikeDomainXml } from '../frontends';
+import { looksLikeDomainXml, scanXmlRoot } from '../frontends';
+import { decodeText } from './decode';
 
 /** File names the CLI reads when walking a directory; files named explicitly are always read. */
 const candidateName = /\.(sh|bash|qemu|qemuargs|args|xml)$/i;
@@ -58,14 +59,31 @@ function walk(directory: string, collection: InputCollection): void {
   }
 }
 
+/** A file named on the command line is always read; an XML one that is not a domain says why it is not analysed. */
 function readInto(path: string, collection: InputCollection): void {
   const file = read(path, collection);
-  if (file) collection.files.push(file);
+  if (!file) return;
+  if (/\.xml$/i.test(path)) {
+    const why = whyNotDomainXml(file.text);
+    if (why !== undefined) {
+      collection.errors.push(`${path}: not analysed: ${why}`);
+      return;
+    }
+  }
+  collection.files.push(file);
+}
+
+function whyNotDomainXml(text: string): string | undefined {
+  const scan = scanXmlRoot(text);
+  if (scan.kind === 'unreadable') return scan.reason;
+  if (scan.kind === 'none') return 'no root element found (is it XML?)';
+  if (scan.name !== 'domain') return `its root element is <${scan.name}>, not a libvirt <domain>`;
+  return undefined;
 }
 
 function read(path: string, collection: InputCollection): InputFile | undefined {
   try {
-    return { path, text: readFileSync(path, 'utf8') };
+    return { path, text: decodeText(readFileSync(path)) };
   } catch (error) {
     collection.errors.push(`${path}: ${describe(error)}`);
     return undefined;

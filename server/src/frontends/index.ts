@@ -2,6 +2,7 @@ import type { DocumentKind, DocumentText } from '../model/documentText';
 import type { FrontendResult } from '../model/machine';
 import { parseLibvirtDomain } from './libvirt';
 import { parseQemuDocument } from './qemu';
+import { looksLikeDomainXml } from './xmlRoot';
 
 export type { DocumentKind } from '../model/documentText';
 
@@ -21,10 +22,7 @@ export function isShellScript(text: string, hint: { languageId?: string; path?: 
   return hint.languageId === 'shellscript' || /\.(sh|bash)$/.test(hint.path ?? '') || /^#!.*\b(ba|da|z)?sh\b/.test(text);
 }
 
-/** Root element is <domain>, after an optional prolog and comments. */
-export function looksLikeDomainXml(text: string): boolean {
-  return /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<domain[\s>]/.test(text);
-}
+export { looksLikeDomainXml, scanXmlRoot, type XmlRootScan } from './xmlRoot';
 
 /** `hint` tells a shell script from a snippet (whose `# qemu-system-...` lines are root prompts). */
 export function analyzeDocument(text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string }): FrontendResult {

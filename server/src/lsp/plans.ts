@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { AnalysisOptions } from '../analysis';
-import { looksLikeDomainXml } from '../frontends';
+import { scanXmlRoot } from '../frontends';
 import { planCodes } from '../frontends/plan';
 import type { Finding } from '../model/findings';
 import { makeRange, rangeContains, type Position, type Range } from '../model/range';
@@ -17,11 +17,14 @@ import { usageAfterStep } from '../simulator';
  */
 
 const vmExtensions = ['.sh', '.bash', '.qemu', '.qemuargs', '.args', '.xml'];
-const deviceRoots = /^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<(memory|filesystem|interface|disk|devices)[\s>]/;
+const deviceRoots = new Set(['memory', 'filesystem', 'interface', 'disk', 'devices']);
 
 export function isPlanDocument(languageId: string, path: string, text: string): boolean {
   if (languageId === 'qemu-hotplug' || /\.(qmp|hmp)$/i.test(path)) return true;
-  return (languageId === 'xml' || /\.xml$/i.test(path)) && !looksLikeDomainXml(text) && deviceRoots.test(text);
+  if (languageId !== 'xml' && !/\.xml$/i.test(path)) return false;
+  // The root by one forward scan: a prolog regex backtracked exponentially on licence headers.
+  const root = scanXmlRoot(text);
+  return root.kind === 'root' && deviceRoots.has(root.name);
 }
 
 export interface PlanEnvironment {

@@ -49,26 +49,31 @@ export class DocumentText {
     return Math.min(start + position.character, this.lineEnd(position.line));
   }
 
+  /**
+   * An offset inside a `\r\n` pair (on its `\n`) is placed at the end of the line, before the
+   * `\r`: a position is never past a line's last character.
+   */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(clamped);
+    return { line, character: Math.min(clamped, this.lineEnd(line)) - this.startOf(line) };
+  }
+
+  private lineOf(clamped: number): number {
     const count = this.lineStarts.length;
     const last = this.lastLine;
     if (this.startOf(last) <= clamped) {
-      if (last + 1 >= count || clamped < this.startOf(last + 1)) return { line: last, character: clamped - this.startOf(last) };
-      if (last + 2 >= count || clamped < this.startOf(last + 2)) {
-        this.lastLine = last + 1;
-        return { line: last + 1, character: clamped - this.startOf(last + 1) };
-      }
+      if (last + 1 >= count || clamped < this.startOf(last + 1)) return last;
+      if (last + 2 >= count || clamped < this.startOf(last + 2)) return (this.lastLine = last + 1);
     }
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = count - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
       if (this.startOf(mid) <= clamped) low = mid;
       else high = mid - 1;
     }
-    this.lastLine = low;
-    return { line: low, character: clamped - this.startOf(low) };
+    return (this.lastLine = low);
   }
 
   slice(range: Range): string {

@@ -24,9 +24,9 @@ export function parseSize(text: string, defaultSuffix?: string): SizeParse {
   if (hex?.[1] !== undefined) return { ok: true, bytes: parseInt(hex[1], 16) };
   const match = /^(\d+(?:\.\d*)?|\.\d+)([A-Za-z]?)$/.exec(trimmed);
   if (!match) {
-    const badSuffix = /^(\d+(?:\.\d*)?)(.+)$/.exec(trimmed);
-    if (badSuffix) {
-      return { ok: false, message: `unknown size suffix '${badSuffix[2]}' in '${trimmed}' (use B, K, M, G, T, P or E)` };
+    const number = /^\d+(?:\.\d*)?/.exec(trimmed);
+    if (number && number[0].length < trimmed.length) {
+      return { ok: false, message: `unknown size suffix '${trimmed.slice(number[0].length)}' in '${trimmed}' (use B, K, M, G, T, P or E)` };
     }
     return { ok: false, message: `'${trimmed}' is not a size` };
   }

@@ -98,14 +98,24 @@ export function setMemoryOption(document: DocumentText, ranges: Range[], written
   return { range: { start: range.end, end: range.end }, newText: `,${key}=${value}` };
 }
 
+/** Offset just past `<element` where a start tag of that name begins in `text` (a blank, `/` or `>` follows), or -1. */
+function startTagNameEnd(text: string, element: string): number {
+  const open = `<${element}`;
+  for (let at = text.indexOf(open); at >= 0; at = text.indexOf(open, at + 1)) {
+    const next = text[at + open.length];
+    if (next === ' ' || next === '\t' || next === '\n' || next === '\r' || next === '/' || next === '>') return at + open.length;
+  }
+  return -1;
+}
+
 /** Replaces an XML attribute's value (its range excludes the quotes) or inserts the attribute after a tag name. */
 export function setXmlAttribute(document: DocumentText, within: Range, element: string, attribute: string, value: string, written?: { range: Range; origin: string }): TextEdit | null {
   if (written && written.origin === 'written') return { range: written.range, newText: value };
   const start = document.offsetAt(within.start);
   const slice = document.slice(within);
-  const match = new RegExp(`<${element}(?=[\\s/>])`).exec(slice);
-  if (!match) return null;
-  const at = document.positionAt(start + match.index + match[0].length);
+  const tagEnd = startTagNameEnd(slice, element);
+  if (tagEnd < 0) return null;
+  const at = document.positionAt(start + tagEnd);
   return { range: { start: at, end: at }, newText: ` ${attribute}='${value}'` };
 }
 

@@ -123,15 +123,32 @@ function shareFixes(context: RuleContext, backend: MemoryBackend | undefined, ha
   }];
 }
 
+/**
+ * Offsets of the value of `<access mode=...>` inside the first <memoryBacking>, found by searching
+ * forward for each piece once (one regex over the whole span backtracked quadratically on text
+ * with many `<access` and no `mode`).
+ */
+function accessModeIn(text: string): { start: number; end: number } | undefined {
+  const backing = /<memoryBacking\b[^>]*>/.exec(text);
+  if (!backing) return undefined;
+  const from = backing.index + backing[0].length;
+  const close = text.indexOf('</memoryBacking', from);
+  const access = text.indexOf('<access', from);
+  if (access < 0 || (close >= 0 && access > close)) return undefined;
+  const tagEnd = text.indexOf('>', access);
+  const tag = text.slice(access, tagEnd < 0 ? text.length : tagEnd);
+  const mode = /\bmode=(['"])([^'"]*)\1/.exec(tag);
+  if (!mode) return undefined;
+  const valueStart = access + mode.index + mode[0].length - 1 - mode[2].length;
+  return { start: valueStart, end: valueStart + mode[2].length };
+}
+
 /** `<access mode='shared'/>` in <memoryBacking>: replaces a private mode, adds the element, or adds <memoryBacking>. */
 function libvirtSharedAccess(document: DocumentText, model: MachineModel): TextEdit | null {
   const start = document.offsetAt(model.range.start);
   const domainText = document.slice(model.range);
-  const access = /<memoryBacking\b[^>]*>[\s\S]*?<access\b[^>]*\bmode=(['"])([^'"]*)\1/.exec(domainText);
-  if (access) {
-    const valueStart = start + access.index + access[0].length - 1 - access[2].length;
-    return { range: document.rangeOf(valueStart, valueStart + access[2].length), newText: 'shared' };
-  }
+  const mode = accessModeIn(domainText);
+  if (mode) return { range: document.rangeOf(start + mode.start, start + mode.end), newText: 'shared' };
   const backing = /<memoryBacking\b[^>]*?(\/?)>/.exec(domainText);
   if (backing) {
     const end = start + backing.index + backing[0].length;

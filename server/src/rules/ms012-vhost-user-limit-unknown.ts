@@ -1,8 +1,8 @@
 import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
-import { simulate } from '../simulator';
-import { itemOfRef, nameOf, userId } from './lookup';
-import { declareVhostUserLimitFix, profileWithVhostUser, vhostUserPattern } from './shared-fixes';
+import { applyProfileOptions, simulate } from '../simulator';
+import { describeItem, itemOfRef, nameOf, userId } from './lookup';
+import { declareVhostUserLimitFix, profileWithVhostUser } from './shared-fixes';
 import { finding, type Rule } from './types';
 
 /**
@@ -18,14 +18,23 @@ const candidateLimits: Array<{ limit: number; who: string }> = [
   { limit: 509, who: 'libvhost-user from QEMU 9.0, current rust-vmm vhost-user-backend' },
 ];
 
+/**
+ * Each back-end checked on its own costs three simulations of the whole machine; past this many
+ * back-ends the rest are checked together (three more), so a machine with thousands of
+ * undeclared back-ends stays linear.
+ */
+export const maxBackendsCheckedAlone = 16;
+
 export const vhostUserLimitUnknown: Rule = {
   ...codes.MS012,
   check(context) {
     const { simulation, model, profile } = context;
     const found = [];
-    for (const unknown of simulation.unknownBackends) {
+    const alone = simulation.unknownBackends.slice(0, maxBackendsCheckedAlone);
+    for (const unknown of alone) {
       const item = itemOfRef(model, unknown.ref);
-      const pattern = unknown.socketPath ?? vhostUserPattern(model, unknown.chardev ?? undefined);
+      // The simulator already read the chardev's socket path; without one the chardev id names it.
+      const pattern = unknown.socketPath ?? unknown.chardev ?? undefined;
       if (pattern === undefined) continue;
       const outcomes = candidateLimits.map((candidate) => {
         const result = simulate(model, profileWithVhostUser(profile, pattern, candidate.limit));
@@ -49,6 +58,25 @@ export const vhostUserLimitUnknown: Rule = {
         subjects: [userId(item)].filter((s): s is string => s !== undefined),
         fixes,
       }));
+    }
+    const rest = simulation.unknownBackends.slice(maxBackendsCheckedAlone);
+    const first = rest[0];
+    if (first !== undefined) {
+      // The rest together: the assumption for every undeclared back-end set to each candidate.
+      const outcomes = candidateLimits.map((candidate) => ({
+        ...candidate,
+        starts: simulate(model, applyProfileOptions(profile, { unknownVhostUserAssumption: candidate.limit }, 'directive')).outcome === 'starts',
+      }));
+      if (outcomes.some((o) => o.starts !== outcomes[0].starts)) {
+        const item = itemOfRef(model, first.ref);
+        const fail = outcomes.filter((o) => !o.starts).map((o) => o.limit).join(' or ');
+        found.push(finding(this, {
+          message: `${describeItem(item)} and ${rest.length - 1} more back-ends: limits undeclared; with ${fail} for all, QEMU refuses`,
+          range: item?.range ?? model.headRange,
+          subjects: [userId(item)].filter((s): s is string => s !== undefined),
+          data: { undeclared: rest.length, passes: outcomes.filter((o) => o.starts).map((o) => o.limit), fails: outcomes.filter((o) => !o.starts).map((o) => o.limit) },
+        }));
+      }
     }
     return found;
   },

@@ -1,5 +1,5 @@
 import { atLeast, formatQemuVersion, parseQemuVersion, type QemuVersion } from './version';
-import { globMatches } from './glob';
+import { globMatches, globProblem } from './glob';
 import { VHOST_USER_BASELINE_REGIONS } from './constants';
 
 /**
@@ -196,6 +196,11 @@ export function parseProfileOptions(args: string[]): ProfileOptionsParse {
           break;
         }
         const pattern = value.slice(0, at);
+        const bad = globProblem(pattern);
+        if (bad !== undefined) {
+          errors.push(`--vhost-user: '${pattern}' is not a usable socket path glob: ${bad}`);
+          break;
+        }
         const limit = parseVhostUserLimit(flag, value.slice(at + 1), errors);
         if (limit !== undefined) {
           (overrides.vhostUserBackends ??= []).push({ pattern, limit });
@@ -260,18 +265,50 @@ export function applyProfileOptions(base: HostProfile, overrides: ProfileOverrid
   return next;
 }
 
-/** The first rule matching the socket path (as a glob, or by file name) or the chardev id. */
+/** Rules whose pattern has no glob character, by pattern (first index wins); the others in order. */
+interface RuleIndex {
+  literal: Map<string, number>;
+  globs: number[];
+}
+
+const ruleIndexes = new WeakMap<readonly VhostUserBackendRule[], RuleIndex>();
+
+function indexRules(rules: readonly VhostUserBackendRule[]): RuleIndex {
+  let index = ruleIndexes.get(rules);
+  if (index) return index;
+  index = { literal: new Map(), globs: [] };
+  rules.forEach(({ pattern }, i) => {
+    if (/[*?[\\]/.test(pattern)) index.globs.push(i);
+    else if (!index.literal.has(pattern)) index.literal.set(pattern, i);
+  });
+  ruleIndexes.set(rules, index);
+  return index;
+}
+
+/**
+ * The first rule matching the socket path (as a glob, or by file name) or the chardev id. Plain
+ * names and paths are looked up, only globs are tried one by one, so thousands of declared
+ * back-ends cost a lookup per device, not a scan.
+ */
 export function findVhostUserRule(profile: HostProfile, socketPath: string | undefined, chardevId: string | undefined): VhostUserBackendRule | undefined {
-  for (const rule of profile.vhostUserBackends) {
+  const rules = profile.vhostUserBackends;
+  const index = indexRules(rules);
+  const base = socketPath === undefined ? undefined : socketPath.slice(socketPath.lastIndexOf('/') + 1);
+  let best = Infinity;
+  for (const key of [chardevId, socketPath, base]) {
+    const at = key === undefined ? undefined : index.literal.get(key);
+    if (at !== undefined && at < best) best = at;
+  }
+  for (const at of index.globs) {
+    if (at >= best) break;
+    const rule = rules[at];
+    if (rule === undefined) continue;
     if (chardevId !== undefined && rule.pattern === chardevId) return rule;
     if (socketPath === undefined) continue;
     if (globMatches(rule.pattern, socketPath)) return rule;
-    if (!rule.pattern.includes('/')) {
-      const base = socketPath.slice(socketPath.lastIndexOf('/') + 1);
-      if (globMatches(rule.pattern, base)) return rule;
-    }
+    if (!rule.pattern.includes('/') && base !== undefined && globMatches(rule.pattern, base)) return rule;
   }
-  return undefined;
+  return best === Infinity ? undefined : rules[best];
 }
 
 /**

@@ -322,8 +322,10 @@ class Reader {
     this.pos = end;
     const range = this.lines.rangeOf(start, end);
     if (kind === 'pi') {
-      const match = /^([^\s]*)\s*([\s\S]*)$/.exec(body);
-      this.append({ kind: 'pi', target: match ? match[1] : '', data: match ? match[2] : body, range });
+      // Target, blanks, then the data: read apart without a regex that could backtrack over the blanks.
+      const target = /^\S*/.exec(body)?.[0] ?? '';
+      const data = body.slice(target.length).replace(/^\s+/, '');
+      this.append({ kind: 'pi', target, data, range });
     } else if (kind === 'cdata') {
       if (this.stack.length === 0) this.problem(start, end, 'CDATA outside the root element');
       else this.append({ kind: 'cdata', text: body, range });

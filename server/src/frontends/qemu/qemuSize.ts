@@ -21,14 +21,17 @@ export function parseQemuSize(text: string): QemuSizeParse {
   const body = text.replace(/^[ \t\n\r\f\v]+/, '');
   if (body === '') return { ok: false, reason: 'empty size' };
   const endsInDigit = /[0-9]$/.test(body);
-  const hex = /^0[xX]([0-9a-fA-F]+)(.*)$/s.exec(body);
+  // Each pattern reads a prefix; the rest of the text is sliced off, not matched by a second `.*`.
+  const hex = /^0[xX]([0-9a-fA-F]+)/.exec(body);
   if (hex) {
-    if (hex[2] !== '') return { ok: false, reason: `a hexadecimal size takes no suffix or fraction, not '${hex[2]}'` };
+    const after = body.slice(hex[0].length);
+    if (after !== '') return { ok: false, reason: `a hexadecimal size takes no suffix or fraction, not '${after}'` };
     return finish(BigInt(`0x${hex[1]}`), { suffixWritten: false, hex: true, endsInDigit });
   }
-  const match = /^(\d+)(?:\.(\d*))?(.*)$/s.exec(body);
+  const match = /^(\d+)(?:\.(\d*))?/.exec(body);
   if (!match) return { ok: false, reason: `'${text}' is not a size` };
-  const [, whole, fraction, rest] = match;
+  const [, whole, fraction] = match;
+  const rest = body.slice(match[0].length);
   if (rest !== '' && !/^[A-Za-z]$/.test(rest)) return { ok: false, reason: `unknown size suffix '${rest}' (${suffixHint})` };
   const multiplier = rest === '' ? 1n : multipliers[rest.toLowerCase()];
   if (multiplier === undefined) return { ok: false, reason: `unknown size suffix '${rest}' (${suffixHint})` };
