@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  CompletionItemKind,
   DidChangeConfigurationNotification,
   InlayHintKind,
   MarkupKind,
@@ -8,6 +9,7 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type CodeAction,
+  type CompletionItem,
   type Connection,
   type Diagnostic,
   type InitializeParams,
@@ -18,6 +20,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
 import { codeActions, fixAllKind } from './features/codeActions';
 import { hoverAt } from './features/hover';
+import { completionsAt, optionDocAt } from './features/completion';
 import { inlayHints } from './features/inlayHints';
 import { buildReport } from './features/report';
 import { Debouncer } from './lsp/debouncer';
@@ -83,6 +86,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        completionProvider: { triggerCharacters: [',', ' ', '-', "'", '"', '<'] },
         inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, fixAllKind] },
       },
@@ -200,8 +204,25 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const document = documents.get(textDocument.uri);
     if (!document) return null;
     const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
-    const markdown = guarded('hover', () => (plan ? planHover(plan, position) : hoverAt(analysisOf(document), position)));
+    const markdown = guarded('hover', () => {
+      if (plan) return planHover(plan, position);
+      const analysis = analysisOf(document);
+      // On a driver, property or directive option name: its one-line doc first.
+      const doc = analysis.kind ? optionDocAt(document.getText(), analysis.kind, position) : undefined;
+      const memslots = hoverAt(analysis, position);
+      return doc && memslots ? `${doc}\n\n---\n\n${memslots}` : doc ?? memslots;
+    });
     return markdown ? { contents: { kind: MarkupKind.Markdown, value: markdown } } : null;
+  });
+
+  connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
+    const document = documents.get(textDocument.uri);
+    if (!document) return [];
+    const kind = analysisOf(document).kind;
+    if (!kind) return [];
+    const items = guarded('completion', () => completionsAt(document.getText(), kind, position)) ?? [];
+    const kinds = { driver: CompletionItemKind.Class, property: CompletionItemKind.Property, option: CompletionItemKind.Keyword, value: CompletionItemKind.EnumMember } as const;
+    return items.map((item) => ({ label: item.label, insertText: item.insertText, detail: item.detail, documentation: item.documentation, kind: kinds[item.kind] }));
   });
 
   connection.languages.inlayHint.on((params): InlayHint[] => {

@@ -179,3 +179,18 @@ test('settings: pulled on change; a vhost-user limit there applies (source "sett
   await client.waitForDiagnostics(uri, () => true, reset);
   await client.close(uri);
 });
+
+test('completion over the wire: properties of the -device being typed, with their docs; hover docs on a property', async () => {
+  const uri = 'file:///tmp/memslot-lsp-test/completion.sh';
+  const text = 'qemu-system-x86_64 -m 4G,maxmem=8G -device virtio-mem-pci,id=vm0,';
+  const since = client.published.length;
+  await client.open(uri, 'shellscript', text, 1);
+  await client.waitForDiagnostics(uri, () => true, since);
+  const items = await client.request<Array<{ label: string; insertText?: string; documentation?: string }>>('textDocument/completion', { textDocument: { uri }, position: { line: 0, character: text.length } });
+  const dynamic = items.find((item) => item.label === 'dynamic-memslots');
+  assert.equal(dynamic?.insertText, 'dynamic-memslots=');
+  assert.match(String(dynamic?.documentation), /several memslots/);
+  const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: text.indexOf('virtio-mem-pci') + 3 } });
+  assert.match((hover?.contents as MarkupContent | undefined)?.value ?? '', /^`virtio-mem-pci`: Resizable guest memory/);
+  await client.close(uri);
+});

@@ -13,9 +13,10 @@ test('MS009: a 1 TiB virtio-mem as one memslot costs ~5 GiB without the TDP MMU 
   const found = withCode(lint(large(), 'shell'), 'MS009');
   assert.equal(found.length, 1);
   assert.equal(found[0].severity, 'information');
-  assert.match(found[0].message, /about 5\.0 GiB of metadata for it without the TDP MMU, 1\.0 GiB with it/);
+  assert.equal(found[0].message, 'vm0 maps all 1 TiB as one memslot from the start: about 5.0 GiB of KVM metadata for 1 GiB used');
+  assert.match(String(found[0].data?.explanation), /about 5\.0 GiB of metadata for it without the TDP MMU, 1\.0 GiB with it/);
   const noSmm = withCode(lint(large(), 'shell', ['--smm', 'off']), 'MS009')[0];
-  assert.match(noSmm.message, /about 2\.5 GiB of metadata for it without the TDP MMU, 514 MiB with it/);
+  assert.match(String(noSmm.data?.explanation), /about 2\.5 GiB of metadata for it without the TDP MMU, 514 MiB with it/);
 });
 
 test('MS009 fix: dynamic-memslots=on, after which the device has 256 memslots (T1) and the finding is gone', () => {
@@ -32,7 +33,7 @@ test('MS009 does not suggest dynamic-memslots where a small vhost-user back-end 
   const found = withCode(lint(script, 'shell', ['--vhost-user', '/run/vub.sock=32']), 'MS009');
   assert.equal(found.length, 1);
   assert.deepEqual(found[0].fixes?.filter((f) => /dynamic-memslots=on/.test(f.title)), []);
-  assert.match(found[0].message, /would not help here/);
+  assert.match(String(found[0].data?.explanation), /would not help here/);
 });
 
 test('MS009 passes for a small device and for one with dynamic-memslots=on', () => {
@@ -53,7 +54,7 @@ test('MS010: a vhost-user netdev (initialised before every -device) makes dynami
   assert.equal(found[0].severity, 'warning');
   const valueAt = script.indexOf('dynamic-memslots=on') + 'dynamic-memslots='.length;
   assert.deepEqual(found[0].range, { start: positionOf(script, valueAt), end: positionOf(script, valueAt + 2) });
-  assert.match(found[0].message, /'net0': 32/);
+  assert.equal(found[0].message, 'dynamic-memslots=on has no effect on vm0: net0 (32 memslots) started before it, so QEMU decided one memslot');
   assert.deepEqual(withCode(lint(script, 'shell', ['--vhost-user', '/run/net.sock=509']), 'MS010'), []);
 });
 
@@ -61,7 +62,7 @@ test('MS010: a 1 GiB device gets one memslot whatever dynamic-memslots says', ()
   const script = 'qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=8G -object memory-backend-memfd,id=m0,size=1G -device virtio-mem-pci,id=vm0,memdev=m0,dynamic-memslots=on\n';
   const found = withCode(lint(script, 'shell'), 'MS010');
   assert.equal(found.length, 1);
-  assert.match(found[0].message, /1 GiB minimum memslot size/);
+  assert.match(found[0].message, /1 GiB minimum memslot/);
 });
 
 const oldMachine = (backend: string, extra = '') => `qemu-system-x86_64 -accel kvm -M pc-q35-8.0 -m 1G,maxmem=9G -object ${backend},id=m0,size=8G -device virtio-mem-pci,id=vm0,memdev=m0,dynamic-memslots=on${extra}\n`;
@@ -70,7 +71,7 @@ test('MS011: pc-q35-8.0 with plain memory-backend-ram (T16); the fix sets unplug
   const script = oldMachine('memory-backend-ram');
   const found = withCode(lint(script, 'shell'), 'MS011');
   assert.equal(found.length, 1);
-  assert.ok(found[0].message.includes(`"'dynamic-memslots' property set to 'on' requires 'unplugged-inaccessible' to be 'on'"`));
+  assert.ok(String(found[0].data?.qemu).includes(`'dynamic-memslots' property set to 'on' requires 'unplugged-inaccessible' to be 'on'`));
   const fixed = applyFix(script, fixTitled(found[0], /unplugged-inaccessible=on/));
   assert.equal(fixed, oldMachine('memory-backend-ram', ',unplugged-inaccessible=on'));
   assert.equal(lint(fixed, 'shell').machines[0].simulation.outcome, 'starts');
@@ -82,7 +83,7 @@ test('MS011: QEMU 8.1 has no dynamic-memslots; the fix removes the property', ()
   const script = oldMachine('memory-backend-memfd').replace('pc-q35-8.0', 'q35');
   const found = withCode(lint(script, 'shell', ['--qemu', '8.1']), 'MS011');
   assert.equal(found.length, 1);
-  assert.ok(found[0].message.includes(`"Property 'virtio-mem-pci.dynamic-memslots' not found"`), found[0].message);
+  assert.ok(String(found[0].data?.qemu).includes(`Property 'virtio-mem-pci.dynamic-memslots' not found`), found[0].message);
   const fixed = applyFix(script, fixTitled(found[0], /Remove dynamic-memslots/));
   assert.equal(fixed, script.replace(',dynamic-memslots=on', ''));
   assert.equal(lint(fixed, 'shell', ['--qemu', '8.1']).machines[0].simulation.outcome, 'starts');
@@ -104,21 +105,22 @@ test('MS011 in domain XML: libvirt refuses dynamicMemslots with QEMU 8.1 in its 
 `;
   const found = withCode(lint(xml, 'libvirt-xml', ['--qemu', '8.1']), 'MS011');
   assert.equal(found.length, 1);
-  assert.ok(found[0].message.includes('"unsupported configuration: virtio-mem does not support dynamicMemslots"'), found[0].message);
+  assert.ok(String(found[0].data?.qemu).includes('unsupported configuration: virtio-mem does not support dynamicMemslots'), found[0].message);
   assert.deepEqual((found[0].fixes ?? []).filter((f) => !f.title.startsWith('Disable')), []);
   assert.deepEqual(withCode(lint(xml, 'libvirt-xml', ['--qemu', '8.2']), 'MS011'), []);
 });
 
-test('MS009 wording: sentences start upper-case; with no requested-size it says nothing is plugged yet', () => {
-  const withRequest = withCode(lint(large(), 'shell'), 'MS009')[0].message;
+test('MS009 explanation (the hover): sentences start upper-case; with no requested-size it says nothing is plugged yet', () => {
+  const explanation = (text: string, args: string[] = []) => String(withCode(lint(text, 'shell', args), 'MS009')[0].data?.explanation);
+  const withRequest = explanation(large());
   assert.match(withRequest, /second KVM address space\. With dynamic-memslots=on it would be split into 256 memslots of 4 GiB, of which 1 hold the requested 1 GiB: /);
   const unset = large().replace(',requested-size=1G', '');
-  const message = withCode(lint(unset, 'shell'), 'MS009')[0].message;
+  const message = explanation(unset);
   assert.match(message, /maps all 1 TiB as one memslot from the start, though nothing is plugged yet \(requested-size is not set\): /);
   assert.match(message, /With dynamic-memslots=on it would be split into 256 memslots of 4 GiB, none of them mapped until requested-size is raised/);
   assert.doesNotMatch(message, /0 B|of which 0/);
-  const zero = withCode(lint(large().replace('requested-size=1G', 'requested-size=0'), 'shell'), 'MS009')[0].message;
+  const zero = explanation(large().replace('requested-size=1G', 'requested-size=0'));
   assert.match(zero, /nothing is plugged yet \(requested-size is 0\)/);
   const vhost = large('', ' \\\n  -chardev socket,id=c0,path=/run/vub.sock -device vhost-user-blk-pci,chardev=c0,id=vub0');
-  assert.match(withCode(lint(vhost, 'shell', ['--vhost-user', '/run/vub.sock=32']), 'MS009')[0].message, /\. Turning dynamic-memslots on would not help here: /);
+  assert.match(explanation(vhost, ['--vhost-user', '/run/vub.sock=32']), /\. Turning dynamic-memslots on would not help here: /);
 });

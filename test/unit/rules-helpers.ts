@@ -31,7 +31,10 @@ export function lint(text: string, kind: DocumentKind, cliArgs: string[] = [], o
     assert.ok(simulation, 'the simulator failed on this machine');
     return { model, profile: used, simulation, findings };
   });
-  return { machines, findings: allFindings(analysis) };
+  const findings = allFindings(analysis);
+  // Every rule test doubles as a check of the one-line messages (test/unit/message-length measures the median).
+  for (const found of findings) assert.ok(found.message.length <= 200, `${found.code} message over 200 characters: ${found.message}`);
+  return { machines, findings };
 }
 
 export function withCode(linted: Linted, code: string): Finding[] {

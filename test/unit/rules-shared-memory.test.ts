@@ -15,7 +15,8 @@ test('MS004: anonymous boot RAM next to a vhost-user device; the fix adds a shar
   assert.equal(found.length, 1);
   assert.equal(found[0].severity, 'error');
   assert.deepEqual(found[0].range, rangeOf(anonymous, '-m 4G'));
-  assert.match(found[0].message, /Failed initializing vhost-user memory map, consider using -object memory-backend-file share=on/);
+  assert.equal(found[0].message, 'The vhost-user back-end of vub0 cannot use boot RAM without a memory backend: it has no fd to map');
+  assert.match(String(found[0].data?.qemu), /Failed initializing vhost-user memory map, consider using -object memory-backend-file share=on/);
   assert.deepEqual(found[0].related?.[0].range, rangeOf(anonymous, '-device vhost-user-blk-pci,chardev=c0,id=vub0'));
   const fixed = applyFix(anonymous, fixTitled(found[0], /shared memfd/));
   assert.deepEqual(frontendErrors(fixed, 'shell'), []);

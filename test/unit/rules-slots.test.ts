@@ -16,10 +16,11 @@ test('MS002: a DIMM plug finds too few free slots in a vhost-user back-end', () 
   assert.equal(found.length, 1);
   assert.equal(found[0].severity, 'error');
   assert.deepEqual(found[0].range, rangeOf(vhostScript, '-device pc-dimm,id=dimm0,memdev=d0'));
-  assert.match(found[0].message, /"a used vhost backend has not enough free memory slots left"/);
-  // The simulator's explanation follows as its own sentence (2 regions in use, limit 2: none free).
-  assert.match(found[0].message, /left"\. The fullest vhost back-end has 0 free memslots < 1 required \+ 0 reserved\.$/);
-  assert.ok((found[0].related ?? []).some((r) => r.message.includes("'vub0'")));
+  // 2 regions in use, limit 2: none free. QEMU's words and the check go to the hover.
+  assert.equal(found[0].message, "QEMU refuses dimm0: it needs 1 memslot, but in vub0's back-end only 0 are free");
+  assert.equal(found[0].data?.qemu, 'a used vhost backend has not enough free memory slots left');
+  assert.equal(found[0].data?.check, 'the fullest vhost back-end has 0 free memslots < 1 required + 0 reserved');
+  assert.ok((found[0].related ?? []).some((r) => r.message.startsWith("vub0's back-end allows 2 memslots")));
 });
 
 test('MS002: vhost_dev_init check B with QEMU\'s verbatim numbers (T11: limit 1, 2 used, 0 reserved)', () => {
@@ -27,7 +28,8 @@ test('MS002: vhost_dev_init check B with QEMU\'s verbatim numbers (T11: limit 1,
   const found = withCode(lint(script, 'shell', ['--vhost-user', '/run/vub.sock=1']), 'MS002');
   assert.equal(found.length, 1);
   assert.deepEqual(found[0].range, rangeOf(script, '-device vhost-user-blk-pci,chardev=c0,id=vub0'));
-  assert.ok(found[0].message.includes('"vhost backend memory slots limit (1) is less than current number of used (2) and reserved (0) memory slots for memory devices."'), found[0].message);
+  assert.ok(String(found[0].data?.qemu).includes('vhost backend memory slots limit (1) is less than current number of used (2) and reserved (0) memory slots for memory devices.'), found[0].message);
+  assert.equal(found[0].message, 'QEMU refuses vub0: its back-end allows 1 memslot, and the guest already needs 2 regions');
 });
 
 test('MS002 and MS014 pass with a 509-slot back-end', () => {
@@ -44,8 +46,8 @@ test('MS014: a back-end with one slot left after the boot RAM is information on 
   assert.equal(found.length, 1);
   assert.equal(found[0].severity, 'information');
   assert.deepEqual(found[0].range, rangeOf(script, '-device vhost-user-blk-pci,chardev=c0,id=vub0'));
-  assert.match(found[0].message, /1 memslot\(s\) left/);
-  assert.match(found[0].message, /a used vhost backend has not enough free memory slots left/);
+  assert.equal(found[0].message, "vub0's back-end has 1 memslot left for hot-plug (limit 4, 3 used, 0 reserved)");
+  assert.equal(found[0].data?.qemu, 'a used vhost backend has not enough free memory slots left');
 });
 
 test('MS003: KVM without enough memslots refuses the DIMM; the default KVM limit passes', () => {
@@ -53,13 +55,15 @@ test('MS003: KVM without enough memslots refuses the DIMM; the default KVM limit
   // Four KVM slots cannot even hold the boot RAM and firmware of a q35 machine (spec §5.2: 6 or more).
   const found = withCode(lint(script, 'shell', ['--kvm-memslots', '4', '--smm', 'off']), 'MS003');
   assert.ok(found.length >= 1);
-  assert.ok(found.some((f) => f.message.includes('hypervisor has not enough free memory slots left') || f.message.includes('kvm_alloc_slot')), found.map((f) => f.message).join('\n'));
+  assert.ok(found.some((f) => String(f.data?.qemu).includes('hypervisor has not enough free memory slots left') || String(f.data?.qemu).includes('kvm_alloc_slot')), found.map((f) => f.message).join('\n'));
   assert.deepEqual(withCode(lint(script, 'shell'), 'MS003'), []);
 });
 
-test('MS003 wording: QEMU\'s message, the free-slot check and the KVM limit are separate sentences', () => {
+test('MS003 wording: one line with the numbers; QEMU\'s message, the free-slot check and the KVM limit\'s origin in the data', () => {
   const dimms = [0, 1, 2, 3, 4].map((n) => ` -object memory-backend-ram,id=d${n},size=1G -device pc-dimm,id=dimm${n},memdev=d${n}`).join('');
   const script = `qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=16G,slots=8${dimms}\n`;
   const [found] = withCode(lint(script, 'shell', ['--kvm-memslots', '8']), 'MS003');
-  assert.match(found.message, /^QEMU refuses pc-dimm 'dimm\d': "hypervisor has not enough free memory slots left"\. KVM has \d+ free memslots < 1 required \+ 0 reserved\. KVM allows 8 memslots per address space \([^)]*\)\.$/);
+  assert.match(found.message, /^QEMU refuses dimm\d: it needs 1 memslot, but KVM has \d+ free of its 8$/);
+  assert.equal(found.data?.qemu, 'hypervisor has not enough free memory slots left');
+  assert.match(String(found.data?.check), /^KVM has \d+ free memslots < 1 required \+ 0 reserved$/);
 });

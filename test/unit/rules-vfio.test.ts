@@ -17,7 +17,8 @@ test('MS013: warning up to QEMU 10.1, error from 10.2, with QEMU\'s text; the fi
   const warning = withCode(lint(script('256G'), 'shell'), 'MS013');
   assert.equal(warning.length, 1);
   assert.equal(warning[0].severity, 'warning');
-  assert.ok(warning[0].message.includes("possibly running out of DMA mappings. E.g., try increasing the 'block-size' of virtio-mem devies. Maximum possible DMA mappings: 65535, Maximum possible memslots: 32764"));
+  assert.equal(warning[0].message, "vm0 needs up to 131072 VFIO DMA mappings in 2 MiB blocks, over the IOMMU's 65535: DMA mapping can fail");
+  assert.ok(String(warning[0].data?.qemu).includes("possibly running out of DMA mappings. E.g., try increasing the 'block-size' of virtio-mem devies. Maximum possible DMA mappings: 65535, Maximum possible memslots: 32764"));
   const error = withCode(lint(script('256G'), 'shell', ['--qemu', '10.2']), 'MS013');
   assert.equal(error[0].severity, 'error');
   const fixed = applyFix(script('256G'), fixTitled(warning[0], /block-size=8M/));
@@ -37,8 +38,9 @@ test('MS013 reads the simulator: at 10.2 the start-up case is an error and QEMU 
   assert.equal(machine.simulation.refusedBy, 'gpu0');
   const [found] = withCode(linted, 'MS013');
   assert.equal(found.severity, 'error');
-  assert.match(found.message, /needs up to 131072 VFIO DMA mappings at start-up/);
-  assert.match(found.message, /the VFIO device gpu0 fails to start, so QEMU does not start/);
+  assert.equal(found.message, "vm0 needs up to 131072 VFIO DMA mappings in 2 MiB blocks, over the IOMMU's 65535: QEMU does not start");
+  assert.match(String(found.data?.when), /at start-up/);
+  assert.match(String(found.data?.consequence), /the VFIO device gpu0 fails to start, so QEMU does not start/);
   // ≤ 10.1: the same numbers, a warning, and QEMU starts.
   const old = lint(script('256G'), 'shell', ['--qemu', '10.1']);
   assert.equal(old.machines[0].simulation.outcome, 'starts');
@@ -50,6 +52,7 @@ test('MS013 with dynamic-memslots=on at 10.2: a run-time error finding, QEMU sti
   assert.equal(linted.machines[0].simulation.outcome, 'starts');
   const [found] = withCode(linted, 'MS013');
   assert.equal(found.severity, 'error');
-  assert.match(found.message, /131072 VFIO DMA mappings once the guest plugs most of it/);
-  assert.match(found.message, /at run time QEMU stops with "vfio: DMA mapping failed, unable to continue"/);
+  assert.match(found.message, /131072 VFIO DMA mappings .*: QEMU stops at run time$/);
+  assert.match(String(found.data?.when), /once the guest plugs most of it/);
+  assert.match(String(found.data?.consequence), /at run time QEMU stops with "vfio: DMA mapping failed, unable to continue"/);
 });

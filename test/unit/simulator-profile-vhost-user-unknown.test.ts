@@ -132,11 +132,11 @@ test('a directive overrides the setting, and the JSON profile says so', () => {
   assert.equal(simulation?.profile.unknownVhostUserAssumption.value, 509);
 });
 
-test('MS012 tells how to change the assumption, in the file kind\'s own spelling', () => {
-  const xmlMessage = withCode(lint(exampleText, 'libvirt-xml'), 'MS012')[0]?.message ?? '';
+test('MS012 tells (in its data, for the hover) how to change the assumption, in the file kind\'s own spelling', () => {
+  const xmlMessage = String(withCode(lint(exampleText, 'libvirt-xml'), 'MS012')[0]?.data?.declare ?? '');
   assert.match(xmlMessage, /--vhost-user-unknown N\|nocfg/);
   assert.match(xmlMessage, /<!-- memslot: vhost-user-unknown N -->/);
   assert.match(xmlMessage, /memslot\.host\.vhostUserUnknownLimit/);
-  const scriptMessage = withCode(lint(readFileSync('examples/virtio-mem-then-vhost-user-fs.sh', 'utf8').replace(/^# memslot:.*\n/gm, ''), 'shell'), 'MS012')[0]?.message ?? '';
+  const scriptMessage = String(withCode(lint(readFileSync('examples/virtio-mem-then-vhost-user-fs.sh', 'utf8').replace(/^# memslot:.*\n/gm, ''), 'shell'), 'MS012')[0]?.data?.declare ?? '');
   assert.match(scriptMessage, /'# memslot: --vhost-user-unknown N'/);
 });

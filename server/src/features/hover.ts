@@ -24,10 +24,12 @@ export function hoverAt(analysis: DocumentAnalysis, position: Position): string 
   const figures = slotFigures(simulation, machine.model);
   const answer = itemAnswer(machine, simulation, target);
   if (answer === undefined) return undefined;
-  const cause = causeAt(machine, target.range);
+  const causeFinding = causeAt(machine, target.range);
+  const cause = causeFinding ? `${causeFinding.message} (${causeFinding.code})` : undefined;
   const refusedHere = isRefusedHere(simulation, target);
   const details = [
     answer.steps,
+    ...(causeFinding ? findingDetails(causeFinding, refusedHere ? simulation.error : null) : []),
     ...(refusedHere ? refusalDetails(machine, simulation) : []),
     ...(answer.extra ?? []),
     assumptionTable(machine),
@@ -110,14 +112,27 @@ function bootLine(figures: SlotFigures): string {
   return figures.bootSlots === undefined ? 'no KVM slots counted' : `${figures.bootSlots} KVM slot${figures.bootSlots === 1 ? '' : 's'} ${figures.momentText}`;
 }
 
-/** The cause: the message of the most severe finding on this item (the rules already word it as one sentence). */
-function causeAt(machine: MachineAnalysis, range: Range): string | undefined {
+/** The cause: the most severe finding on this item (the rules word its message as one sentence). */
+function causeAt(machine: MachineAnalysis, range: Range): Finding | undefined {
   const order: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
   const overlapping = machine.findings
     .filter((finding) => comparePositions(finding.range.start, range.end) <= 0 && comparePositions(range.start, finding.range.end) <= 0)
     .sort((a, b) => order[a.severity] - order[b.severity]);
-  const finding = overlapping[0];
-  return finding ? `${finding.message} (${finding.code})` : undefined;
+  return overlapping[0];
+}
+
+/** What the one-line message leaves out, from the finding's data: the reasoning, then QEMU's words (unless shown below with the refusal). */
+const detailKeys = ['explanation', 'when', 'consequence', 'advice', 'assumed', 'declare'] as const;
+
+function findingDetails(finding: Finding, shownError: string | null): string[] {
+  const data = finding.data ?? {};
+  const lines = detailKeys.map((key) => data[key]).filter((value): value is string => typeof value === 'string' && value.length > 0);
+  const out = lines.length ? [lines.map((line) => `- ${line}`).join('\n')] : [];
+  const qemu = data.qemu;
+  if (typeof qemu === 'string' && qemu.length > 0 && !(shownError && qemu.startsWith(shownError))) {
+    out.push(`QEMU says:\n\n${qemu.split('\n').map((line) => `> ${line}`).join('\n>\n')}`);
+  }
+  return out;
 }
 
 function isRefusedHere(simulation: Simulation, target: Target): boolean {

@@ -118,3 +118,20 @@ export function setXmlAttribute(document: DocumentText, within: Range, element: 
   const at = document.positionAt(start + tagEnd);
   return { range: { start: at, end: at }, newText: ` ${attribute}='${value}'` };
 }
+
+/** Deletes `,key=value` from a QemuOpts option (or `"key":value,` from JSON). */
+export function removeProperty(document: DocumentText, device: ModelItem, key: string): TextEdit | null {
+  const property = device.properties.find((p) => p.key === key);
+  if (!property) return null;
+  const { text } = document;
+  let start = document.offsetAt(property.keyRange.start);
+  let end = document.offsetAt(property.valueRange.end);
+  if (device.syntax === 'json') {
+    if (text[start - 1] === '"') start--;
+    if (text[end] === '"') end++;
+  }
+  const before = text.slice(0, start).search(/,\s*$/);
+  if (before >= 0) start = before;
+  else if (text[end] === ',') end++;
+  return { range: document.rangeOf(start, end), newText: '' };
+}

@@ -56,3 +56,9 @@ export function decisionOf(event: SimulationEvent | undefined, what: string): Si
 export function withDevices(model: MachineModel, devices: Device[]): MachineModel {
   return { ...model, devices };
 }
+
+/** The short name messages use: the id the user wrote, else the driver (`fs0`, `vhost-user-fs-pci`). */
+export function nameOf(item: Device | Netdev | MemoryBackend | undefined, fallback = 'this device'): string {
+  if (!item) return fallback;
+  return userId(item) ?? (item.kind === 'netdev' ? `netdev ${item.type.value}` : item.kind === 'memory-backend' ? item.type.value : item.driver.value);
+}

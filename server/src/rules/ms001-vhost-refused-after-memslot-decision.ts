@@ -3,7 +3,7 @@ import type { Fix, RelatedInformation } from '../model/findings';
 import type { Device, MachineModel, MemoryDevice } from '../model/machine';
 import { messages, SAFE_MAX_MEMSLOTS, simulate, type MemoryDeviceResult, type Simulation } from '../simulator';
 import { moveOptionsBefore, setXmlAttribute } from './edits';
-import { decisionOf, describeItem, itemOfRef, memoryDeviceOf, refusalEvent, userId, withDevices } from './lookup';
+import { decisionOf, describeItem, itemOfRef, memoryDeviceOf, nameOf, refusalEvent, userId, withDevices } from './lookup';
 import { declareVhostUserLimitFix, vhostUserPattern } from './shared-fixes';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -28,27 +28,26 @@ export const vhostRefusedAfterMemslotDecision: Rule = {
     const limitDecision = decisionOf(event, 'vhost-limit');
     const limit = typeof limitDecision?.result === 'number' ? limitDecision.result : null;
     const limitWhy = limitDecision?.explanation ?? 'the back-end limit comes from the host profile';
-    const deciderText = deciders.map((d) => `${d.driver} '${d.id}' (${d.memslots} memslots)`).join(', ');
     const related: RelatedInformation[] = deciders.map((d) => ({
-      message: `${d.driver} '${d.id}' decided ${d.memslots} memslots here (decision limit ${d.decisionLimit ?? '?'}), before ${describeItem(refused)} was initialised`,
+      message: `${d.id} decided ${d.memslots} memslots here, before ${nameOf(refused)} was initialised`,
       range: itemOfRef(model, d.ref)?.range ?? model.headRange,
     }));
     const jsonLate = realisedLateAsJson(model, refused, deciders);
     if (jsonLate && refused) {
-      related.push({ message: `${describeItem(refused)} is written first, but as JSON: QEMU realises every QemuOpts -device before the JSON ones`, range: refused.range });
+      related.push({ message: `${nameOf(refused)} is written first, but as JSON: QEMU realises every QemuOpts -device before the JSON ones`, range: refused.range });
     }
-    const message =
-      `QEMU refuses ${describeItem(refused)}: "${messages.autoDecisionRefusesVhost}". ` +
-      `Its back-end allows ${limit ?? 'fewer than 509'} memslots (${limitWhy}), fewer than ${SAFE_MAX_MEMSLOTS}, ` +
-      `and ${deciderText || 'a memory device'} decided more than one memslot before it` +
-      (jsonLate ? ' (written later, but QemuOpts -devices are realised before JSON ones)' : '') + `. ${messages.autoDecisionRefusesVhostHint}`;
+    // One sentence: who is refused, its back-end's limit, and who decided first. Why the limit is
+    // what it is and QEMU's words are in the hover and the rule page.
+    const decided = deciders.length ? `${deciders.map((d) => d.id).join(', ')} already decided ${deciders.map((d) => d.memslots).join(', ')}` : 'a memory device already decided its memslots';
+    const message = `QEMU refuses ${nameOf(refused)}: its back-end allows ${limit ?? 'fewer than 509'} memslots, and ${decided}${jsonLate ? ' (JSON -devices come last)' : ''} (needs ${SAFE_MAX_MEMSLOTS})`;
     const subjects = [userId(refused), ...deciders.map((d) => d.id)].filter((s): s is string => s !== undefined);
     return [finding(this, {
       message,
       range: refused?.range ?? model.headRange,
       related,
       subjects,
-      data: { limit, deciders: deciders.map((d) => d.id) },
+      data: { limit, limitWhy, deciders: deciders.map((d) => d.id) },
+      qemu: `${messages.autoDecisionRefusesVhost}\n${messages.autoDecisionRefusesVhostHint}`,
       fixes: fixesFor(context, refused, deciders),
     })];
   },
@@ -146,9 +145,12 @@ function moveBeforeDeciderFix(context: RuleContext, refused: Device, deciders: M
   if (stillRefusedHere(after) || firstIndex < 0) return null;
   const chardev = refused.chardev ? model.chardevs.find((c) => c.id?.value === refused.chardev?.value) : undefined;
   const moved = chardev && chardev.order > first.order && chardev.order < refused.order ? [chardev.range, refused.range] : [refused.range];
-  const what = moved.length === 2 ? `${describeItem(refused)} and its -chardev` : describeItem(refused);
+  const what = moved.length === 2 ? `${nameOf(refused)} and its -chardev` : nameOf(refused);
+  // Say what the move does to the decision: with the small back-end first, QEMU decides one memslot.
+  const single = after.memoryDevices.filter((d) => deciders.some((decider) => decider.id === d.id) && d.memslots === 1).map((d) => d.id);
+  const effect = single.length ? `: ${single.join(', ')} then ${single.length === 1 ? 'uses' : 'use'} one memslot` : ', so the decision sees the back-end\'s limit';
   return {
-    title: `Move ${what} before ${describeItem(first)}, so the decision sees the back-end's limit`,
+    title: `Move ${what} before ${nameOf(first)}${effect}`,
     edits: moveOptionsBefore(document, moved, first.range),
     isPreferred: after.outcome === 'starts',
     fixAll: after.outcome === 'starts',

@@ -1,6 +1,5 @@
 import { codes } from '../model/codes';
-import { decisionOf, describeItem, itemOfRef, refusalEvent, userId } from './lookup';
-import { sentences } from './sentences';
+import { decisionOf, itemOfRef, nameOf, refusalEvent, userId } from './lookup';
 import { finding, type Rule } from './types';
 
 /**
@@ -19,7 +18,9 @@ export const kvmSlotsExhausted: Rule = {
       const refused = itemOfRef(model, simulation.refusal?.ref);
       const check = decisionOf(refusalEvent(simulation), 'kvm-free-check');
       found.push(finding(this, {
-        message: sentences(`QEMU refuses ${describeItem(refused)}: "${error}"`, check?.explanation, `KVM allows ${profile.kvmMemslots.value} memslots per address space (${profile.kvmMemslots.origin})`),
+        message: `QEMU refuses ${nameOf(refused)}: it needs ${typeof check?.inputs.required === 'number' ? `${check.inputs.required} memslot${check.inputs.required === 1 ? '' : 's'}` : 'more memslots'}${typeof check?.inputs.reserved === 'number' && check.inputs.reserved > 0 ? ` + ${check.inputs.reserved} reserved` : ''}, but KVM has ${typeof check?.inputs.free === 'number' ? check.inputs.free : 'too few'} free of its ${profile.kvmMemslots.value}`,
+        qemu: error,
+        data: { check: check?.explanation ?? null, limitOrigin: profile.kvmMemslots.origin },
         range: refused?.range ?? model.headRange,
         subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       }));
@@ -27,7 +28,9 @@ export const kvmSlotsExhausted: Rule = {
     for (const consumer of simulation.consumers) {
       if (consumer.kind !== 'kvm' || !consumer.overLimitAfterReset || consumer.limit === null) continue;
       found.push(finding(this, {
-        message: `KVM address space ${consumer.addressSpace ?? 0} needs ${consumer.used} memslots after reset, more than the ${consumer.limit} KVM allows (${consumer.limitSource.origin}); QEMU aborts with "kvm_alloc_slot: no free slot available".`,
+        message: `KVM needs ${consumer.used} memslots after reset, over its limit of ${consumer.limit}: QEMU aborts at start`,
+        qemu: 'kvm_alloc_slot: no free slot available',
+        data: { addressSpace: consumer.addressSpace ?? 0, limitOrigin: consumer.limitSource.origin },
         range: model.headRange,
       }));
     }

@@ -29,7 +29,7 @@ export const vhostUserWithoutSharedMemory: Rule = {
     ];
     if (users.length === 0) return [];
     const version = profile.qemuVersion.value;
-    const userNames = users.map((u) => `'${userId(u) ?? (u as { driver?: { value: string } }).driver?.value ?? 'vhost-user'}'`).join(', ');
+    const userNames = users.map((u) => userId(u) ?? (u as { driver?: { value: string } }).driver?.value ?? 'vhost-user').join(', ');
     const related = users.map((u) => ({ message: `vhost-user device ${userId(u) ?? ''} maps guest memory through its back-end`.replace('  ', ' '), range: u.range }));
     const found = [];
     for (const piece of guestMemory(model)) {
@@ -39,14 +39,16 @@ export const vhostUserWithoutSharedMemory: Rule = {
       const hasFd = backend ? backendHasFd(backend, version) : model.memPath !== undefined;
       const shared = backend ? backend.share.value : false;
       if (hasFd && shared) continue;
-      const what = backend ? describeItem(backend) : 'the boot RAM (no memory backend: anonymous memory)';
+      const what = backend ? (userId(backend) ?? backend.type.value) : 'boot RAM without a memory backend';
       const why = !hasFd
         ? backend?.type.value === 'memory-backend-ram' && backend.share.value && !atLeast(version, 10, 0)
-          ? `memory-backend-ram has no file descriptor before QEMU 10.0 even with share=on (this is QEMU ${version.major}.${version.minor})`
-          : 'it has no file descriptor, so the back-end cannot map it'
-        : 'it is not shared (share=off): the back-end would map a private copy and never see the guest\'s writes; QEMU 11.0 ignores such memory altogether';
+          ? 'memory-backend-ram has no fd before QEMU 10.0'
+          : 'it has no fd to map'
+        : 'it is not share=on, so it would see a private copy';
       found.push(finding(this, {
-        message: `${capitalise([what, piece.role].filter((t) => t !== '').join(' '))} cannot be used by the vhost-user back-end of ${userNames}: ${why}. When no guest memory is usable QEMU reports "${failedMemoryMap}"; libvirt says "'vhostuser' requires shared memory".`,
+        message: `The vhost-user back-end of ${userNames} cannot use ${what}${piece.short ? ` (${piece.short})` : ''}: ${why}`,
+        qemu: `${failedMemoryMap}\nlibvirt: 'vhostuser' requires shared memory`,
+        data: { role: piece.role },
         range: backend?.range ?? model.memory.ranges[0] ?? model.headRange,
         related,
         subjects: [backend ? userId(backend) : undefined, ...users.map((u) => userId(u))].filter((s): s is string => s !== undefined),
@@ -57,13 +59,11 @@ export const vhostUserWithoutSharedMemory: Rule = {
   },
 };
 
-function capitalise(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
 interface MemoryPiece {
   backend: MemoryBackend | undefined;
   role: string;
+  /** The role in a few words for the message: `node 0 RAM`, `boot RAM`, `vm0's memory`. */
+  short: string;
 }
 
 /** Boot RAM (the -machine memory-backend, the NUMA memdevs, or the implicit backend) and every memory device's backend. */
@@ -78,12 +78,12 @@ function guestMemory(model: MachineModel): MemoryPiece[] {
   if (numa.length > 0) {
     for (const node of numa) {
       const backend = byId(node.memdev?.value);
-      if (backend) pieces.push({ backend, role: `(guest RAM of NUMA node ${node.nodeId?.value ?? '?'})` });
+      if (backend) pieces.push({ backend, role: `(guest RAM of NUMA node ${node.nodeId?.value ?? '?'})`, short: `node ${node.nodeId?.value ?? '?'} RAM` });
     }
   } else if (model.machine.memoryBackend) {
-    pieces.push({ backend: byId(model.machine.memoryBackend.value), role: '(boot RAM)' });
+    pieces.push({ backend: byId(model.machine.memoryBackend.value), role: '(boot RAM)', short: 'boot RAM' });
   } else {
-    pieces.push({ backend: model.backends.find((b) => b.implicit), role: '' });
+    pieces.push({ backend: model.backends.find((b) => b.implicit), role: '', short: '' });
   }
   const listed = new Set(pieces.map((p) => p.backend));
   for (const device of model.devices) {
@@ -91,7 +91,7 @@ function guestMemory(model: MachineModel): MemoryPiece[] {
     const backend = byId(device.memdev.value);
     if (backend && !listed.has(backend)) {
       listed.add(backend);
-      pieces.push({ backend, role: `(memory of ${describeItem(device)})` });
+      pieces.push({ backend, role: `(memory of ${describeItem(device)})`, short: `${userId(device) ?? device.driver.value}'s memory` });
     }
   }
   return pieces.filter((p) => p.backend === undefined || !p.backend.implicit || p.role === '');

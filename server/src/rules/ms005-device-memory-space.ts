@@ -2,7 +2,7 @@ import { codes } from '../model/codes';
 import { formatSize } from '../model/sizes';
 import type { Fix } from '../model/findings';
 import { deviceMemoryFix, dimmCount, deviceMemoryRefusals, memoryDevicesTotal } from './device-memory-shared';
-import { describeItem, itemOfRef, userId } from './lookup';
+import { itemOfRef, nameOf, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
 /**
@@ -21,11 +21,13 @@ export const deviceMemorySpace: Rule = {
     const refused = itemOfRef(model, simulation.refusal?.ref);
     const ram = simulation.machine.ramSize;
     const needed = memoryDevicesTotal(model);
-    const detail = needed > 0
-      ? ` The memory devices need ${formatSize(needed)} of device memory, so maxmem must be at least ${formatSize(ram + needed)} (boot RAM ${formatSize(ram)} + devices); it is ${model.memory.maxmem ? formatSize(model.memory.maxmem.value) : 'not set'}.`
-      : '';
+    const maxmem = model.memory.maxmem ? `maxmem is ${formatSize(model.memory.maxmem.value)}` : 'maxmem is not set';
+    const message = needed > 0
+      ? `QEMU refuses ${refused ? nameOf(refused) : '-m'}: memory devices need maxmem ≥ ${formatSize(ram + needed)} (RAM ${formatSize(ram)} + ${formatSize(needed)}); ${maxmem}`
+      : `QEMU refuses ${refused ? nameOf(refused) : '-m'}: ${maxmem} above the boot RAM, so memory devices have no space`;
     return [finding(this, {
-      message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}".${detail}`,
+      message,
+      qemu: error,
       range: refused?.range ?? model.memory.ranges[0] ?? model.headRange,
       related: model.memory.ranges.slice(0, 1).map((range) => ({ message: 'boot RAM size, maxmem and slots are set here', range })),
       subjects: [userId(refused)].filter((s): s is string => s !== undefined),

@@ -3,7 +3,7 @@ import type { Fix } from '../model/findings';
 import { MAX_RAM_SLOTS } from '../simulator/constants';
 import { formatSize } from '../model/sizes';
 import { deviceMemoryFix, dimmCount, deviceMemoryRefusals, memoryDevicesTotal } from './device-memory-shared';
-import { describeItem, itemOfRef, userId } from './lookup';
+import { itemOfRef, nameOf, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
 /**
@@ -20,7 +20,8 @@ export const dimmSlots: Rule = {
     const refused = itemOfRef(model, simulation.refusal?.ref);
     const dimms = dimmCount(model);
     return [finding(this, {
-      message: `QEMU refuses ${refused ? describeItem(refused) : 'the -m option'}: "${error}". The command line has ${dimms} DIMM-like device(s) (pc-dimm, nvdimm), each needing one of -m slots= (${model.memory.slots?.value ?? 0} given, at most ${MAX_RAM_SLOTS}).${maxmemNote(context)}`,
+      message: `QEMU refuses ${refused ? nameOf(refused) : '-m'}: ${dimms} DIMM${dimms === 1 ? '' : 's'} need${dimms === 1 ? 's' : ''} ${dimms} of -m slots= (${model.memory.slots?.value ?? 0} given, at most ${MAX_RAM_SLOTS})${maxmemNote(context)}`,
+      qemu: error,
       range: refused?.range ?? model.memory.slots?.range ?? model.memory.ranges[0] ?? model.headRange,
       // Without slots= there is nothing to point at but -m itself; say so rather than "set here".
       related: model.memory.ranges.slice(0, 1).map((range) => ({ message: model.memory.slots ? 'slots= is set here' : '-m has no slots= here (0 DIMM slots)', range })),
@@ -41,5 +42,5 @@ function maxmemNote(context: RuleContext): string {
   const { model, simulation } = context;
   if (model.memory.maxmem) return '';
   const needed = memoryDevicesTotal(model);
-  return needed > 0 ? ` maxmem is not set either: the memory devices need it to be at least ${formatSize(simulation.machine.ramSize + needed)} (boot RAM + devices).` : ' maxmem is not set either.';
+  return needed > 0 ? `; maxmem must be ≥ ${formatSize(simulation.machine.ramSize + needed)} too` : '; maxmem is not set either';
 }

@@ -1,5 +1,6 @@
 import { codes } from '../model/codes';
-import { describeItem, itemOfRef, userId } from './lookup';
+import { formatSize } from '../model/sizes';
+import { itemOfRef, nameOf, userId } from './lookup';
 import { finding, type Rule } from './types';
 
 /**
@@ -19,7 +20,8 @@ export const memoryDeviceAlignment: Rule = {
     const device = refused?.kind === 'memory-device' ? refused : undefined;
     const range = reason === 'requested-size-alignment' ? device?.requestedSize?.range : device?.blockSize?.range;
     return [finding(this, {
-      message: `QEMU refuses ${describeItem(refused)}: "${error}". Make the size a whole number of blocks, or pick a block-size that divides it.`,
+      message: `QEMU refuses ${nameOf(refused)}: its ${reason === 'requested-size-alignment' ? 'requested-size' : 'memdev size'} is not a multiple of its block-size${device?.blockSize ? ` (${formatSize(device.blockSize.value)})` : ''}`,
+      qemu: error,
       range: range && range !== device?.range ? range : refused?.range ?? model.headRange,
       subjects: [userId(refused)].filter((s): s is string => s !== undefined),
     })];

@@ -63,10 +63,10 @@ export const largeSingleMemslot: Rule = {
         fixes = dynamicOnFix(context, device);
       }
       found.push(finding(this, {
-        message: sentences(`${describeItem(device)} maps all ${formatSize(result.size)} as one memslot from the start, ${given}: ${costText}`, advice),
+        message: `${result.id} maps all ${formatSize(result.size)} as one memslot from the start: about ${approximateSize(now.withoutTdpMmu)} of KVM metadata${requested > 0 ? ` for ${formatSize(requested)} used` : ''}`,
         range: device.range,
         subjects: [result.id],
-        data: { metadataBytes: now, dynamicMetadataBytes: dynamic },
+        data: { metadataBytes: now, dynamicMetadataBytes: dynamic, explanation: sentences(`${describeItem(device)} maps all ${formatSize(result.size)} as one memslot from the start, ${given}: ${costText}`, advice) },
         fixes,
       }));
     }

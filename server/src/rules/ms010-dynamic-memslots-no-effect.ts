@@ -1,8 +1,11 @@
 import { codes } from '../model/codes';
 import { formatSize, GiB } from '../model/sizes';
 import { SAFE_MAX_MEMSLOTS, type Simulation, type SimulationEvent } from '../simulator';
-import { describeItem, itemOfRef, memoryDeviceOf } from './lookup';
-import { finding, type Rule } from './types';
+import { itemOfRef, memoryDeviceOf } from './lookup';
+import { removeProperty, setOptionProperty, setXmlAttribute } from './edits';
+import { finding, type Rule, type RuleContext } from './types';
+import type { Fix } from '../model/findings';
+import type { MemoryDevice } from '../model/machine';
 
 /**
  * MS010 — dynamic-memslots=on that changes nothing: the device decided a single memslot, because a
@@ -30,16 +33,18 @@ export const dynamicMemslotsNoEffect: Rule = {
       const related = [];
       if (branch === 'below-safe-max') {
         const small = simulation.consumers.filter((c) => c.kind !== 'kvm' && c.limit !== null && c.limit < SAFE_MAX_MEMSLOTS);
-        why = `a vhost back-end with fewer than ${SAFE_MAX_MEMSLOTS} memslots (${small.map((c) => `'${c.id}': ${c.limit}`).join(', ') || 'see the plug order'}) was initialised before it, so QEMU decided a single memslot`;
-        for (const consumer of small) related.push({ message: `${consumer.kind} '${consumer.id}' allows ${consumer.limit} memslots (${consumer.limitSource.origin})`, range: itemOfRef(model, consumer.ref)?.range ?? model.headRange });
+        why = small.length ? `${small.map((c) => `${c.id} (${c.limit} memslots)`).join(', ')} started before it, so QEMU decided one memslot` : `a back-end under ${SAFE_MAX_MEMSLOTS} memslots started before it`;
+        for (const consumer of small) related.push({ message: `${consumer.id}'s back-end allows ${consumer.limit} memslots`, range: itemOfRef(model, consumer.ref)?.range ?? model.headRange });
       } else if (branch === 'soft-limit-reached' || branch === 'no-budget') {
-        why = `${limitDecision?.explanation ?? 'no memslots were left to distribute'}, so QEMU decided a single memslot`;
+        why = 'the memory devices already use the memslot budget, so QEMU decided one memslot';
       } else if (result.size <= GiB) {
-        why = `it is ${formatSize(result.size)}, no larger than the 1 GiB minimum memslot size, so it always gets one memslot`;
+        why = `at ${formatSize(result.size)} it is no larger than the 1 GiB minimum memslot, so it gets one`;
       } else continue;
       const written = device.dynamicMemslots?.origin === 'written';
       found.push(finding(this, {
-        message: `dynamic-memslots=on has no effect on ${describeItem(device)}: ${why}. The whole device is mapped as one memslot, as with dynamic-memslots=off${written ? '' : ' (it is on here by default or through -global)'}.`,
+        message: `dynamic-memslots=on has no effect on ${result.id}: ${why}`,
+        data: { limitExplanation: limitDecision?.explanation ?? null, written },
+        fixes: offFixes(context, device),
         range: device.dynamicMemslots?.origin === 'written' ? device.dynamicMemslots.range : device.range,
         related,
         subjects: [result.id],
@@ -48,3 +53,21 @@ export const dynamicMemslotsNoEffect: Rule = {
     return found;
   },
 };
+
+/** What QEMU does anyway, written down: dynamic-memslots=off (dynamicMemslots='no'), or the property removed. */
+function offFixes(context: RuleContext, device: MemoryDevice): Fix[] {
+  const { document, model } = context;
+  const fixes: Fix[] = [];
+  if (model.frontend === 'libvirt') {
+    const edit = setXmlAttribute(document, device.range, 'target', 'dynamicMemslots', 'no', device.dynamicMemslots);
+    if (edit) fixes.push({ title: `Set dynamicMemslots='no' on ${device.displayName ?? device.id?.value ?? 'this device'} (one memslot, as now)`, edits: [edit], isPreferred: true, fixAll: true });
+    return fixes;
+  }
+  const name = device.id?.value ?? device.driver.value;
+  const off = setOptionProperty(document, device, 'dynamic-memslots', false);
+  if (off) fixes.push({ title: `Set dynamic-memslots=off on ${name} (one memslot, as now)`, edits: [off], isPreferred: true, fixAll: true });
+  // Removing it means off only where off is the default (not RHEL's qemu-kvm).
+  const removed = device.dynamicMemslots?.origin === 'written' && context.profile.qemuFlavor.value !== 'rhel' ? removeProperty(document, device, 'dynamic-memslots') : null;
+  if (removed) fixes.push({ title: `Remove dynamic-memslots=on from ${name} (off by default)`, edits: [removed] });
+  return fixes;
+}

@@ -1,10 +1,9 @@
 import { codes } from '../model/codes';
-import type { Fix, TextEdit } from '../model/findings';
+import type { Fix } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
 import { simulate } from '../simulator';
-import type { DocumentText } from '../model/documentText';
-import { setOptionProperty } from './edits';
-import { describeItem, itemOfRef, withDevices } from './lookup';
+import { removeProperty, setOptionProperty } from './edits';
+import { itemOfRef, nameOf, withDevices } from './lookup';
 import { plugEventOf } from './ms010-dynamic-memslots-no-effect';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -26,7 +25,9 @@ export const dynamicMemslotsCannotWork: Rule = {
     if (simulation.reason === 'dynamic-memslots-needs-unplugged-inaccessible') {
       const explanation = plugEventOf(simulation, simulation.refusal?.ref?.index ?? -1)?.decisions.find((d) => d.what === 'unplugged-inaccessible')?.explanation;
       return [finding(this, {
-        message: `QEMU refuses ${describeItem(refused)}: "${error}". ${explanation ? `Here ${explanation}.` : ''} Set unplugged-inaccessible=on explicitly, use a newer machine type, or a memfd/file backend.`,
+        message: `QEMU refuses ${nameOf(refused)}: dynamic-memslots=on needs unplugged-inaccessible=on, which is off here`,
+        qemu: error,
+        data: { explanation: explanation ?? null },
         range: refused.dynamicMemslots?.origin === 'written' ? refused.dynamicMemslots.range : refused.range,
         subjects: [refused.id?.value ?? refused.driver.value],
         fixes: unpluggedInaccessibleFix(context, refused),
@@ -38,8 +39,10 @@ export const dynamicMemslotsCannotWork: Rule = {
       return [finding(this, {
         // libvirt checks QEMU's capabilities itself and refuses the domain before QEMU runs.
         message: model.frontend === 'libvirt'
-          ? `libvirt refuses ${describeItem(refused)} with QEMU ${version}: "unsupported configuration: virtio-mem does not support dynamicMemslots" (QEMU itself would say "${error}"). dynamicMemslots needs QEMU 8.2 and libvirt 10.1 (host profile: QEMU ${version}, ${profile.qemuVersion.origin}).`
-          : `QEMU ${version} refuses ${describeItem(refused)}: "${error}". dynamic-memslots exists from QEMU 8.2 on (host profile: QEMU ${version}, ${profile.qemuVersion.origin}).`,
+          ? `libvirt refuses ${nameOf(refused)}: dynamicMemslots needs QEMU 8.2 and libvirt 10.1; the host has QEMU ${version}`
+          : `QEMU ${version} refuses ${nameOf(refused)}: dynamic-memslots exists from QEMU 8.2 on`,
+        qemu: model.frontend === 'libvirt' ? `libvirt: unsupported configuration: virtio-mem does not support dynamicMemslots\nQEMU: ${error}` : error,
+        data: { qemuVersionOrigin: profile.qemuVersion.origin },
         range: refused.dynamicMemslots?.range ?? refused.range,
         subjects: [refused.id?.value ?? refused.driver.value],
         fixes: edit ? [{ title: 'Remove dynamic-memslots (not available before QEMU 8.2)', edits: [edit], isPreferred: true }] : [],
@@ -56,21 +59,4 @@ function unpluggedInaccessibleFix(context: RuleContext, device: MemoryDevice): F
   if (simulate(changed, context.profile).reason === 'dynamic-memslots-needs-unplugged-inaccessible') return [];
   const edit = setOptionProperty(context.document, device, 'unplugged-inaccessible', true);
   return edit ? [{ title: 'Add unplugged-inaccessible=on', edits: [edit], isPreferred: true, fixAll: true }] : [];
-}
-
-/** Deletes `,key=value` from a QemuOpts option (or `"key":value,` from JSON). */
-function removeProperty(document: DocumentText, device: MemoryDevice, key: string): TextEdit | null {
-  const property = device.properties.find((p) => p.key === key);
-  if (!property) return null;
-  const { text } = document;
-  let start = document.offsetAt(property.keyRange.start);
-  let end = document.offsetAt(property.valueRange.end);
-  if (device.syntax === 'json') {
-    if (text[start - 1] === '"') start--;
-    if (text[end] === '"') end++;
-  }
-  const before = text.slice(0, start).search(/,\s*$/);
-  if (before >= 0) start = before;
-  else if (text[end] === ',') end++;
-  return { range: document.rangeOf(start, end), newText: '' };
 }

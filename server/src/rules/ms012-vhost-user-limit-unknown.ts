@@ -1,7 +1,7 @@
 import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import { applyProfileOptions, simulate } from '../simulator';
-import { describeItem, itemOfRef, userId } from './lookup';
+import { describeItem, itemOfRef, nameOf, userId } from './lookup';
 import { declareVhostUserLimitFix, profileWithVhostUser } from './shared-fixes';
 import { finding, type Rule } from './types';
 
@@ -46,10 +46,16 @@ export const vhostUserLimitUnknown: Rule = {
       const fixes: Fix[] = candidateLimits.map((candidate) =>
         declareVhostUserLimitFix(context, pattern, candidate.limit, `Declare the back-end at ${pattern}: ${candidate.limit} memslots (${candidate.who})`));
       found.push(finding(this, {
-        message: `The memslot limit of the vhost-user back-end of ${describeItem(item)} (${pattern}) is not declared; memslot assumed ${unknown.assumedLimit} (${profile.unknownVhostUserAssumption.origin}). The verdict depends on it: QEMU starts with a limit of ${pass.join(' or ')}, and refuses with ${fail.map((o) => o.limit).join(' or ')} ("${fail[0]?.error ?? ''}"). Declare it with '# memslot: --vhost-user ${pattern}=N' (XML: '<!-- memslot: vhost-user ${pattern}=N -->'), the setting memslot.host.vhostUserBackends, or the CLI's --vhost-user; or change the limit assumed for every undeclared back-end with --vhost-user-unknown N|nocfg (directive ${model.frontend === 'libvirt' ? "'<!-- memslot: vhost-user-unknown N -->'" : "'# memslot: --vhost-user-unknown N'"}, setting memslot.host.vhostUserUnknownLimit).`,
+        message: `The verdict depends on ${nameOf(item)}'s undeclared back-end limit: QEMU starts with ${pass.join(' or ')}, refuses with ${fail.map((o) => o.limit).join(' or ')}`,
+        qemu: fail[0]?.error ?? undefined,
+        data: {
+          pattern, passes: pass, fails: fail.map((o) => o.limit),
+          assumed: `${unknown.assumedLimit} (${profile.unknownVhostUserAssumption.origin})`,
+          // How to declare it, in this file kind's own spelling (the hover and the rule page show it).
+          declare: `Declare it with ${model.frontend === 'libvirt' ? `'<!-- memslot: vhost-user ${pattern}=N -->'` : `'# memslot: --vhost-user ${pattern}=N'`}, the setting memslot.host.vhostUserBackends, or the CLI's --vhost-user; or change the limit assumed for every undeclared back-end with --vhost-user-unknown N|nocfg (directive ${model.frontend === 'libvirt' ? "'<!-- memslot: vhost-user-unknown N -->'" : "'# memslot: --vhost-user-unknown N'"}, setting memslot.host.vhostUserUnknownLimit).`,
+        },
         range: item?.range ?? model.headRange,
         subjects: [userId(item)].filter((s): s is string => s !== undefined),
-        data: { pattern, passes: pass, fails: fail.map((o) => o.limit) },
         fixes,
       }));
     }

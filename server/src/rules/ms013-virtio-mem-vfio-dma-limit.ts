@@ -46,7 +46,9 @@ export const virtioMemVfioDmaLimit: Rule = {
       }
       found.push(finding(this, {
         severity: check.fatal ? 'error' : 'warning',
-        message: `${formatSize(check.size)} of virtio-mem in ${formatSize(block)} blocks needs up to ${check.mappings} VFIO DMA mappings ${when}; with KVM's ${check.maxMemslots} memslots that exceeds the ${check.dmaMaxMappings} DMA mappings of the IOMMU: QEMU reports "${verbatim}". ${consequence}.${fitting > block ? ` A block-size of ${formatSize(fitting)} would fit.` : ''}`,
+        message: `${check.id} needs up to ${check.mappings} VFIO DMA mappings in ${formatSize(block)} blocks, over the IOMMU's ${check.dmaMaxMappings}: ${check.fatal ? (check.refused ? 'QEMU does not start' : 'QEMU stops at run time') : 'DMA mapping can fail'}`,
+        qemu: verbatim,
+        data: { when, consequence, fitting: fitting > block ? formatSize(fitting) : null },
         range: device.blockSize?.origin === 'written' ? device.blockSize.range : device.range,
         related: vfio.map((v) => ({ message: 'VFIO device: DMA-maps guest memory', range: v.range })),
         subjects: [check.id],

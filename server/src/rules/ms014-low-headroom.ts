@@ -23,10 +23,11 @@ export const lowHeadroom: Rule = {
       const error = consumer.kind === 'kvm' ? messages.kvmNotEnoughFree : messages.vhostNotEnoughFree;
       const after = consumer.headroom === 0 ? 'the next' : `after ${consumer.headroom} more`;
       found.push(finding(this, {
-        message: `${consumer.kind === 'kvm' ? `KVM (${consumer.id})` : `${consumer.kind} '${consumer.id}'`} has ${consumer.headroom} memslot(s) left for hot-plug: limit ${consumer.limit} (${consumer.limitSource.origin}), ${consumer.used} used, ${consumer.reserved} reserved by memory devices. QEMU refuses ${after === 'the next' ? 'the next' : `the one ${after}`} DIMM-like hot-plug (pc-dimm, virtio-pmem, virtio-mem without dynamic-memslots) with "${error}".`,
+        message: `${consumer.kind === 'kvm' ? 'KVM' : `${consumer.id}'s back-end`} has ${consumer.headroom} memslot${consumer.headroom === 1 ? '' : 's'} left for hot-plug (limit ${consumer.limit}, ${consumer.used} used, ${consumer.reserved} reserved)`,
+        qemu: error,
+        data: { consumer: consumer.id, headroom: consumer.headroom, refusedHotplug: after, limitOrigin: consumer.limitSource.origin },
         range: item?.range ?? model.headRange,
         subjects: [userId(item)].filter((s): s is string => s !== undefined),
-        data: { consumer: consumer.id, headroom: consumer.headroom },
       }));
     }
     return found;

@@ -42,10 +42,13 @@ export interface FindingDraft {
   subjects?: string[];
   data?: Record<string, unknown>;
   fixes?: Fix[];
+  /** QEMU's verbatim words (error and hint): the hover and the rule page show them, the one-line message does not. */
+  qemu?: string;
 }
 
 export function finding(rule: Pick<RuleMetadata, 'code' | 'defaultSeverity'>, draft: FindingDraft): Finding {
   const data: Record<string, unknown> = { ...(draft.data ?? {}) };
+  if (draft.qemu) data.qemu = draft.qemu;
   if (draft.subjects && draft.subjects.length > 0) data.subjects = draft.subjects;
   const result: Finding = { code: rule.code, severity: draft.severity ?? rule.defaultSeverity, message: draft.message, range: draft.range };
   if (draft.related && draft.related.length > 0) result.related = draft.related;
