@@ -40,15 +40,26 @@ export function completionsAt(source: string | DocumentText, kind: DocumentKind,
 }
 
 function xmlCompletions(before: string, line: string): CompletionData[] {
-  if (/<memory\s+(?:[^>]*\s)?model=['"][\w-]*$/.test(line)) return libvirtMemoryModels.map((doc) => item(doc, 'value', '<memory model>'));
+  if (/\smodel=['"][\w-]*$/.test(openTagTail(line, '<memory'))) return libvirtMemoryModels.map((doc) => item(doc, 'value', '<memory model>'));
   const memory = before.lastIndexOf('<memory');
   const inMemory = memory >= 0 && before.indexOf('</memory>', memory) < 0;
   if (!inMemory) return [];
-  if (/<target(?:\s+[^>]*)?\s[\w]*$/.test(line)) return libvirtTargetAttributes.map((doc) => item({ ...doc, insert: `${doc.name}='yes'` }, 'property', '<target>'));
+  if (/\s\w*$/.test(openTagTail(line, '<target'))) return libvirtTargetAttributes.map((doc) => item({ ...doc, insert: `${doc.name}='yes'` }, 'property', '<target>'));
   const target = before.lastIndexOf('<target');
   const inTarget = target > memory && before.indexOf('</target>', target) < 0;
   if (inTarget && /<[\w]*$/.test(line)) return libvirtTargetChildren.map((doc) => item(doc, 'property', '<target>'));
   return [];
+}
+
+/**
+ * What follows the last `<name` of the line while that tag is still open and has at least one
+ * blank after its name; '' otherwise. A scan, not one regular expression, so that it stays linear.
+ */
+function openTagTail(line: string, name: string): string {
+  const open = line.lastIndexOf(name);
+  if (open < 0) return '';
+  const tail = line.slice(open + name.length);
+  return /^\s/.test(tail) && !tail.includes('>') ? tail : '';
 }
 
 function item(doc: OptionDoc, kind: CompletionData['kind'], detail: string): CompletionData {
