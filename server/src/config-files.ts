@@ -1,5 +1,6 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { isInside as inside, realPath as real } from './workspacePaths';
 import type { ConfigFileReader } from './frontends/qemu';
 
 /**
@@ -9,19 +10,6 @@ import type { ConfigFileReader } from './frontends/qemu';
  * is taken from the document's folder.
  */
 const maxConfigBytes = 1024 * 1024;
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return resolve(path);
-  }
-}
 
 export function configFileReader(documentPath: string, roots: readonly string[], outsideReason: string): ConfigFileReader {
   const realRoots = roots.map(real);

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { AnalysisOptions } from '../analysis';
 import { scanXmlRoot } from '../frontends';
 import { planCodes } from '../frontends/plan';
@@ -7,6 +7,7 @@ import type { Finding } from '../model/findings';
 import { makeRange, rangeContains, type Position, type Range } from '../model/range';
 import { analyzeWithPlans, readPlan, type HotplugAnalysis, type HotplugStepResult } from '../planAnalysis';
 import { usageAfterStep } from '../simulator';
+import { isInside as inside, realPath as real } from '../workspacePaths';
 
 /**
  * Hot-plug plans in the editor: `.qmp`/`.hmp` files, and libvirt device XML (a root of
@@ -39,20 +40,6 @@ export interface PlanDocumentAnalysis {
   vmPath?: string;
   vmText?: string;
   result?: HotplugAnalysis;
-}
-
-function inside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
-
-/** The real path when the file exists (symlinks must not lead out of the workspace). */
-function real(path: string): string {
-  try {
-    return realpathSync(path);
-  } catch {
-    return path;
-  }
 }
 
 function allowed(path: string, planPath: string, env: PlanEnvironment): boolean {
