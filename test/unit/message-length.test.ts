@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { analyzeText } from '../../server/src/analysis';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions } from '../../server/src/simulator';
 
@@ -16,9 +16,8 @@ function files(dir: string): string[] {
   });
 }
 
-const corpus = resolve('..', 'shared', 'corpus');
-if (!existsSync(corpus)) console.warn(`\n*** WARNING: ${corpus} is missing: the message-length test measures only examples/ and test/fixtures/ ***\n`);
-const inputs = [...files('examples'), ...files(corpus), ...files('test/fixtures')]
+// test/fixtures holds the vendored libvirt corpus too, so every corpus file is measured once.
+const inputs = [...files('examples'), ...files('test/fixtures')]
   .filter((path) => /\.(sh|bash|qemu|qemuargs|args|xml|txt)$/.test(path) || !/\.[a-z]+$/i.test(path));
 
 // Each input under the default host and under small back-ends, so the refusals' messages are measured too.

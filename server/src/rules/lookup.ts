@@ -23,8 +23,7 @@ export function userId(item: ModelItem | undefined): string | undefined {
 export function describeItem(item: Device | Netdev | MemoryBackend | undefined, fallback = 'this device'): string {
   if (!item) return fallback;
   const id = userId(item);
-  const what = item.kind === 'netdev' ? `netdev ${item.type.value}` : item.kind === 'memory-backend' ? item.type.value : item.driver.value;
-  return id !== undefined ? `${what} '${id}'` : what;
+  return id !== undefined ? `${whatOf(item)} '${id}'` : whatOf(item);
 }
 
 export function memoryDeviceOf(model: MachineModel, ref: ModelRef): MemoryDevice | undefined {
@@ -60,5 +59,10 @@ export function withDevices(model: MachineModel, devices: Device[]): MachineMode
 /** The short name messages use: the id the user wrote, else the driver (`fs0`, `vhost-user-fs-pci`). */
 export function nameOf(item: Device | Netdev | MemoryBackend | undefined, fallback = 'this device'): string {
   if (!item) return fallback;
-  return userId(item) ?? (item.kind === 'netdev' ? `netdev ${item.type.value}` : item.kind === 'memory-backend' ? item.type.value : item.driver.value);
+  return userId(item) ?? whatOf(item);
+}
+
+/** What kind of item it is, in QEMU's words: the driver, the backend type, or `netdev TYPE`. */
+function whatOf(item: Device | Netdev | MemoryBackend): string {
+  return item.kind === 'netdev' ? `netdev ${item.type.value}` : item.kind === 'memory-backend' ? item.type.value : item.driver.value;
 }
