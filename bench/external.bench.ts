@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { allFindings, analyzeText } from '../server/src/analysis';
-import { splitCommandLine } from '../test/oracle/commandLine';
-import { startFakeVhostUser } from '../test/oracle/fakeVhostUser';
+import { splitCommandLine } from '../test/oracle/command-line';
+import { startFakeVhostUser } from '../test/oracle/fake-vhost-user';
 import { largeDomain, typicalDomain, typicalDomainPath, typicalScript } from './support/inputs';
 import { ms, summarize, table, timeSync, type Summary } from './support/stats';
 
@@ -122,7 +122,7 @@ async function qemuSideBySide(dir: string): Promise<void> {
     const first = await runQemuOnce(argv, 15_000);
     if (!first.exited && argv.includes('host')) {
       // Some nested KVM hosts abort `-cpu host` while creating the vCPU (before any -device), on
-      // MSR_IA32_ARCH_CAPABILITIES; test/oracle/hostProfile.ts falls back the same way.
+      // MSR_IA32_ARCH_CAPABILITIES; test/oracle/host-profile.ts falls back the same way.
       notes.push(`-cpu host aborted here (${first.stderr.trim().split('\n').pop() ?? ''}); QEMU ran with -cpu host,-arch-capabilities`);
       argv = argv.map((word) => (word === 'host' ? 'host,-arch-capabilities' : word));
       await runQemuOnce(argv, 15_000);

@@ -5,10 +5,10 @@ import { findingSubjects, type Finding, type Severity } from './model/findings';
 import type { FrontendResult, MachineModel } from './model/machine';
 import { makeRange, rangeContains, type Range } from './model/range';
 import { frontendCodes, internalErrorCode } from './model/codes';
-import { DocumentText } from './model/documentText';
+import { DocumentText } from './model/document-text';
 import { applySeverityOverrides, runRules, type RunRulesOptions } from './rules';
 import { defaultHostProfile, simulate, type HostProfile, type Simulation } from './simulator';
-import { profileWithStartedBackends } from './simulator/backendDaemonLimits';
+import { profileWithStartedBackends } from './simulator/backend-daemon-limits';
 
 /**
  * The one join point of the core: text → front end → directives → host profile → simulator →

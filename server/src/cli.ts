@@ -8,7 +8,7 @@ import { formatSarif } from './cli/report-sarif';
 import { formatText } from './cli/report-text';
 import type { Severity } from './model/findings';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type HostProfile } from './simulator';
-import { packageVersion } from './packageVersion';
+import { packageVersion } from './package-version';
 
 /** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
 

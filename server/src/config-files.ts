@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { isInside as inside, realPath as real } from './workspacePaths';
+import { isInside as inside, realPath as real } from './workspace-paths';
 import type { ConfigFileReader } from './frontends/qemu';
 
 /**

@@ -18,25 +18,25 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
-import { codeActions, fixAllKind } from './features/codeActions';
+import { codeActions, fixAllKind } from './features/code-actions';
 import { hoverAt } from './features/hover';
 import { completionsAt, optionDocAt } from './features/completion';
-import { inlayHints } from './features/inlayHints';
+import { inlayHints } from './features/inlay-hints';
 import { buildReport } from './features/report';
 import { Debouncer } from './lsp/debouncer';
 import { findingToDiagnostic } from './lsp/diagnostics';
 import { documentPath } from './lsp/document-path';
 import { configFileReader } from './config-files';
-import { findingKey, keyOfDiagnosticData } from './lsp/findingKey';
+import { findingKey, keyOfDiagnosticData } from './lsp/finding-key';
 import { codeActionParams, positionParams, rangeParams, uriParams } from './lsp/params';
 import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
 import { reportRequestMethod, type ReportParams, type ReportResult } from './protocol';
 import { ruleDocUrl } from './rule-docs';
-import { PlanSupport } from './lsp/planSupport';
+import { PlanSupport } from './lsp/plan-support';
 import { planHover } from './lsp/plans';
-import { capacityHints } from './features/capacityText';
+import { capacityHints } from './features/capacity-text';
 import { analysisLine, profileLine, startLine } from './lsp/log';
-import { packageVersion } from './packageVersion';
+import { packageVersion } from './package-version';
 
 /** LSP wiring only: documents and settings in; the core's findings, hovers, hints and fixes out. */
 

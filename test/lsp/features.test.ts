@@ -1,4 +1,4 @@
-import { DocumentText } from '../../server/src/model/documentText';
+import { DocumentText } from '../../server/src/model/document-text';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

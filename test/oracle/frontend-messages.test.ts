@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseQemuDocument } from '../../server/src/frontends/qemu';
 import type { MachineModel } from '../../server/src/model/machine';
-import { qemuBinary, qemuVersion, runQemu, type QemuObservation } from './qemuRunner';
+import { qemuBinary, qemuVersion, runQemu, type QemuObservation } from './qemu-runner';
 import { accelerator, reportMissingQemu, shellQuote } from './environment';
 
 /**

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { optionsWithArgument, optionsWithoutArgument, removedOptions, takesArgument } from '../../server/src/frontends/qemu/optionTable';
-import { qemuBinary, qemuVersion } from './qemuRunner';
+import { optionsWithArgument, optionsWithoutArgument, removedOptions, takesArgument } from '../../server/src/frontends/qemu/option-table';
+import { qemuBinary, qemuVersion } from './qemu-runner';
 import { reportMissingQemu } from './environment';
 
 /**

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseQemuDocument } from '../../server/src/frontends/qemu';
 import type { MachineModel } from '../../server/src/model/machine';
 import { QmpClient } from './qmp';
-import { qemuBinary, qemuVersion } from './qemuRunner';
+import { qemuBinary, qemuVersion } from './qemu-runner';
 import { accelerator, reportMissingQemu, shellQuote } from './environment';
 
 /**

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { optionId, splitCommandLine } from './commandLine';
+import { optionId, splitCommandLine } from './command-line';
 import { qmpStepFor } from './hotplug';
-import { liveKvmSlots, parseStderr } from './qemuRunner';
+import { liveKvmSlots, parseStderr } from './qemu-runner';
 
 // The oracle harness's own parsing, checked against hand-written QEMU 10.0 output (no QEMU needed).
 

@@ -4,12 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { splitCommandLine } from './commandLine';
-import { startFakeVhostUser, type FakeVhostUser } from './fakeVhostUser';
-import { qemuBinary, qemuVersion, runQemu, type QmpStep } from './qemuRunner';
-import { planScenarios, type PlanScenario } from './hotplugScenarios';
+import { splitCommandLine } from './command-line';
+import { startFakeVhostUser, type FakeVhostUser } from './fake-vhost-user';
+import { qemuBinary, qemuVersion, runQemu, type QmpStep } from './qemu-runner';
+import { planScenarios, type PlanScenario } from './hotplug-scenarios';
 import { reportMissingQemu } from './environment';
-import { analyzeWithPlans } from '../../server/src/planAnalysis';
+import { analyzeWithPlans } from '../../server/src/plan-analysis';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions } from '../../server/src/simulator';
 
 /**

@@ -1,5 +1,5 @@
-import { splitCommandLine } from './commandLine';
-import type { QmpStep } from './qemuRunner';
+import { splitCommandLine } from './command-line';
+import type { QmpStep } from './qemu-runner';
 
 /**
  * Hot-plug steps are written as the command-line option that would create the same thing

@@ -7,7 +7,7 @@ import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
 import type { MachineModel } from '../../server/src/model/machine';
 import { argsWords, collectFromArgs, collectFromModel, type Facts } from '../unit/libvirt-compare';
 import { loud, reportMissingLibvirt } from './environment';
-import { connectLibvirt, domxmlToNative, libvirtUnavailable, type LibvirtConnection, type NativeArgv } from './libvirtDaemon';
+import { connectLibvirt, domxmlToNative, libvirtUnavailable, type LibvirtConnection, type NativeArgv } from './libvirt-daemon';
 
 /**
  * Real libvirt as an oracle for the libvirt front end: each domain XML goes through `virsh

@@ -4,13 +4,13 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, truncateSync, writ
 import { configFileReader } from '../../server/src/config-files';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { optionId, splitCommandLine } from './commandLine';
+import { optionId, splitCommandLine } from './command-line';
 import { qmpStepFor } from './hotplug';
-import { startFakeVhostUser, type FakeVhostUser } from './fakeVhostUser';
-import { probeHost, type HostFacts } from './hostProfile';
-import { qemuBinary, qemuVersion, runQemu, type QemuObservation } from './qemuRunner';
+import { startFakeVhostUser, type FakeVhostUser } from './fake-vhost-user';
+import { probeHost, type HostFacts } from './host-profile';
+import { qemuBinary, qemuVersion, runQemu, type QemuObservation } from './qemu-runner';
 import { scenarios, type Scenario } from './scenarios';
-import { simulateCommandLine, type SimulatorView } from './simulatorSide';
+import { simulateCommandLine, type SimulatorView } from './simulator-side';
 import { loud, reportMissingQemu } from './environment';
 
 /**

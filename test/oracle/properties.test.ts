@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { deviceProperties, objectProperties } from '../../server/src/simulator/properties';
-import { qemuBinary, qemuVersion } from './qemuRunner';
+import { qemuBinary, qemuVersion } from './qemu-runner';
 import { reportMissingQemu } from './environment';
 
 /**

@@ -3,7 +3,7 @@
  *
  * `cmd` is a shell-style command line. The harness resolves two placeholders the same way for
  * both sides: `{dir}` (the scenario's private directory, where the fake vhost-user sockets live)
- * and `{cpu}` (a KVM CPU model that starts on this host, see hostProfile.ts). `backends` names the
+ * and `{cpu}` (a KVM CPU model that starts on this host, see host-profile.ts). `backends` names the
  * fake vhost-user back-ends to start, by socket file name, with the limit each reports.
  *
  * `spec` holds what ../shared/spec says QEMU 10.0 does, derived by hand from the spec's tables
@@ -11,7 +11,7 @@
  * The side-by-side comparison with the simulator does not depend on it.
  */
 import { existsSync } from 'node:fs';
-import { addressSpaceScenarios } from './addressSpaceScenarios';
+import { addressSpaceScenarios } from './address-space-scenarios';
 
 export type BackendLimit = number | 'no-configure-mem-slots';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { completionsAt, optionDocAt } from '../../server/src/features/completion';
-import { propertiesOf } from '../../server/src/features/optionDocs';
+import { propertiesOf } from '../../server/src/features/option-docs';
 
 /** Completions with the cursor at the `|` of `text`. */
 function at(text: string, kind: 'shell' | 'libvirt-xml' = 'shell') {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/analysis';
-import { inlayHints } from '../../server/src/features/inlayHints';
+import { inlayHints } from '../../server/src/features/inlay-hints';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions } from '../../server/src/simulator';
 import { after, domainLines, domainText, lineOf, scriptLines, scriptText, wholeDocument } from './features-fixtures';
 

@@ -2,7 +2,7 @@
 // by the simulator; real QEMU's answers are checked in test/oracle/hotplug-plans.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeWithPlans, type HotplugStepResult } from '../../server/src/planAnalysis';
+import { analyzeWithPlans, type HotplugStepResult } from '../../server/src/plan-analysis';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions } from '../../server/src/simulator';
 
 const profile = applyProfileOptions(defaultHostProfile(), parseProfileOptions(['--vhost-user', '/run/vu.sock=nocfg', '--smm', 'off']).overrides, 'cli');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allFindings, analyzeText } from '../../server/src/analysis';
 import { detectDocumentKind, scanXmlRoot } from '../../server/src/frontends';
-import { DocumentText } from '../../server/src/model/documentText';
+import { DocumentText } from '../../server/src/model/document-text';
 import { compileGlob, globMatches } from '../../server/src/simulator/glob';
 import { applyProfileOptions, defaultHostProfile, findVhostUserRule, parseProfileOptions } from '../../server/src/simulator';
 import { maxBackendsCheckedAlone } from '../../server/src/rules/ms012-vhost-user-limit-unknown';

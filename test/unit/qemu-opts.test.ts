@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseQemuOpts } from '../../server/src/frontends/qemu/qemuOpts';
-import { parseJson } from '../../server/src/frontends/qemu/jsonOption';
+import { parseQemuOpts } from '../../server/src/frontends/qemu/qemu-opts';
+import { parseJson } from '../../server/src/frontends/qemu/json-option';
 
 test('QemuOpts: implied first key, pairs and value positions', () => {
   const text = 'virtio-mem-pci,id=vm0,memdev=m0';

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseQemuDocument } from '../../server/src/frontends/qemu';
-import { takesArgument } from '../../server/src/frontends/qemu/optionTable';
-import { parseMemorySize, parseNumaMemSize, parseQemuSize } from '../../server/src/frontends/qemu/qemuSize';
+import { takesArgument } from '../../server/src/frontends/qemu/option-table';
+import { parseMemorySize, parseNumaMemSize, parseQemuSize } from '../../server/src/frontends/qemu/qemu-size';
 import type { MachineModel } from '../../server/src/model/machine';
 
 /**

@@ -8,7 +8,7 @@ import { analyzeText } from '../../server/src/analysis';
 
 /**
  * The guest address space and the host facts it depends on (issue 9). Numbers come from QEMU 10's
- * hw/i386/pc.c, checked against real QEMU under TCG in test/oracle/addressSpaceScenarios.ts; the
+ * hw/i386/pc.c, checked against real QEMU under TCG in test/oracle/address-space-scenarios.ts; the
  * KVM cases (a named model takes the host's vendor, host-phys-bits takes the host's bits) cannot
  * run on a machine without KVM, so they are checked here against the source's rules.
  */

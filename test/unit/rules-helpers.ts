@@ -6,7 +6,7 @@ import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
 import type { Finding, Fix } from '../../server/src/model/findings';
 import type { FrontendResult, MachineModel } from '../../server/src/model/machine';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, type HostProfile, type Simulation } from '../../server/src/simulator/index';
-import { DocumentText } from '../../server/src/model/documentText';
+import { DocumentText } from '../../server/src/model/document-text';
 
 /** The adapters' own pipeline (`analyzeText`), with the host described by CLI flags. */
 export interface Linted {

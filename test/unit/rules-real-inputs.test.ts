@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText } from '../../server/src/analysis';
-import { DocumentText } from '../../server/src/model/documentText';
+import { DocumentText } from '../../server/src/model/document-text';
 import { rangeOf } from './qemu-test-helpers';
 
 /** Refusals and warnings found in real users' inputs (Kata, Proxmox, virtio-fs forks, NUMA setups). */

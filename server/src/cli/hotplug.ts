@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { analyzeText, type AnalysisOptions, type DocumentAnalysis } from '../analysis';
 import type { HostProfile } from '../simulator';
-import { analyzeWithPlans, withCapacity, type HotplugMachine, type PlanAnalysis } from '../planAnalysis';
+import { analyzeWithPlans, withCapacity, type HotplugMachine, type PlanAnalysis } from '../plan-analysis';
 
 /** `--hotplug PLAN` (repeatable): plans applied in order to every VM file named. */
 export function extractHotplugArgs(args: string[]): { plans: string[]; rest: string[]; error?: string } {

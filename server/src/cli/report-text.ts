@@ -3,9 +3,9 @@ import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { Simulation } from '../simulator';
 import { formatSize } from '../model/sizes';
-import { slotFigures } from '../features/slotCount';
-import type { HotplugMachine } from '../planAnalysis';
-import { describeCapacity } from '../features/capacityText';
+import { slotFigures } from '../features/slot-count';
+import type { HotplugMachine } from '../plan-analysis';
+import { describeCapacity } from '../features/capacity-text';
 
 /** Compiler-style output: `path:line:col: severity: message [code]` (1-based), then a summary per machine. */
 export function formatText(reports: Array<{ path: string; analysis: DocumentAnalysis }>): string {

@@ -10,4 +10,4 @@ export type { DirectiveRead, DirectiveWord, ProfileArgument, Suppression } from 
 export { profileWithDirectives } from './profile';
 export { applySuppressions } from './suppress';
 export type { SuppressionResult } from './suppress';
-export { directiveOption, directiveSuppression, directiveStyleOf, insertDirectiveLine } from '../model/directiveText';
+export { directiveOption, directiveSuppression, directiveStyleOf, insertDirectiveLine } from '../model/directive-text';

@@ -1,8 +1,8 @@
-import type { DocumentKind } from '../model/documentText';
+import type { DocumentKind } from '../model/document-text';
 import type { Finding, Fix } from '../model/findings';
 import type { Range } from '../model/range';
 import { parseProfileOptions } from '../simulator';
-import { DocumentText } from '../model/documentText';
+import { DocumentText } from '../model/document-text';
 import { codeEntry, directiveCodes } from '../model/codes';
 
 /**

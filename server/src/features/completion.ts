@@ -1,9 +1,9 @@
 import type { DocumentKind } from '../frontends';
-import { DocumentText } from '../model/documentText';
+import { DocumentText } from '../model/document-text';
 import type { Position } from '../model/range';
 import {
   deviceDrivers, directiveOptions, libvirtMemoryModels, libvirtTargetAttributes, libvirtTargetChildren, objectTypes, propertiesOf, type OptionDoc,
-} from './optionDocs';
+} from './option-docs';
 
 /** A completion item as plain data; the LSP adapter turns it into a CompletionItem. */
 export interface CompletionData {

@@ -4,10 +4,10 @@ import { formatSize } from '../model/sizes';
 import { comparePositions, type Position, type Range } from '../model/range';
 import type { MemoryDeviceResult, Simulation, SimulationEvent } from '../simulator';
 import { consumerName, machineAt, plugOrderExplanation } from './common';
-import { hostAssumptions, sourceLabel } from './hostAssumptions';
+import { hostAssumptions, sourceLabel } from './host-assumptions';
 import { consumerOf, deviceUsingBackend, itemOfRef, labelOf, sameRef, targetAt, type Target } from './locate';
 import { kvmMetadata, mappedBytesOf } from './metadata';
-import { slotFigures, type ConsumerFigure, type SlotFigures } from './slotCount';
+import { slotFigures, type ConsumerFigure, type SlotFigures } from './slot-count';
 
 /**
  * The hover on a memslot-relevant item, as markdown, answer first: the verdict for this item and

@@ -2,12 +2,12 @@ import type { DocumentAnalysis, MachineAnalysis } from '../analysis';
 import type { Finding } from '../model/findings';
 import type { MachineReport, MemslotReport, ReportFinding } from '../protocol';
 import { consumerName, plugOrderExplanation } from './common';
-import { hostAssumptions } from './hostAssumptions';
+import { hostAssumptions } from './host-assumptions';
 import { itemOfRef } from './locate';
 import { kvmMetadata, mappedBytesOf } from './metadata';
 import { usageAfterStep } from '../simulator/usage';
 import type { Simulation, SimulationEvent } from '../simulator';
-import { slotFigures } from './slotCount';
+import { slotFigures } from './slot-count';
 
 /** The `memslot/report` payload: the simulation's timeline and tables as plain data for the report view. */
 export function buildReport(

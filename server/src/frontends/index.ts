@@ -1,10 +1,10 @@
-import type { DocumentKind, DocumentText } from '../model/documentText';
+import type { DocumentKind, DocumentText } from '../model/document-text';
 import type { FrontendResult } from '../model/machine';
 import { parseLibvirtDomain } from './libvirt';
 import { parseQemuDocument, type ConfigFileReader } from './qemu';
-import { looksLikeDomainXml } from './xmlRoot';
+import { looksLikeDomainXml } from './xml-root';
 
-export type { DocumentKind } from '../model/documentText';
+export type { DocumentKind } from '../model/document-text';
 
 /** Picks the front end from the editor's language id or, for files on disk, the name and content. */
 export function detectDocumentKind(text: string, hint: { languageId?: string; path?: string }): DocumentKind | undefined {
@@ -22,7 +22,7 @@ export function isShellScript(text: string, hint: { languageId?: string; path?: 
   return hint.languageId === 'shellscript' || /\.(sh|bash)$/.test(hint.path ?? '') || /^#!.*\b(ba|da|z)?sh\b/.test(text);
 }
 
-export { looksLikeDomainXml, scanXmlRoot, type XmlRootScan } from './xmlRoot';
+export { looksLikeDomainXml, scanXmlRoot, type XmlRootScan } from './xml-root';
 
 /** `hint` tells a shell script from a snippet (whose `# qemu-system-...` lines are root prompts). */
 export function analyzeDocument(text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string }, readConfig?: ConfigFileReader): FrontendResult {

@@ -1,7 +1,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Finding, Severity } from '../model/findings';
 import { ruleDocUrl } from '../rule-docs';
-import { findingKey } from './findingKey';
+import { findingKey } from './finding-key';
 
 /** The only place findings become LSP diagnostics; ranges are already LSP-shaped (0-based). */
 export function findingToDiagnostic(finding: Finding, documentUri: string, docUrl: (code: string) => string = ruleDocUrl): Diagnostic {

@@ -5,9 +5,9 @@ import { scanXmlRoot } from '../frontends';
 import { planCodes } from '../frontends/plan';
 import type { Finding } from '../model/findings';
 import { makeRange, rangeContains, type Position, type Range } from '../model/range';
-import { analyzeWithPlans, readPlan, type HotplugAnalysis, type HotplugStepResult } from '../planAnalysis';
+import { analyzeWithPlans, readPlan, type HotplugAnalysis, type HotplugStepResult } from '../plan-analysis';
 import { usageAfterStep } from '../simulator';
-import { isInside as inside, realPath as real } from '../workspacePaths';
+import { isInside as inside, realPath as real } from '../workspace-paths';
 
 /**
  * Hot-plug plans in the editor: `.qmp`/`.hmp` files, and libvirt device XML (a root of

@@ -1,7 +1,7 @@
 import type { TextEdit } from '../model/findings';
 import type { ModelItem } from '../model/machine';
 import type { Range } from '../model/range';
-import type { DocumentText } from '../model/documentText';
+import type { DocumentText } from '../model/document-text';
 
 /**
  * Text edits the fixes share. They work from the model's ranges and only look at the characters

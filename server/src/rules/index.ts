@@ -6,11 +6,11 @@
  *   applySeverityOverrides(findings)   → for front-end and directive findings
  * Every code's metadata is in the catalogue, server/src/model/codes.ts (`codes`, `codeEntry`).
  */
-import type { DocumentKind } from '../model/documentText';
+import type { DocumentKind } from '../model/document-text';
 import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { HostProfile, Simulation } from '../simulator';
-import { DocumentText } from '../model/documentText';
+import { DocumentText } from '../model/document-text';
 import { runRules, type RunRulesOptions } from './registry';
 
 export { rules, runRules, applySeverityOverrides } from './registry';

@@ -4,7 +4,7 @@ import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
 import { MiB } from '../model/sizes';
 import { atLeast } from '../simulator';
 import { backendHasFd, backendIsRom } from '../simulator/layout';
-import type { DocumentText } from '../model/documentText';
+import type { DocumentText } from '../model/document-text';
 import { setOptionProperty } from './edits';
 import { describeItem, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';

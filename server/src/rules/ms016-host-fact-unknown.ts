@@ -1,5 +1,5 @@
 import { codes } from '../model/codes';
-import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directiveText';
+import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directive-text';
 import type { Fix } from '../model/findings';
 import { applyProfileOptions, simulate, type HostCpuVendor, type HostProfile, type Simulation } from '../simulator';
 import { finding, type Rule, type RuleContext } from './types';

@@ -1,4 +1,4 @@
-import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directiveText';
+import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directive-text';
 import type { Fix } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import { applyProfileOptions, type HostProfile, type VhostUserLimit } from '../simulator';

@@ -1,10 +1,10 @@
 import type { CodeEntry } from '../model/codes';
-import type { DocumentKind } from '../model/documentText';
+import type { DocumentKind } from '../model/document-text';
 import type { Finding, Fix, RelatedInformation, Severity } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { Range } from '../model/range';
 import type { HostProfile, Simulation } from '../simulator';
-import type { DocumentText } from '../model/documentText';
+import type { DocumentText } from '../model/document-text';
 
 /**
  * What every rule sees: one machine, the simulator's verdict for it under the file's host profile,

@@ -1,4 +1,4 @@
-import type { DocumentText } from '../../model/documentText';
+import type { DocumentText } from '../../model/document-text';
 import { emptyMachine, type FrontendResult, type MachineModel } from '../../model/machine';
 import { frontendCodes } from '../../model/codes';
 import { checkMemory } from './checks';

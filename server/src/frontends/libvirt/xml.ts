@@ -1,4 +1,4 @@
-import { DocumentText } from '../../model/documentText';
+import { DocumentText } from '../../model/document-text';
 import type { Finding } from '../../model/findings';
 import type { Position, Range } from '../../model/range';
 import { frontendCodes } from '../../model/codes';

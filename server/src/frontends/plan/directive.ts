@@ -1,4 +1,4 @@
-import type { DocumentText } from '../../model/documentText';
+import type { DocumentText } from '../../model/document-text';
 import { written } from '../../model/values';
 import type { HotplugPlan } from './types';
 

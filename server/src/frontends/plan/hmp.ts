@@ -1,5 +1,5 @@
-import type { DocumentText } from '../../model/documentText';
-import { parseQemuSize } from '../qemu/qemuSize';
+import type { DocumentText } from '../../model/document-text';
+import { parseQemuSize } from '../qemu/qemu-size';
 import { readPlanDirective } from './directive';
 import { addStep, deleteStep, notModelledStep, qomSetStep, unreadable } from './steps';
 import type { HotplugPlan } from './types';

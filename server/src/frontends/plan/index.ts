@@ -1,4 +1,4 @@
-import { DocumentText } from '../../model/documentText';
+import { DocumentText } from '../../model/document-text';
 import { parseHmpPlan } from './hmp';
 import { parseQmpPlan } from './qmp';
 import type { HotplugPlan, PlanFormat } from './types';

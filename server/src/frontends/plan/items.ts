@@ -1,9 +1,9 @@
 import type { Finding } from '../../model/findings';
 import type { Chardev, Device, MachineModel, MemoryBackend, Netdev } from '../../model/machine';
-import type { DocumentText } from '../../model/documentText';
+import type { DocumentText } from '../../model/document-text';
 import { frontendCodes } from '../../model/codes';
-import { ModelBuilder } from '../qemu/buildModel';
-import type { ShellWord } from '../qemu/shellWords';
+import { ModelBuilder } from '../qemu/build-model';
+import type { ShellWord } from '../qemu/shell-words';
 
 /**
  * A plan's `object-add`, `device_add`, `netdev_add` and `chardev-add` arguments are what the

@@ -1,4 +1,4 @@
-import type { DocumentText } from '../../model/documentText';
+import type { DocumentText } from '../../model/document-text';
 import type { Chardev, Device, MachineModel, MemoryBackend, ModelItem, Netdev } from '../../model/machine';
 import type { Finding } from '../../model/findings';
 import { written } from '../../model/values';

@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/findings';
-import type { DocumentText } from '../../model/documentText';
-import { parseJson, type JsonNode } from '../qemu/jsonOption';
+import type { DocumentText } from '../../model/document-text';
+import { parseJson, type JsonNode } from '../qemu/json-option';
 import { addStep, deleteStep, notModelledStep, qomSetStep, socketChardev, unreadable } from './steps';
 import { readPlanDirective } from './directive';
 import type { HotplugPlan, PlanStep } from './types';

@@ -1,5 +1,5 @@
 import type { Finding } from '../../model/findings';
-import type { DocumentText } from '../../model/documentText';
+import type { DocumentText } from '../../model/document-text';
 import type { Range } from '../../model/range';
 import type { Chardev } from '../../model/machine';
 import { written } from '../../model/values';

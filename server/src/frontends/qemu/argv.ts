@@ -1,8 +1,8 @@
 import type { Finding } from '../../model/findings';
 import { frontendCodes } from '../../model/codes';
-import type { DocumentText } from '../../model/documentText';
-import { takesArgument } from './optionTable';
-import type { ShellWord } from './shellWords';
+import type { DocumentText } from '../../model/document-text';
+import { takesArgument } from './option-table';
+import type { ShellWord } from './shell-words';
 
 /** One option of an invocation: `-name [argument]`, or a positional word (a disk image). */
 export interface QemuOption {

@@ -1,10 +1,10 @@
 import { comparePositions, rangeContains } from '../../model/range';
 import type { FrontendResult, MachineModel } from '../../model/machine';
-import { ModelBuilder } from './buildModel';
+import { ModelBuilder } from './build-model';
 import { findInvocations } from './invocations';
-import { DocumentText } from '../../model/documentText';
-import { splitShell } from './shellWords';
-import { findBackendDaemons } from './backendDaemons';
+import { DocumentText } from '../../model/document-text';
+import { splitShell } from './shell-words';
+import { findBackendDaemons } from './backend-daemons';
 import { blankSnippetPrefixes, type SnippetOptions } from './snippets';
 import type { ConfigFileReader } from './readconfig';
 
@@ -15,9 +15,9 @@ export interface QemuDocumentOptions extends SnippetOptions {
   readConfig?: ConfigFileReader;
 }
 
-export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shellWords';
-export { parseQemuOpts } from './qemuOpts';
-export { parseJson } from './jsonOption';
+export { splitShell, type ShellWord, type SimpleCommand, type ShellScript } from './shell-words';
+export { parseQemuOpts } from './qemu-opts';
+export { parseJson } from './json-option';
 
 
 /**

@@ -1,4 +1,4 @@
-import type { ShellScript, ShellWord, SimpleCommand } from './shellWords';
+import type { ShellScript, ShellWord, SimpleCommand } from './shell-words';
 
 /** One qemu-system command: its binary word (absent for a bare argument file) and its arguments. */
 export interface Invocation {

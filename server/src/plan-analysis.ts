@@ -3,9 +3,9 @@ import { detectPlanFormat, parsePlan, planCodes, type HotplugPlan, type PlanStep
 import { parseLibvirtDevicePlan } from './frontends/plan/libvirt';
 import type { Finding } from './model/findings';
 import type { Range } from './model/range';
-import { DocumentText } from './model/documentText';
+import { DocumentText } from './model/document-text';
 import { capacity, simulate, type Capacity, type HostProfile, type RefusalReason, type Simulation, type SimulationEvent } from './simulator';
-import { describePlanRefusal } from './features/planMessages';
+import { describePlanRefusal } from './features/plan-messages';
 
 /**
  * Hot-plug what-if: a VM file and the plans to send to it once it runs (QMP, HMP or libvirt

@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/findings';
 import { frontendCodes } from '../../model/codes';
-import { DocumentText } from '../../model/documentText';
+import { DocumentText } from '../../model/document-text';
 
 /**
  * Splits a shell script into simple commands and words the way bash does, keeping for every

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { release } from 'node:os';
 import { join, resolve } from 'node:path';
-import { runQemu } from './qemuRunner';
+import { runQemu } from './qemu-runner';
 
 /**
  * What the simulator's host profile must say so that it describes *this* host: KVM's memslot
@@ -36,9 +36,9 @@ function kvmOpens(): boolean {
   }
 }
 
-/** Builds and runs test/oracle/kvmProbe.c when a C compiler is present. */
+/** Builds and runs test/oracle/kvm-probe.c when a C compiler is present. */
 function runKvmProbe(workDir: string): ProbeOutput | undefined {
-  const source = resolve(process.cwd(), 'test/oracle/kvmProbe.c');
+  const source = resolve(process.cwd(), 'test/oracle/kvm-probe.c');
   if (!existsSync(source)) return undefined;
   const exe = join(workDir, 'kvm-probe');
   const built = spawnSync('cc', ['-O2', '-o', exe, source], { encoding: 'utf8', timeout: 60_000 });
@@ -71,7 +71,7 @@ export async function probeHost(workDir: string): Promise<HostFacts> {
   if (probe?.usable) {
     kvmMemslots = probe.memslots > 0 ? probe.memslots : 32;
     smm = probe.smm;
-    notes.push(`kvmProbe.c: KVM_CAP_NR_MEMSLOTS=${probe.memslots} KVM_CAP_MULTI_ADDRESS_SPACE=${probe.addressSpaces} KVM_CAP_X86_SMM=${probe.smm}`);
+    notes.push(`kvm-probe.c: KVM_CAP_NR_MEMSLOTS=${probe.memslots} KVM_CAP_MULTI_ADDRESS_SPACE=${probe.addressSpaces} KVM_CAP_X86_SMM=${probe.smm}`);
   } else {
     kvmMemslots = memslotsByKernelRelease();
     notes.push(`no C compiler or probe failed: KVM memslots ${kvmMemslots} assumed from kernel ${release()}`);

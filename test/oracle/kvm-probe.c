@@ -2,7 +2,7 @@
  * Prints, as one JSON line, the KVM facts the memslot simulator's host profile needs:
  * the per-address-space memslot limit QEMU reads (KVM_CAP_NR_MEMSLOTS, asked on a VM fd as
  * QEMU does), whether KVM offers SMM (KVM_CAP_X86_SMM) and how many address spaces it has.
- * Built and run by test/oracle/hostProfile.ts; exit status 1 when /dev/kvm cannot be used.
+ * Built and run by test/oracle/host-profile.ts; exit status 1 when /dev/kvm cannot be used.
  */
 #include <fcntl.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 import { parseQemuDocument, type ConfigFileReader } from '../../server/src/frontends/qemu';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type HotplugEvent } from '../../server/src/simulator';
-import { splitCommandLine } from './commandLine';
+import { splitCommandLine } from './command-line';
 
 /**
  * The simulator half of the oracle: the same command line through our QEMU front end and

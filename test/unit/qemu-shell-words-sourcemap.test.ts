@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { splitShell, wordSliceOffsets } from '../../server/src/frontends/qemu/shellWords';
+import { splitShell, wordSliceOffsets } from '../../server/src/frontends/qemu/shell-words';
 
 // Words keep where each character came from as runs (plain text, escapes, expansions) rather than
 // two numbers per character; these check the runs answer exactly what the per-character map did.

@@ -4,7 +4,7 @@ import { comparePositions, type Position, type Range } from '../model/range';
 import type { MemoryDeviceResult } from '../simulator';
 import { consumerName } from './common';
 import { itemOfRef } from './locate';
-import { slotFigures, usedOfLimit, type ConsumerFigure, type SlotFigures } from './slotCount';
+import { slotFigures, usedOfLimit, type ConsumerFigure, type SlotFigures } from './slot-count';
 
 /** A label shown after an item; plain data, the LSP adapter turns it into an InlayHint. */
 export interface InlayHintData {

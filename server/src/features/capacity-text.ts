@@ -2,7 +2,7 @@ import type { MachineAnalysis } from '../analysis';
 import { formatSize } from '../model/sizes';
 import { comparePositions, type Range } from '../model/range';
 import type { Capacity } from '../simulator';
-import type { InlayHintData } from './inlayHints';
+import type { InlayHintData } from './inlay-hints';
 
 /** "5 × 1 GiB DIMMs before fs0 (8 slots) refuses": the DIMM capacity in one phrase. */
 export function describeDimmCapacity(capacity: Capacity): string {

@@ -1,6 +1,6 @@
 import type { TextEdit } from './findings';
 import type { MachineModel } from './machine';
-import type { DocumentText } from './documentText';
+import type { DocumentText } from './document-text';
 
 /**
  * How a `memslot:` directive is written in each kind of file. XML forbids `--` inside a comment

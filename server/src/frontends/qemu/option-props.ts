@@ -3,10 +3,10 @@ import type { Range } from '../../model/range';
 import type { Property, RawValue } from '../../model/values';
 import type { OptionSyntax } from '../../model/machine';
 import { frontendCodes } from '../../model/codes';
-import { parseJson, type JsonNode } from './jsonOption';
-import type { DocumentText } from '../../model/documentText';
-import { parseQemuOpts, type OptsDialect } from './qemuOpts';
-import { unresolvedIn, wordSliceOffsets, type ShellWord, type UnresolvedExpansion } from './shellWords';
+import { parseJson, type JsonNode } from './json-option';
+import type { DocumentText } from '../../model/document-text';
+import { parseQemuOpts, type OptsDialect } from './qemu-opts';
+import { unresolvedIn, wordSliceOffsets, type ShellWord, type UnresolvedExpansion } from './shell-words';
 
 /** One property of an option, in either syntax, with the ranges of its key and value. */
 export interface PropEntry {

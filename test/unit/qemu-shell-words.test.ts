@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DocumentText } from '../../server/src/model/documentText';
-import { splitShell, wordSliceOffsets, type ShellWord } from '../../server/src/frontends/qemu/shellWords';
+import { DocumentText } from '../../server/src/model/document-text';
+import { splitShell, wordSliceOffsets, type ShellWord } from '../../server/src/frontends/qemu/shell-words';
 import { positionOf, rangeOf } from './qemu-test-helpers';
 
 const texts = (words: ShellWord[]) => words.map((w) => w.text);

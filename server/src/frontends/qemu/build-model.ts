@@ -8,13 +8,13 @@ import { defaulted, written, type Located } from '../../model/values';
 import { frontendCodes } from '../../model/codes';
 import { splitOptions, type QemuOption } from './argv';
 import type { Invocation } from './invocations';
-import type { DocumentText } from '../../model/documentText';
-import { lastEntry, readOptionProps, toProperty, wordRange, type OptionProps, type PropEntry } from './optionProps';
-import { harmlessOptions, impliedKeys, jsonOptions, keyvalOptions } from './optionTable';
-import { PropReader } from './propReaders';
+import type { DocumentText } from '../../model/document-text';
+import { lastEntry, readOptionProps, toProperty, wordRange, type OptionProps, type PropEntry } from './option-props';
+import { harmlessOptions, impliedKeys, jsonOptions, keyvalOptions } from './option-table';
+import { PropReader } from './prop-readers';
 import { checkIdsAndReferences, type IdRegistry } from './references';
 import { parseConfigFile, type ConfigFileReader } from './readconfig';
-import type { ShellWord } from './shellWords';
+import type { ShellWord } from './shell-words';
 
 /** A word that came from a `-readconfig` file: every character points at the file's name in the document. */
 function wordFromFile(text: string, from: ShellWord): ShellWord {

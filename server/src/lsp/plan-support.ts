@@ -1,7 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { InitializeParams } from 'vscode-languageserver/node';
 import type { AnalysisOptions, DocumentAnalysis } from '../analysis';
-import { withCapacity, type HotplugMachine } from '../planAnalysis';
+import { withCapacity, type HotplugMachine } from '../plan-analysis';
 import { documentPath } from './document-path';
 import { analyzePlanDocument, isPlanDocument, type PlanDocumentAnalysis } from './plans';
 

@@ -2,8 +2,8 @@ import type { Finding } from '../../model/findings';
 import { parseBoolean } from '../../model/sizes';
 import { written, type Located } from '../../model/values';
 import { frontendCodes, type FrontendCodeName } from '../../model/codes';
-import type { PropEntry } from './optionProps';
-import { parseMemorySize, parseNumaMemSize, parseQemuSize } from './qemuSize';
+import type { PropEntry } from './option-props';
+import { parseMemorySize, parseNumaMemSize, parseQemuSize } from './qemu-size';
 
 /**
  * Which QEMU code reads a size, since each words its complaint differently (QEMU 10):

@@ -1,8 +1,8 @@
-import { DocumentText } from '../../server/src/model/documentText';
+import { DocumentText } from '../../server/src/model/document-text';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeText, type DocumentAnalysis } from '../../server/src/analysis';
-import { codeActions, fixAllAction, fixAllKind, showDocumentationCommand } from '../../server/src/features/codeActions';
+import { codeActions, fixAllAction, fixAllKind, showDocumentationCommand } from '../../server/src/features/code-actions';
 import type { Finding } from '../../server/src/model/findings';
 import { makeRange } from '../../server/src/model/range';
 import { domainLines, domainText, lineOf, scriptLines, scriptText } from './features-fixtures';

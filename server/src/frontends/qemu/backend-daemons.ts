@@ -1,13 +1,13 @@
-import type { DocumentText } from '../../model/documentText';
+import type { DocumentText } from '../../model/document-text';
 import type { BackendProgram, StartedBackend } from '../../model/machine';
-import type { ShellScript, ShellWord, SimpleCommand } from './shellWords';
+import type { ShellScript, ShellWord, SimpleCommand } from './shell-words';
 
 /**
  * Back-end daemons a script starts itself, next to the QEMU that connects to them: virtiofsd,
  * qemu-storage-daemon `--export type=vhost-user-blk`, QEMU's contrib vhost-user-* programs, SPDK's
  * `vhost`, `dpdk-testpmd --vdev net_vhost…`, OVS-DPDK vhost-user ports added with `ovs-vsctl`, and
  * rust-vmm's vhost-device-*. For each, the socket it serves, read from its own options; the limit
- * table (simulator/backendDaemonLimits.ts) says how many memslots the program offers. One pass over
+ * table (simulator/backend-daemon-limits.ts) says how many memslots the program offers. One pass over
  * the commands' words: linear in the script.
  */
 
