@@ -124,3 +124,14 @@ test('libvirt device XML: <interface type=vhostuser> and <disk type=vhostuser> b
   assert.deepEqual(steps.map((s) => s.range.start.line), [0, 0, 0, 4, 4]);
   assert.equal(steps[4].id, 'virtio-disk1');
 });
+
+test('libvirt device XML against a domain libvirt refuses: every plan finding has a range, and the domain\'s own refusal stays the domain\'s', () => {
+  // Found by the LSP soak: the merged domain lost its ranges, so this MS909 (at the domain's start tag) came without one.
+  const noMemory = "<domain type='kvm'><name>x</name><os><type arch='x86_64' machine='q35'>hvm</type></os><devices></devices></domain>\n";
+  const xml = "<devices>\n  <memory model='dimm'><target><size unit='GiB'>1</size><node>0</node></target></memory>\n</devices>\n";
+  const result = run(xml, 'attach.xml', noMemory, 'vm.xml');
+  assert.ok(result.vm.machines[0].findings.some((f) => f.code === 'MS909' && /Memory size must be specified/.test(f.message)));
+  const findings = result.plans[0].findings;
+  assert.deepEqual(findings.filter((f) => f.range === undefined), []);
+  assert.deepEqual(findings.filter((f) => /Memory size must be specified/.test(f.message)), []);
+});

@@ -2,7 +2,7 @@ import type { DocumentText } from '../../model/document-text';
 import type { Chardev, Device, MachineModel, MemoryBackend, ModelItem, Netdev } from '../../model/machine';
 import type { Finding } from '../../model/findings';
 import { written } from '../../model/values';
-import { mapDomainElement, readXml, type XmlElement } from '../libvirt';
+import { mapDomainElement, readXml, type XmlElement, type XmlNode } from '../libvirt';
 import { childElements, firstChild } from '../libvirt/xml';
 import { readPlanDirective } from './directive';
 import { notModelledStep, unreadable } from './steps';
@@ -59,10 +59,19 @@ function findingKey(finding: Finding): string {
 function withDevices(domain: XmlElement, attached: XmlElement[]): XmlElement {
   const devices = firstChild(domain, 'devices');
   const merged: XmlElement = devices
-    ? { ...devices, children: [...devices.children, ...attached] }
+    ? withChildren(devices, [...devices.children, ...attached])
     : { kind: 'element', name: 'devices', nameRange: domain.nameRange, attributes: [], children: attached, startTagRange: domain.startTagRange, range: domain.range, closed: true };
   const children = devices ? domain.children.map((child) => (child === devices ? merged : child)) : [...domain.children, merged];
-  return { ...domain, children };
+  return withChildren(domain, children);
+}
+
+/**
+ * The element with other children. Property by property: the reader's elements compute their
+ * ranges in getters, which an object spread would drop (leaving findings without a range).
+ */
+function withChildren(element: XmlElement, children: XmlNode[]): XmlElement {
+  const { name, nameRange, attributes, startTagRange, range, closed } = element;
+  return { kind: 'element', name, nameRange, attributes, children, startTagRange, range, closed };
 }
 
 /** The model items libvirt made of one attached element (they carry the element's range), as steps. */
