@@ -12,7 +12,7 @@ const args = process.argv.slice(2);
 const skipBuild = args.includes('--no-build');
 const filter = args.find((arg) => !arg.startsWith('--')) ?? '';
 // The cheap in-process benches first, the ones that spawn processes after.
-const order = ['analysis', 'simulator', 'lsp', 'cli', 'external'];
+const order = ['analysis', 'scaling', 'simulator', 'lsp', 'soak', 'cli', 'external'];
 const rank = (file) => { const i = order.findIndex((name) => file.startsWith(name)); return i < 0 ? order.length : i; };
 const benches = readdirSync('bench')
   .filter((f) => f.endsWith('.bench.ts') && f.includes(filter))

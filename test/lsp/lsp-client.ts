@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { createConnection } from 'vscode-languageserver/node';
 import {
@@ -24,6 +25,12 @@ export interface StartOptions {
   transport?: 'in-process' | 'stdio';
   /** Typing delay of the server (MEMSLOT_CHANGE_DELAY_MS for a stdio server). */
   changeDelayMs?: number;
+  /** A stdio server only: node options before dist/server.js (e.g. `--require` a preload). */
+  nodeArgs?: string[];
+  /** A stdio server only: environment variables added to this process's. */
+  env?: Record<string, string>;
+  /** Workspace folder paths the client declares (none by default). */
+  workspaceFolders?: string[];
 }
 
 interface ServerEnd {
@@ -35,8 +42,13 @@ interface ServerEnd {
 }
 
 function stdioServer(options: StartOptions): ServerEnd {
-  const env = options.changeDelayMs === undefined ? process.env : { ...process.env, MEMSLOT_CHANGE_DELAY_MS: String(options.changeDelayMs) };
-  const server: ChildProcess = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+  const env = {
+    ...process.env,
+    ...options.env,
+    ...(options.changeDelayMs === undefined ? {} : { MEMSLOT_CHANGE_DELAY_MS: String(options.changeDelayMs) }),
+  };
+  const args = [...options.nodeArgs ?? [], resolve('dist/server.js'), '--stdio'];
+  const server: ChildProcess = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
   if (!server.stdout || !server.stdin) throw new Error('server has no stdio');
   let stderr = '';
   server.stderr?.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
@@ -113,7 +125,13 @@ export class LspTestClient {
       ? { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, inlayHint: { refreshSupport: true } } }
       : {};
     // Given a process id, the library polls that process forever: an in-process server gets none.
-    await connection.sendRequest('initialize', { processId: stdio ? process.pid : null, rootUri: null, capabilities });
+    const folders = (options.workspaceFolders ?? []).map((path) => ({ uri: pathToFileURL(path).href, name: basename(path) }));
+    await connection.sendRequest('initialize', {
+      processId: stdio ? process.pid : null,
+      rootUri: folders[0]?.uri ?? null,
+      ...(folders.length ? { workspaceFolders: folders } : {}),
+      capabilities,
+    });
     await connection.sendNotification('initialized', {});
     return client;
   }
@@ -121,6 +139,11 @@ export class LspTestClient {
   /** The server still serves (a stdio server's process has not exited). */
   get running(): boolean {
     return this.server.running();
+  }
+
+  /** What the server wrote to stderr (a stdio server only). */
+  get stderr(): string {
+    return this.server.stderr();
   }
 
   /** The server's process id (a stdio server only). */
