@@ -13,7 +13,8 @@ async function main(): Promise<void> {
     + `${result.unexpectedErrors.length} unexpected errors; ${result.publications} publications; server ${result.running ? 'still running' : 'EXITED'}; `
     + `final diagnostics ${result.finalProblems.length === 0 ? 'equal a fresh server\'s' : `differ: ${result.finalProblems.length} documents`}`);
   console.log(table(['request', 'answered'], Object.entries(result.answered).map(([method, n]) => [method, String(n)]), ['l']));
-  const row = (name: string, m: MemoryReading) => [name, m.rssMiB.toFixed(1), m.peakMiB.toFixed(1), m.heapMiB.toFixed(1), String(m.threads), String(m.characters)];
+  const row = (name: string, m: MemoryReading) =>
+    [name, m.rssMiB.toFixed(1), m.peakMiB.toFixed(1), m.heapMiB.toFixed(1), String(m.threads), String(m.characters)];
   console.log(`\nServer memory${result.gcForced ? ' after a full GC in every thread' : ' (GC preload did not run: garbage included)'}:`);
   console.log(table(['when', 'VmRSS MiB (median of 5)', 'VmHWM MiB', 'heap used + external MiB', 'threads', 'characters open'], [
     row('after opening the documents', result.afterOpen),
