@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli-helpers';
@@ -24,6 +25,25 @@ test('CLI: -readconfig next to the script is read; one outside its folder is rep
     const outside = runCli(['--format', 'json', join(vm, 'outside.sh')]);
     const findings = JSON.parse(outside.stdout).files[0].machines[0].findings as Array<{ code: string; message: string }>;
     assert.equal(findings.find((f) => f.code === 'MS907')?.message, '-readconfig ../outside.cfg is not read (not in the folder of the file): the verdict ignores what it sets');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('CLI: a FIFO or a device named by -readconfig is not read (reading would block), and says so', () => {
+  const root = mkdtempSync(join(tmpdir(), 'memslot-readconfig-fifo-'));
+  try {
+    execFileSync('mkfifo', [join(root, 'fifo.cfg')]);
+    symlinkSync('/dev/zero', join(root, 'zero.cfg'));
+    writeFileSync(join(root, 'vm.sh'), 'qemu-system-x86_64 -m 1G -readconfig fifo.cfg -readconfig zero.cfg\n');
+    // runCli waits for the process: before, it never ended (the read of the FIFO blocked).
+    const run = runCli(['--format', 'json', join(root, 'vm.sh')]);
+    const findings = JSON.parse(run.stdout).files[0].machines[0].findings as Array<{ code: string; message: string }>;
+    assert.deepEqual(findings.filter((f) => f.code === 'MS907').map((f) => f.message), [
+      '-readconfig fifo.cfg is not read (not a regular file): the verdict ignores what it sets',
+      // /dev/zero is outside the folder of the file: refused before it is opened.
+      '-readconfig zero.cfg is not read (not in the folder of the file): the verdict ignores what it sets',
+    ]);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

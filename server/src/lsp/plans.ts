@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { AnalysisOptions } from '../analysis';
 import { scanXmlRoot } from '../frontends';
@@ -7,7 +7,7 @@ import type { Finding } from '../model/findings';
 import { makeRange, rangeContains, type Position, type Range } from '../model/range';
 import { analyzeWithPlans, readPlan, type HotplugAnalysis, type HotplugStepResult } from '../plan-analysis';
 import { usageAfterStep } from '../simulator';
-import { isInside as inside, realPath as real } from '../workspace-paths';
+import { isInsideRoots, readRegularFile } from '../workspace-paths';
 
 /**
  * Hot-plug plans in the editor: `.qmp`/`.hmp` files, and libvirt device XML (a root of
@@ -42,10 +42,11 @@ export interface PlanDocumentAnalysis {
   result?: HotplugAnalysis;
 }
 
+/** VM files are read up to this size (a 20,000-line domain is ~1 MiB). */
+const maxVmBytes = 32 * 1024 * 1024;
+
 function allowed(path: string, planPath: string, env: PlanEnvironment): boolean {
-  const roots = env.roots.length > 0 ? env.roots : [dirname(planPath)];
-  const target = real(path);
-  return roots.some((root) => inside(real(root), target));
+  return isInsideRoots(env.roots.length > 0 ? env.roots : [dirname(planPath)], path);
 }
 
 function isFile(path: string): boolean {
@@ -57,13 +58,14 @@ function isFile(path: string): boolean {
 }
 
 /** Same folder, same base name: `vm.qmp` → `vm.sh`...; `vm.attach.xml` → `vm.xml`. */
-function sibling(planPath: string): string | undefined {
+function sibling(planPath: string, env: PlanEnvironment): string | undefined {
   const folder = dirname(planPath);
   let base = basename(planPath, extname(planPath));
   for (let i = 0; i < 2 && base !== ''; i++) {
     for (const extension of vmExtensions) {
       const candidate = join(folder, `${base}${extension}`);
-      if (candidate !== planPath && isFile(candidate)) return candidate;
+      // Checked before the file is looked at: a plan outside the workspace must not probe its folder.
+      if (candidate !== planPath && allowed(candidate, planPath, env) && isFile(candidate)) return candidate;
     }
     base = basename(base, extname(base));
   }
@@ -85,19 +87,16 @@ export function analyzePlanDocument(text: string, planPath: string, env: PlanEnv
     if (env.openText(candidate) === undefined && !existsSync(candidate)) return { findings: [problem(`VM file ${directive.value} not found`, directive.range)] };
     vmPath = candidate;
   } else {
-    vmPath = sibling(planPath);
-    if (vmPath !== undefined && !allowed(vmPath, planPath, env)) vmPath = undefined;
+    vmPath = sibling(planPath, env);
     if (vmPath === undefined) {
       return { findings: [problem(`no VM file for this plan: add '# memslot: vm PATH' or name the VM ${basename(planPath, extname(planPath))}.sh (or .xml...)`, makeRange(0, 0, 0, 0))] };
     }
   }
   let vmText = env.openText(vmPath);
   if (vmText === undefined) {
-    try {
-      vmText = readFileSync(vmPath, 'utf8');
-    } catch (error) {
-      return { findings: [problem(`cannot read the VM file ${vmPath}: ${error instanceof Error ? error.message : String(error)}`, directive?.range ?? makeRange(0, 0, 0, 0))], vmPath };
-    }
+    const read = readRegularFile(vmPath, maxVmBytes);
+    if (!('text' in read)) return { findings: [problem(`cannot read the VM file ${vmPath}: ${read.reason}`, directive?.range ?? makeRange(0, 0, 0, 0))], vmPath };
+    vmText = read.text;
   }
   const result = analyzeWithPlans(vmText, { path: vmPath }, [{ path: planPath, text }], options);
   return { findings: result.plans[0]?.findings ?? [], vmPath, vmText, result };
