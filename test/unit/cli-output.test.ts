@@ -125,7 +125,7 @@ function simulationOf(args: string[]): SimulationJson | undefined {
   return output.files[0]?.machines[0]?.simulation;
 }
 
-// Expected verdicts from ../shared/spec/qemu-oracle.md §3.2-3.3 (QEMU 10.0 with a 32-slot backend).
+// Expected verdicts from docs/facts/memslots.md#vhost-check-a (QEMU 10.0 with a 32-slot backend).
 test('the headline example is refused with QEMU\'s message when the backend has 32 slots', { skip: skipUnlessFrontend }, () => {
   const simulation = simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/virtio-mem-then-vhost-user-fs.sh']);
   assert.ok(simulation, 'the machine has a simulation');

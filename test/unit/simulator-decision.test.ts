@@ -1,4 +1,4 @@
-// The decision maths of spec §1.4 / §2.3 (worked results table) and qemu-oracle.md §2.1.
+// The decision maths of docs/facts/virtio-mem.md#decision-limit and #worked-results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from '../../server/src/simulator';

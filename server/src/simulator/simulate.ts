@@ -16,7 +16,7 @@ import { addressSpace } from './address-space';
 import type { AddressSpaceResult, ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal, RefusalReason, Simulation, SimulationEvent } from './types';
 
 /**
- * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
+ * Replays QEMU's start-up (docs/facts/plug-order.md#qemu-start-up-order): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
  * machine init, `-device`s (QemuOpts form in order, then JSON form in order), system reset; then
  * the caller's hot-plug plan (hotplug.ts), answered as QEMU answers each command at once.
  * Pure: the model and profile are only read.

@@ -8,7 +8,7 @@ import type { EventPhase, ModelRef, SimulationEvent, VfioDmaCheck } from './type
 import { atLeast } from './version';
 
 /**
- * VFIO's DMA mapping check for virtio-mem (spec §9). VFIO registers a RamDiscardManager listener
+ * VFIO's DMA mapping check for virtio-mem (docs/facts/memslots.md#vfio-dma-mappings). VFIO registers a RamDiscardManager listener
  * per mapped virtio-mem section and checks, at each registration, the sum over every registered
  * section: mappings (section size / block size) + KVM's memslot limit − sections must stay within
  * the IOMMU's DMA mappings. Up to 10.1 QEMU warns; from 10.2 it is an error: while the VFIO device

@@ -7,7 +7,8 @@ import { scaleToBytes, isPowerOfTwo } from './units';
 import { attribute, childElements, descend, firstChild, textContent, type XmlElement } from './xml';
 
 /**
- * The vhost, VFIO and device-RAM parts of `<devices>`, emitted in libvirt's phase order (spec §2):
+ * The vhost, VFIO and device-RAM parts of `<devices>`, emitted in libvirt's phase order
+ * (docs/facts/plug-order.md#libvirt-emission-order):
  * disks (13), filesystems (14), interfaces (15), video (17), hostdevs (19), shmem (23), vsock (24).
  */
 export function mapDevices(ctx: MappingContext, plan: MemoryPlan): void {

@@ -219,7 +219,7 @@ export class ModelBuilder {
     const size = lastEntry(props.entries, 'size');
     const slots = lastEntry(props.entries, 'slots');
     const maxmem = lastEntry(props.entries, 'maxmem');
-    // -m's size alone has the legacy default unit MiB; maxmem is plain bytes (spec §10.1, checked against QEMU 10).
+    // -m's size alone has the legacy default unit MiB; maxmem is plain bytes (checked against QEMU 10, docs/facts/command-line.md#sizes).
     const sizeValue = this.reader.size(size, 'memory');
     if (sizeValue) memory.size = sizeValue;
     const slotsValue = this.reader.uint(slots, 'memory');
