@@ -101,10 +101,10 @@ const rebindToNode0 = ['memory-hotplug-dimm', 'memory-hotplug-virtio-mem', 'page
 const addSharedAccess = ['net-vhostuser', 'net-vhostuser-multiq'];
 
 /**
- * libvirt's stand-in netdevs (qemu-oracle.md §4): domxml-to-native opens no tap, vhost-net or
+ * libvirt's stand-in netdevs: domxml-to-native opens no tap, vhost-net or
  * vDPA device, connects no vhost-user socket and starts no network, so every <interface> becomes
  * `-netdev {"type":"tap","fd":"N"}` with no vhost, queues, vhostdev or chardev, whatever a real
- * start would emit. Our model keeps what a real start does (mapping §1.5: kernel vhost-net per
+ * start would emit. Our model keeps what a real start does (docs/facts/libvirt.md#interfaces-and-vhost: kernel vhost-net per
  * virtio NIC of a KVM domain, vhost-vdpa for type='vdpa', vhost-user on the socket). The test
  * checks that the argv holds exactly the stand-in for these netdevs, then leaves them out of the
  * vhost comparison. The vhost-user corpus domains are compared in a variant with shared memory,
@@ -115,8 +115,8 @@ const standInNetdevs: Record<string, { netdevs: string[]; reason: string }> = {
   'tap-vhost': { netdevs: ['hostnet0'], reason: "type='network' virtio NIC with <backend vhost='/dev/zero'>: real start adds vhost=true, vhostfds" },
   'tap-vhost-incorrect': { netdevs: ['hostnet1'], reason: "the virtio NIC (net1) gets vhost on a real start; the e1000 NIC (hostnet0) never has vhost, on both sides" },
   'net-vdpa-multiqueue': { netdevs: ['hostnet0'], reason: "type='vdpa': real start emits -add-fd and a vhost-vdpa netdev on /dev/fdset/N" },
-  'net-vhostuser (shared)': { netdevs: ['hostnet0', 'hostnet1'], reason: "type='vhostuser' (qemu-oracle.md §4): real start emits -chardev socket + a vhost-user netdev on that socket" },
-  'net-vhostuser-multiq (shared)': { netdevs: ['hostnet0', 'hostnet1', 'hostnet3', 'hostnet4'], reason: "type='vhostuser' (qemu-oracle.md §4): real start emits -chardev socket + a vhost-user netdev (with queues)" },
+  'net-vhostuser (shared)': { netdevs: ['hostnet0', 'hostnet1'], reason: "type='vhostuser': real start emits -chardev socket + a vhost-user netdev on that socket" },
+  'net-vhostuser-multiq (shared)': { netdevs: ['hostnet0', 'hostnet1', 'hostnet3', 'hostnet4'], reason: "type='vhostuser': real start emits -chardev socket + a vhost-user netdev (with queues)" },
 };
 
 /**
@@ -189,7 +189,7 @@ function xmlMachine(name: string, xml: string): MachineModel {
 const memoryDrivers = new Set(['pc-dimm', 'nvdimm', 'virtio-mem-pci', 'virtio-pmem-pci']);
 type Category = 'memory' | 'disk' | 'filesystem' | 'nic' | 'other';
 
-/** What libvirt's phase a `-device` belongs to, from its driver (mapping §2, phases 11 and 13-15). */
+/** What libvirt's phase a `-device` belongs to, from its driver (docs/facts/plug-order.md#libvirt-emission-order). */
 function category(driver: string): Category {
   if (memoryDrivers.has(driver)) return 'memory';
   if (/^(vhost-user-blk|virtio-blk|scsi-|ide-|usb-storage|floppy)/.test(driver)) return 'disk';
@@ -339,7 +339,7 @@ if (unavailable) {
           return;
         }
         const devices = argvDevices(result.stdout);
-        // libvirt's own order (mapping §2): memory devices, then disks, filesystems, NICs.
+        // libvirt's own order (docs/facts/plug-order.md#libvirt-emission-order): memory devices, then disks, filesystems, NICs.
         const rank: Record<Category, number> = { memory: 0, disk: 1, filesystem: 2, nic: 3, other: -1 };
         const phased = devices.filter((d) => d.category !== 'other');
         for (let i = 1; i < phased.length; i++) {

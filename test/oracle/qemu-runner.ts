@@ -5,7 +5,7 @@ import { QmpClient, type QmpReply } from './qmp';
 
 /**
  * Runs a real qemu-system-x86_64 on an argument list, paused, and reports what it did with memory
- * slots, observed the way qemu-oracle.md §2 describes:
+ * slots, observed from outside (trace events and QOM, no QMP command reports them):
  * - outcome: QMP answers `qmp_capabilities` (started) or the process exits first (refused);
  * - the refusing option and QEMU's message, from its `<binary>: <option> <value>: <message>` lines;
  * - KVM slots per address space, replayed from the `kvm_set_user_memory` trace (size 0 = delete);
@@ -245,7 +245,7 @@ async function observe(client: QmpClient, observation: QemuObservation, deadline
         if (typeof size === 'number') memslotSize = size;
       }
     }
-    // dynamic-memslots=off: the backend's RAM is mapped whole at plug, one memslot (memslots.md §2.4).
+    // dynamic-memslots=off: the backend's RAM is mapped whole at plug, one memslot (docs/facts/virtio-mem.md#mapping).
     observation.virtioMem.push(dynamic
       ? { id: child.name, dynamicMemslots: true, memslots: aliases.length, mapped, ...(memslotSize === undefined ? {} : { memslotSize }) }
       : { id: child.name, dynamicMemslots: false, memslots: 1, mapped: 1 });

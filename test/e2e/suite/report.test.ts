@@ -16,7 +16,7 @@ interface ReportViewInfo {
 const isReportTab = (tab: vscode.Tab): boolean => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('memslot.report');
 const reportTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter(isReportTab);
 
-// qemu/refused-order.sh is spec T6 (qemu-memslots.md section 13): QEMU refuses fs0, the vhost-user
+// qemu/refused-order.sh is docs/facts/test-vectors.md T6: QEMU refuses fs0, the vhost-user
 // device that comes after a virtio-mem which already decided its memslots.
 suite('memslot report', () => {
   test('the report command opens a webview beside the editor with the chart and the refused step', async () => {
