@@ -92,7 +92,8 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   // ones that come with QEMU take the file's QEMU version.
   const started = frontend.startedBackends ?? [];
   const fileProfile = started.length
-    ? profileWithDirectives(profileWithStartedBackends(profile, started, profileWithDirectives(profile, directives).qemuVersion.value), directives)
+    ? profileWithDirectives(
+      profileWithStartedBackends(profile, started, profileWithDirectives(profile, directives).qemuVersion.value), directives)
     : profileWithDirectives(profile, directives);
   const ruleOptions: RunRulesOptions = {
     ...(resolved.severityOverrides ? { severityOverrides: resolved.severityOverrides } : {}),
@@ -119,7 +120,11 @@ function analyzeMachine(model: MachineModel, profile: HostProfile, context: Mach
     runRules({ model, simulation, profile, document: context.document, kind: context.kind }, context.ruleOptions));
   findings.push(...(ruleFindings ?? []));
   const hidden = withholdHiddenFindings(model, findings);
-  return { model, profile, simulation, findings: hidden.findings.map((found) => withDisableFix(found, model, context.document)), uncertain: hidden.uncertain };
+  return {
+    model, profile, simulation,
+    findings: hidden.findings.map((found) => withDisableFix(found, model, context.document)),
+    uncertain: hidden.uncertain,
+  };
 }
 
 /** The one place the "disable <code> for <id>" fix is attached: to every finding of a machine that names an id. */
@@ -167,7 +172,8 @@ function withholdHiddenFindings(model: MachineModel, findings: Finding[]): { fin
   if (hidden.length === 0) return { findings, uncertain: [] };
   const options = optionRanges(model);
   // Per MS906 finding, the options it lies in.
-  const tainted = hidden.map((finding) => ({ finding, options: options.filter((option) => within(option, finding.range)), withheld: [] as string[] }));
+  const tainted = hidden.map(
+    (finding) => ({ finding, options: options.filter((option) => within(option, finding.range)), withheld: [] as string[] }));
   const kept: Finding[] = [];
   for (const finding of findings) {
     if (!ruleCode.test(finding.code)) {

@@ -94,8 +94,10 @@ function mergeInsertions(edits: TextEdit[]): TextEdit[] {
   const merged: TextEdit[] = [];
   for (const edit of edits) {
     const last = merged[merged.length - 1];
-    const insertion = (e: TextEdit): boolean => e.range.start.line === e.range.end.line && e.range.start.character === e.range.end.character;
-    if (last && insertion(last) && insertion(edit) && last.range.start.line === edit.range.start.line && last.range.start.character === edit.range.start.character) {
+    const insertion = (e: TextEdit): boolean => e.range.start.line === e.range.end.line
+      && e.range.start.character === e.range.end.character;
+    if (last && insertion(last) && insertion(edit) && last.range.start.line === edit.range.start.line
+      && last.range.start.character === edit.range.start.character) {
       merged[merged.length - 1] = { range: last.range, newText: last.newText + edit.newText };
     } else merged.push(edit);
   }

@@ -91,7 +91,8 @@ export function setOptionProperty(document: DocumentText, item: ModelItem, key: 
 }
 
 /** Sets `key=value` in the `-m` option (its first range), replacing a written value. */
-export function setMemoryOption(document: DocumentText, ranges: Range[], written: { range: Range } | undefined, key: string, value: string): TextEdit | null {
+export function setMemoryOption(
+  document: DocumentText, ranges: Range[], written: { range: Range } | undefined, key: string, value: string): TextEdit | null {
   if (written) return { range: written.range, newText: value };
   const range = ranges[0];
   if (!range) return null;
@@ -109,7 +110,9 @@ function startTagNameEnd(text: string, element: string): number {
 }
 
 /** Replaces an XML attribute's value (its range excludes the quotes) or inserts the attribute after a tag name. */
-export function setXmlAttribute(document: DocumentText, within: Range, element: string, attribute: string, value: string, written?: { range: Range; origin: string }): TextEdit | null {
+export function setXmlAttribute(
+  document: DocumentText, within: Range, element: string, attribute: string, value: string,
+  written?: { range: Range; origin: string }): TextEdit | null {
   if (written && written.origin === 'written') return { range: written.range, newText: value };
   const start = document.offsetAt(within.start);
   const slice = document.slice(within);

@@ -74,7 +74,11 @@ export const vhostUserLimitUnknown: Rule = {
           message: `${describeItem(item)} and ${rest.length - 1} more back-ends: limits undeclared; with ${fail} for all, QEMU refuses`,
           range: item?.range ?? model.headRange,
           subjects: [userId(item)].filter((s): s is string => s !== undefined),
-          data: { undeclared: rest.length, passes: outcomes.filter((o) => o.starts).map((o) => o.limit), fails: outcomes.filter((o) => !o.starts).map((o) => o.limit) },
+          data: {
+            undeclared: rest.length,
+            passes: outcomes.filter((o) => o.starts).map((o) => o.limit),
+            fails: outcomes.filter((o) => !o.starts).map((o) => o.limit),
+          },
         }));
       }
     }

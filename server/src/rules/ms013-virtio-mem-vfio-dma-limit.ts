@@ -35,7 +35,8 @@ export const virtioMemVfioDmaLimit: Rule = {
           ? `From QEMU 10.2 this is an error: ${simulation.refusedBy === check.vfio ? `the VFIO device ${check.vfio} fails to start` : `QEMU stops with "${messages.vfioDmaMappingFailed}"`}, so QEMU does not start`
           : `From QEMU 10.2 this is an error: at run time QEMU stops with "${messages.vfioDmaMappingFailed}"`;
       const others = check.mappings - Math.ceil(check.size / block);
-      const fits = (candidate: number): boolean => Math.ceil(check.size / candidate) + others + check.maxMemslots - check.sections <= check.dmaMaxMappings;
+      const fits = (candidate: number): boolean => Math.ceil(check.size / candidate) + others
+        + check.maxMemslots - check.sections <= check.dmaMaxMappings;
       let fitting = block;
       while (!fits(fitting) && fitting < check.size) fitting *= 2;
       const fixes: Fix[] = [];

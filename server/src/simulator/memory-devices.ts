@@ -62,7 +62,8 @@ function hasSharedZeropage(backend: MemoryBackend): boolean {
   return backend.type.value === 'memory-backend-ram' && !backend.share.value && !backend.hugetlb?.value;
 }
 
-function resolveUnpluggedInaccessible(state: SimState, device: MemoryDevice, backend: MemoryBackend): { value: boolean; explanation: string } {
+function resolveUnpluggedInaccessible(
+  state: SimState, device: MemoryDevice, backend: MemoryBackend): { value: boolean; explanation: string } {
   const { version, machineType, model } = state.ctx;
   if (!model.arch.startsWith('x86') && model.arch !== 'i386') return { value: true, explanation: 'non-x86 targets always behave as on' };
   if (!atLeast(version, 7, 0)) return { value: false, explanation: `QEMU ${version.major}.${version.minor} has no unplugged-inaccessible (behaves as off)` };
@@ -210,7 +211,8 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   }
 
   const checksFailed = state.modern ? modernSlotChecks(state, event, memslots, reserved) : legacySlotChecks(state, event);
-  if (checksFailed) return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+  if (checksFailed) return recordRefused(
+    state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   const total = layout.deviceMemorySpace;
   const fits = state.usedRegionSize + size <= total;
   event.decisions.push({
@@ -219,13 +221,15 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   });
   if (!fits) {
     refuse(event, 'device-memory-full', messages.notEnoughSpace(state.usedRegionSize, total));
-    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+    return recordRefused(
+      state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
   const placed = placeRegion(state, event, device, backend, size, blockSize);
   if ('error' in placed) {
     refuse(event, placed.reason, placed.error);
-    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+    return recordRefused(
+      state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
   // realize
@@ -233,7 +237,8 @@ export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: Mod
   const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize, inaccessible);
   if (realizeError) {
     refuse(event, realizeError.reason, realizeError.message);
-    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
+    return recordRefused(
+      state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
   }
 
   // plug
@@ -416,7 +421,8 @@ function recordRefused(
   state.memoryDevices.push({
     device, ref, id, driver: device.driver.value, kind, size, memslots, memslotSize, mapped: 0, mappedAfterGuestPlug: 0,
     requestedSize: device.requestedSize?.value ?? null, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
-    decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version) && !backendIsRom(backend),
+    decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version)
+      && !backendIsRom(backend),
     readOnly: backendIsRom(backend), fdBacked,
     unpluggedInaccessible: true, backendId: device.memdev?.value ?? null, status: 'refused', addr: null, slot: null,
   });

@@ -28,7 +28,8 @@ export function parseQemuDocument(source: string | DocumentText, kind: 'shell' |
   try {
     const lines = DocumentText.of(source);
     const script = splitShell(blankSnippetPrefixes(lines.text, options), lines);
-    const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines, options.readConfig).build());
+    const machines: MachineModel[] = findInvocations(script, kind).map(
+      (invocation) => new ModelBuilder(invocation, lines, options.readConfig).build());
     const diagnostics: FrontendResult["diagnostics"] = [];
     // Shell syntax problems belong to the invocation they occur in, when there is one.
     for (const finding of script.findings) {
