@@ -78,7 +78,8 @@ function show(label: string, view: QemuView | SimulatorView): string {
   return `${label}: ${JSON.stringify(view)}`;
 }
 
-async function runScenario(t: TestContext, scenario: Scenario, index: number, root: string, host: HostFacts, tcg: boolean, version: string): Promise<void> {
+async function runScenario(
+  t: TestContext, scenario: Scenario, index: number, root: string, host: HostFacts, tcg: boolean, version: string): Promise<void> {
   const skip = scenario.skipReason?.();
   if (skip) {
     loud(`oracle scenario "${scenario.name}" skipped: ${skip}`);
@@ -99,10 +100,13 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
   let observation: QemuObservation;
   try {
     for (const [socket, backend] of Object.entries(scenario.backends ?? {})) {
-      backends.push(await startFakeVhostUser({ socketPath: join(dir, socket), maxMemSlots: backend.limit, config: backend.config ?? false }));
+      backends.push(
+        await startFakeVhostUser({ socketPath: join(dir, socket), maxMemSlots: backend.limit, config: backend.config ?? false }));
     }
-    observation = await runQemu({ argv: splitCommandLine(text).slice(1), workDir: dir, timeoutMs: RUN_TIMEOUT_MS, steps: hotplug.map(qmpStepFor),
-      ...(scenario.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: scenario.stepTimeoutMs }) });
+    observation = await runQemu({
+      argv: splitCommandLine(text).slice(1), workDir: dir, timeoutMs: RUN_TIMEOUT_MS, steps: hotplug.map(qmpStepFor),
+      ...(scenario.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: scenario.stepTimeoutMs }),
+    });
   } finally {
     await Promise.all(backends.map((b) => b.close()));
   }

@@ -210,7 +210,8 @@ function versionOf(greeting: Record<string, unknown>): string | undefined {
 }
 
 /** Waits until QMP accepts a connection (undefined if QEMU exits or the deadline passes first). */
-async function waitForQmp(path: string, deadline: number, exited: () => boolean): Promise<{ client: QmpClient; greeting: Record<string, unknown> } | undefined> {
+async function waitForQmp(
+  path: string, deadline: number, exited: () => boolean): Promise<{ client: QmpClient; greeting: Record<string, unknown> } | undefined> {
   while (!exited() && Date.now() < deadline) {
     if (existsSync(path)) {
       try {
@@ -281,7 +282,8 @@ export function liveKvmSlots(trace: string): Record<number, number> {
 }
 
 /** Splits QEMU's stderr into errors and warnings, each with the option it names and its hint lines. */
-export function parseStderr(stderr: string, binaryName: string, argv: readonly string[]): { errors: QemuMessage[]; warnings: QemuMessage[] } {
+export function parseStderr(
+  stderr: string, binaryName: string, argv: readonly string[]): { errors: QemuMessage[]; warnings: QemuMessage[] } {
   const tag = `${binaryName}: `;
   const errors: QemuMessage[] = [];
   const warnings: QemuMessage[] = [];

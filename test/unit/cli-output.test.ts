@@ -13,7 +13,9 @@ interface JsonFinding {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
 }
 interface JsonOutput {
-  files: Array<{ path: string; findings: JsonFinding[]; machines: Array<{ range: unknown; model: Record<string, unknown>; findings: JsonFinding[] }> }>;
+  files: Array<{
+    path: string; findings: JsonFinding[]; machines: Array<{ range: unknown; model: Record<string, unknown>; findings: JsonFinding[] }>;
+  }>;
 }
 
 function assertFindingShape(finding: JsonFinding): void {
@@ -91,7 +93,11 @@ test('SARIF: a 2.1.0 log with rules, help URIs and 1-based regions', () => {
   const log = JSON.parse(run.stdout) as {
     version: string;
     runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string; helpUri: string }> } };
-      results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }> }> }>;
+      results: Array<{
+        ruleId: string; level: string;
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }>;
+      }>;
+    }>;
   };
   assert.equal(log.version, '2.1.0');
   const [sarifRun] = log.runs;

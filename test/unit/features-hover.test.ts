@@ -10,7 +10,8 @@ import { applyProfileOptions, defaultHostProfile } from '../../server/src/simula
 import { domainLines, domainText, lineOf, scriptLines, scriptText } from './features-fixtures';
 
 const script = analyzeText(scriptText, { path: 'vm.sh' });
-const at = (needle: string, lines = scriptLines) => ({ line: lineOf(lines, needle), character: lines[lineOf(lines, needle)].indexOf(needle) + 1 });
+const at = (needle: string, lines = scriptLines) => (
+  { line: lineOf(lines, needle), character: lines[lineOf(lines, needle)].indexOf(needle) + 1 });
 
 test('hover on the memory device: its memslots, the decision steps, the table and the metadata estimate', () => {
   const markdown = hoverAt(script, at('-device virtio-mem-pci'));

@@ -34,7 +34,8 @@ test('QEMU ≤ 10.1: the start-up check fails with a warning on the VFIO device 
   assert.equal(simulation.vfioDma.length, 1);
   const [check] = simulation.vfioDma;
   assert.deepEqual(
-    { when: check.when, mappings: check.mappings, sections: check.sections, maxMemslots: check.maxMemslots, exceeded: check.exceeded, fatal: check.fatal, refused: check.refused },
+    { when: check.when, mappings: check.mappings, sections: check.sections, maxMemslots: check.maxMemslots, exceeded: check.exceeded,
+      fatal: check.fatal, refused: check.refused },
     { when: 'startup', mappings: 131072, sections: 1, maxMemslots: 32764, exceeded: true, fatal: false, refused: false },
   );
   const event = simulation.events.find((e) => e.id === 'gpu0');

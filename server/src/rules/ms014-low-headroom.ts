@@ -18,7 +18,8 @@ export const lowHeadroom: Rule = {
     if (simulation.outcome !== 'starts' || simulation.machine.deviceMemorySpace <= 0) return [];
     const found = [];
     for (const consumer of simulation.consumers) {
-      if (consumer.limit === null || consumer.headroom === null || consumer.headroom > lowHeadroomThreshold || consumer.overLimitAfterReset) continue;
+      if (consumer.limit === null || consumer.headroom === null || consumer.headroom > lowHeadroomThreshold
+        || consumer.overLimitAfterReset) continue;
       const item = itemOfRef(model, consumer.ref);
       const error = consumer.kind === 'kvm' ? messages.kvmNotEnoughFree : messages.vhostNotEnoughFree;
       const after = consumer.headroom === 0 ? 'the next' : `after ${consumer.headroom} more`;

@@ -63,7 +63,8 @@ export {
   readProfileOption, resolveVhostUserLimit, vhostUserSlotCap,
 } from './profile';
 export type {
-  HostCpuVendor, HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule, VhostUserLimit,
+  HostCpuVendor, HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule,
+  VhostUserLimit,
 } from './profile';
 export { parseQemuVersion, formatQemuVersion, atLeast } from './version';
 export type { QemuVersion } from './version';
@@ -72,7 +73,8 @@ export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decisio
 export { SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
 export { messages } from './messages';
 export type {
-  AddressSpaceResult, ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal,
+  AddressSpaceResult, ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult,
+  ModelRef, Refusal,
   RefusalReason, Simulation, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
 export { capacity } from './capacity';

@@ -297,8 +297,9 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
     const used = state.vhostUsed(vhost.kind);
     const extra = vhostGroup(vhost.kind) === 'user' ? guestExtraUser : guestExtraAll;
     consumers.push({
-      id: vhost.id, kind: vhost.kind, limit: vhost.limit, used, headroom: vhost.limit === null ? null : headroom(vhost.limit, used), ref: vhost.ref,
-      limitSource: vhost.limitSource, limitKnown: vhost.limitKnown, usedAtInit: vhost.usedAtInit, usedAfterGuestPlug: used + extra, reserved,
+      id: vhost.id, kind: vhost.kind, limit: vhost.limit, used, headroom: vhost.limit === null ? null : headroom(vhost.limit, used),
+      ref: vhost.ref, limitSource: vhost.limitSource, limitKnown: vhost.limitKnown, usedAtInit: vhost.usedAtInit,
+      usedAfterGuestPlug: used + extra, reserved,
       uncertainty: 0, overLimitAfterReset: vhost.limit !== null && state.stage === 'reset' && used > vhost.limit,
     });
   }

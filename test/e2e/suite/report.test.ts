@@ -40,7 +40,8 @@ suite('memslot report', () => {
     const tab = await waitFor('the memslot report tab', () => reportTabs()[0]);
     assert.equal(tab.label, 'memslot report: refused-order.sh');
     // Beside the editor: not in the source's own group.
-    const sourceGroup = vscode.window.tabGroups.all.find((group) => group.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString()));
+    const sourceGroup = vscode.window.tabGroups.all.find(
+      (group) => group.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString()));
     assert.notEqual(tab.group.viewColumn, sourceGroup?.viewColumn, 'the report opened in the same group as the script');
   });
 
