@@ -75,6 +75,10 @@ export default tseslint.config(
           message: 'A rule never branches on the front end: ask context.editor (edits) or context.editor.vocabulary (wording).',
         },
         {
+          selector: ':matches(BinaryExpression, SwitchCase) > Literal[value=/^(libvirt|libvirt-xml|qemu-args|shell)$/]',
+          message: 'A rule never branches on the file kind: ask context.editor (edits) or context.editor.vocabulary (wording).',
+        },
+        {
           selector: 'Literal[regex.pattern=/<[A-Za-z\\/!?]/]',
           message: 'A rule never searches XML text: the libvirt front end edits its tree (context.editor).',
         },
