@@ -221,8 +221,13 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const kind = analysisOf(document).kind;
     if (!kind) return [];
     const items = guarded('completion', () => completionsAt(document.getText(), kind, position)) ?? [];
-    const kinds = { driver: CompletionItemKind.Class, property: CompletionItemKind.Property, option: CompletionItemKind.Keyword, value: CompletionItemKind.EnumMember } as const;
-    return items.map((item) => ({ label: item.label, insertText: item.insertText, detail: item.detail, documentation: item.documentation, kind: kinds[item.kind] }));
+    const kinds = {
+      driver: CompletionItemKind.Class, property: CompletionItemKind.Property, option: CompletionItemKind.Keyword,
+      value: CompletionItemKind.EnumMember,
+    } as const;
+    return items.map((item) => ({
+      label: item.label, insertText: item.insertText, detail: item.detail, documentation: item.documentation, kind: kinds[item.kind],
+    }));
   });
 
   connection.languages.inlayHint.on((params): InlayHint[] => {
@@ -234,7 +239,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       const analysis = analysisOf(document);
       return [...inlayHints(analysis, range), ...capacityHints(plans.capacityOf(analysis), range)];
     }) ?? [];
-    return hints.map((hint) => ({ position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true }));
+    return hints.map(
+      (hint) => ({ position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true }));
   });
 
   connection.onCodeAction((params): CodeAction[] => {

@@ -237,7 +237,7 @@ try {
     await runCommand('memslot: Show Memslot Report', () => shot('7-palette'));
     const tab = page.locator('.tabs-container .tab').filter({ hasText: 'memslot report: refused-order.sh' });
     await tab.waitFor();
-    // spec T6: QEMU refuses fs0; the chart has KVM's line, fs0's limit and the refused step.
+    // docs/facts/test-vectors.md T6: QEMU refuses fs0; the chart has KVM's line, fs0's limit and the refused step.
     await report.locator('p.verdict[data-verdict="refused by fs0"]').waitFor({ timeout: 30_000 });
     await report.locator('svg.chart').first().waitFor();
     // Attached, not visible: a horizontal SVG line has an empty bounding box, which Playwright calls hidden.
@@ -258,7 +258,7 @@ try {
     await item.waitFor({ state: 'visible' });
     const text = (await item.innerText()).replace(/\s+/g, ' ');
     log('  language status:', text);
-    // The defaults of the host profile (spec: QEMU 10.0, KVM 32764 memslots on Linux 5.12+).
+    // The defaults of the host profile (QEMU 10.0, KVM 32764 memslots on Linux 5.12+).
     if (!/host QEMU 10\.0(\.0)? · KVM 32764\b/.test(text)) throw new Error(`no host profile in '${text}'`);
     // The fade-in runs on the hover's container, not on the item.
     await settled(page.locator('.workbench-hover-container, .monaco-hover').filter({ has: item }).last());

@@ -7,7 +7,10 @@ import { runCli } from './cli-helpers';
  * The `$memslot` problem matcher in package.json must read every finding the CLI prints in its text
  * format, so a VS Code task running the CLI fills the Problems panel as the server does.
  */
-interface Matcher { name: string; pattern: { regexp: string; file: number; line: number; column: number; severity: number; message: number; code: number } }
+interface Matcher {
+  name: string;
+  pattern: { regexp: string; file: number; line: number; column: number; severity: number; message: number; code: number };
+}
 
 test('the problem matcher reads every finding line of the CLI text output, with the JSON output\'s positions', () => {
   const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { problemMatchers: Matcher[] } };
@@ -18,7 +21,8 @@ test('the problem matcher reads every finding line of the CLI text output, with 
   const args = ['--vhost-user', '/tmp/vu.sock=32', 'examples/'];
   const text = runCli(['--format', 'text', ...args]);
   const json = runCli(['--format', 'json', ...args]);
-  const report = JSON.parse(json.stdout) as { files: Array<{ path: string; findings: Finding[]; machines: Array<{ findings: Finding[] }> }> };
+  const report = JSON.parse(json.stdout) as {
+    files: Array<{ path: string; findings: Finding[]; machines: Array<{ findings: Finding[] }> }> };
   const expected = report.files.flatMap((file) => [...file.findings, ...file.machines.flatMap((m) => m.findings)]
     .map((f) => `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}:${f.severity}:${f.code}`));
   assert.ok(expected.length >= 5, 'the examples give findings');
