@@ -3,27 +3,6 @@ import { analyzeText, type AnalysisOptions, type DocumentAnalysis } from '../ana
 import type { HostProfile } from '../simulator';
 import { analyzeWithPlans, withCapacity, type HotplugMachine, type PlanAnalysis } from '../plan-analysis';
 
-/** `--hotplug PLAN` (repeatable): plans applied in order to every VM file named. */
-export function extractHotplugArgs(args: string[]): { plans: string[]; rest: string[]; error?: string } {
-  const plans: string[] = [];
-  const rest: string[] = [];
-  for (let index = 0; index < args.length; index++) {
-    const arg = args[index];
-    if (arg === '--') {
-      rest.push(...args.slice(index));
-      break;
-    }
-    if (arg === '--hotplug' || arg.startsWith('--hotplug=')) {
-      const value = arg === '--hotplug' ? args[++index] : arg.slice('--hotplug='.length);
-      if (value === undefined || value === '') return { plans, rest, error: '--hotplug needs a plan file (QMP, HMP or libvirt device XML)' };
-      plans.push(value);
-      continue;
-    }
-    rest.push(arg);
-  }
-  return { plans, rest };
-}
-
 export interface PlanFiles {
   plans: Array<{ path: string; text: string }>;
   errors: string[];

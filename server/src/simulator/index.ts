@@ -14,6 +14,7 @@
  *   `--qemu-flavor upstream|rhel`, `--kvm-memslots N`, `--smm on|off`, `--vhost-max-mem-regions N`,
  *   `--vhost-user SOCKET=N` (repeatable; SOCKET is a path glob, a socket file name or a chardev id;
  *   N may be `nocfg` for a back-end without CONFIGURE_MEM_SLOTS, i.e. 8). Never prints or exits.
+ *   `readProfileOption(flag, value, overrides, errors)` reads one of `PROFILE_VALUE_FLAGS` (the CLI's parseArgs).
  * - `applyProfileOptions(base, overrides, source, origin?)` → a new HostProfile; vhost-user rules
  *   from later layers take precedence (first match wins).
  * - `simulate(model, profile, hotplug?)` → `Simulation`. Plug order: `-m` checks; vhost netdevs
@@ -58,7 +59,8 @@
 export { simulate, devicePlugOrder, netdevPlugOrder } from './simulate';
 export { usageAfterStep } from './usage';
 export {
-  applyProfileOptions, defaultHostProfile, findVhostUserRule, HOST_FACT_ASSUMPTIONS, parseProfileOptions, resolveVhostUserLimit, vhostUserSlotCap,
+  applyProfileOptions, defaultHostProfile, findVhostUserRule, HOST_FACT_ASSUMPTIONS, parseProfileOptions, PROFILE_VALUE_FLAGS,
+  readProfileOption, resolveVhostUserLimit, vhostUserSlotCap,
 } from './profile';
 export type {
   HostCpuVendor, HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule, VhostUserLimit,

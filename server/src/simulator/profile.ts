@@ -98,7 +98,8 @@ export interface ProfileOptionsParse {
   rest: string[];
 }
 
-const valueFlags = [
+/** The host profile flags, each taking one value; `--vhost-user` may repeat, the others' last use wins. */
+export const PROFILE_VALUE_FLAGS: readonly string[] = [
   '--qemu', '--qemu-flavor', '--kvm-memslots', '--smm', '--vhost-max-mem-regions', '--vhost-user', '--vhost-user-unknown',
   '--host-cpu-vendor', '--host-phys-bits',
 ];
@@ -131,109 +132,114 @@ function formatVhostUserLimit(limit: VhostUserLimit): string | number {
  */
 export function parseProfileOptions(args: string[]): ProfileOptionsParse {
   const overrides: ProfileOverrides = { origins: {} };
-  const origins = overrides.origins ?? {};
   const errors: string[] = [];
   const rest: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     const eq = arg.indexOf('=');
     const flag = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (!valueFlags.includes(flag)) {
+    if (!PROFILE_VALUE_FLAGS.includes(flag)) {
       rest.push(arg);
       continue;
     }
-    let value: string;
-    if (flag !== arg) {
-      value = arg.slice(eq + 1);
-    } else if (i + 1 < args.length) {
-      value = args[++i] ?? '';
-    } else {
-      errors.push(`${flag} needs a value`);
-      continue;
-    }
-    const text = `${flag} ${value}`;
-    switch (flag) {
-      case '--qemu': {
-        const parsed = parseQemuVersion(value);
-        if (parsed.ok) {
-          overrides.qemuVersion = parsed.version;
-          origins.qemuVersion = text;
-        } else errors.push(`--qemu: ${parsed.message}`);
-        break;
-      }
-      case '--qemu-flavor':
-        if (value === 'upstream' || value === 'rhel') {
-          overrides.qemuFlavor = value;
-          origins.qemuFlavor = text;
-        } else errors.push(`--qemu-flavor: '${value}' is not a flavour (use upstream or rhel)`);
-        break;
-      case '--kvm-memslots': {
-        const n = parseCount(flag, value, errors);
-        if (n !== undefined) {
-          overrides.kvmMemslots = n;
-          origins.kvmMemslots = text;
-        }
-        break;
-      }
-      case '--smm':
-        if (value === 'on' || value === 'off') {
-          overrides.smm = value === 'on';
-          origins.smm = text;
-        } else errors.push(`--smm: '${value}' is not on or off`);
-        break;
-      case '--vhost-max-mem-regions': {
-        const n = parseCount(flag, value, errors);
-        if (n !== undefined) {
-          overrides.vhostMaxMemRegions = n;
-          origins.vhostMaxMemRegions = text;
-        }
-        break;
-      }
-      case '--vhost-user': {
-        const at = value.lastIndexOf('=');
-        if (at <= 0 || at === value.length - 1) {
-          errors.push(`--vhost-user: '${value}' is not SOCKET=N (a socket path glob or chardev id, then the back-end's memslot limit)`);
-          break;
-        }
-        const pattern = value.slice(0, at);
-        const bad = globProblem(pattern);
-        if (bad !== undefined) {
-          errors.push(`--vhost-user: '${pattern}' is not a usable socket path glob: ${bad}`);
-          break;
-        }
-        const limit = parseVhostUserLimit(flag, value.slice(at + 1), errors);
-        if (limit !== undefined) {
-          (overrides.vhostUserBackends ??= []).push({ pattern, limit });
-          origins.vhostUserBackends = origins.vhostUserBackends ? `${origins.vhostUserBackends}; ${text}` : text;
-        }
-        break;
-      }
-      case '--host-cpu-vendor':
-        if (value === 'amd' || value === 'intel') {
-          overrides.hostCpuVendor = value;
-          origins.hostCpuVendor = text;
-        } else errors.push(`--host-cpu-vendor: '${value}' is not amd or intel`);
-        break;
-      case '--host-phys-bits': {
-        const n = parseCount(flag, value, errors);
-        if (n !== undefined && (n < 32 || n > 64)) errors.push(`--host-phys-bits: ${n} is not between 32 and 64`);
-        else if (n !== undefined) {
-          overrides.hostPhysBits = n;
-          origins.hostPhysBits = text;
-        }
-        break;
-      }
-      case '--vhost-user-unknown': {
-        const limit = parseVhostUserLimit(flag, value, errors);
-        if (limit !== undefined) {
-          overrides.unknownVhostUserAssumption = limit;
-          origins.unknownVhostUserAssumption = text;
-        }
-        break;
-      }
-    }
+    const value = flag !== arg ? arg.slice(eq + 1) : i + 1 < args.length ? args[++i] : undefined;
+    readProfileOption(flag, value, overrides, errors);
   }
   return { overrides, errors, rest };
+}
+
+/**
+ * Reads one profile flag (one of PROFILE_VALUE_FLAGS) and its value into `overrides`, or says what is wrong
+ * with it in `errors`; `value` is undefined when the flag came last without one. The CLI's parseArgs tokens
+ * and parseProfileOptions's scan both end here, so the two report the same texts.
+ */
+export function readProfileOption(flag: string, value: string | undefined, overrides: ProfileOverrides, errors: string[]): void {
+  const origins = (overrides.origins ??= {});
+  if (value === undefined) {
+    errors.push(`${flag} needs a value`);
+    return;
+  }
+  const text = `${flag} ${value}`;
+  switch (flag) {
+    case '--qemu': {
+      const parsed = parseQemuVersion(value);
+      if (parsed.ok) {
+        overrides.qemuVersion = parsed.version;
+        origins.qemuVersion = text;
+      } else errors.push(`--qemu: ${parsed.message}`);
+      break;
+    }
+    case '--qemu-flavor':
+      if (value === 'upstream' || value === 'rhel') {
+        overrides.qemuFlavor = value;
+        origins.qemuFlavor = text;
+      } else errors.push(`--qemu-flavor: '${value}' is not a flavour (use upstream or rhel)`);
+      break;
+    case '--kvm-memslots': {
+      const n = parseCount(flag, value, errors);
+      if (n !== undefined) {
+        overrides.kvmMemslots = n;
+        origins.kvmMemslots = text;
+      }
+      break;
+    }
+    case '--smm':
+      if (value === 'on' || value === 'off') {
+        overrides.smm = value === 'on';
+        origins.smm = text;
+      } else errors.push(`--smm: '${value}' is not on or off`);
+      break;
+    case '--vhost-max-mem-regions': {
+      const n = parseCount(flag, value, errors);
+      if (n !== undefined) {
+        overrides.vhostMaxMemRegions = n;
+        origins.vhostMaxMemRegions = text;
+      }
+      break;
+    }
+    case '--vhost-user': {
+      const at = value.lastIndexOf('=');
+      if (at <= 0 || at === value.length - 1) {
+        errors.push(`--vhost-user: '${value}' is not SOCKET=N (a socket path glob or chardev id, then the back-end's memslot limit)`);
+        break;
+      }
+      const pattern = value.slice(0, at);
+      const bad = globProblem(pattern);
+      if (bad !== undefined) {
+        errors.push(`--vhost-user: '${pattern}' is not a usable socket path glob: ${bad}`);
+        break;
+      }
+      const limit = parseVhostUserLimit(flag, value.slice(at + 1), errors);
+      if (limit !== undefined) {
+        (overrides.vhostUserBackends ??= []).push({ pattern, limit });
+        origins.vhostUserBackends = origins.vhostUserBackends ? `${origins.vhostUserBackends}; ${text}` : text;
+      }
+      break;
+    }
+    case '--host-cpu-vendor':
+      if (value === 'amd' || value === 'intel') {
+        overrides.hostCpuVendor = value;
+        origins.hostCpuVendor = text;
+      } else errors.push(`--host-cpu-vendor: '${value}' is not amd or intel`);
+      break;
+    case '--host-phys-bits': {
+      const n = parseCount(flag, value, errors);
+      if (n !== undefined && (n < 32 || n > 64)) errors.push(`--host-phys-bits: ${n} is not between 32 and 64`);
+      else if (n !== undefined) {
+        overrides.hostPhysBits = n;
+        origins.hostPhysBits = text;
+      }
+      break;
+    }
+    case '--vhost-user-unknown': {
+      const limit = parseVhostUserLimit(flag, value, errors);
+      if (limit !== undefined) {
+        overrides.unknownVhostUserAssumption = limit;
+        origins.unknownVhostUserAssumption = text;
+      }
+      break;
+    }
+  }
 }
 
 /** A new profile with the overrides applied; the base is not changed. */
@@ -290,7 +296,9 @@ function indexRules(rules: readonly VhostUserBackendRule[]): RuleIndex {
  * names and paths are looked up, only globs are tried one by one, so thousands of declared
  * back-ends cost a lookup per device, not a scan.
  */
-export function findVhostUserRule(profile: HostProfile, socketPath: string | undefined, chardevId: string | undefined): VhostUserBackendRule | undefined {
+export function findVhostUserRule(
+  profile: HostProfile, socketPath: string | undefined, chardevId: string | undefined,
+): VhostUserBackendRule | undefined {
   const rules = profile.vhostUserBackends;
   const index = indexRules(rules);
   const base = socketPath === undefined ? undefined : socketPath.slice(socketPath.lastIndexOf('/') + 1);
@@ -326,14 +334,18 @@ export function resolveVhostUserLimit(limit: VhostUserLimit, version: QemuVersio
 }
 
 /** A short, JSON-friendly view of the profile values the simulation used. */
-export function describeProfile(profile: HostProfile): Record<string, { value: string | number | boolean; source: ProfileSource; origin: string }> {
+export function describeProfile(
+  profile: HostProfile,
+): Record<string, { value: string | number | boolean; source: ProfileSource; origin: string }> {
   return {
     qemuVersion: { ...profile.qemuVersion, value: formatQemuVersion(profile.qemuVersion.value) },
     qemuFlavor: profile.qemuFlavor,
     kvmMemslots: profile.kvmMemslots,
     smm: profile.smm,
     vhostMaxMemRegions: profile.vhostMaxMemRegions,
-    unknownVhostUserAssumption: { ...profile.unknownVhostUserAssumption, value: formatVhostUserLimit(profile.unknownVhostUserAssumption.value) },
+    unknownVhostUserAssumption: {
+      ...profile.unknownVhostUserAssumption, value: formatVhostUserLimit(profile.unknownVhostUserAssumption.value),
+    },
     hostCpuVendor: { ...profile.hostCpuVendor, value: profile.hostCpuVendor.value ?? 'unknown' },
     hostPhysBits: { ...profile.hostPhysBits, value: profile.hostPhysBits.value ?? 'unknown' },
     vhostUserBackends: {
