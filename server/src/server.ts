@@ -18,13 +18,12 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
 import { allFindings, internalError, type DocumentAnalysis } from './analysis';
 import { detectDocumentKind, type DocumentKind } from './frontends';
 import { makeRange } from './model/range';
 import { applySeverityOverrides } from './rules';
 import { timeoutFinding, type AnalysisJob } from './watchdog/job';
-import { AnalysisPool } from './watchdog/pool';
+import { AnalysisPool, bundledWorkerScript } from './watchdog/pool';
 import { codeActions, fixAllKind } from './features/code-actions';
 import { hoverAt } from './features/hover';
 import { completionsAt, optionDocAt } from './features/completion';
@@ -61,11 +60,6 @@ export interface ServerOptions {
   analysisWorker?: string;
 }
 
-/** dist/analysis-worker.js next to dist/server.js; the test runner names its own build. */
-export function defaultAnalysisWorker(): string {
-  return process.env.MEMSLOT_ANALYSIS_WORKER || join(__dirname, 'analysis-worker.js');
-}
-
 /** A finished analysis; with `notAnalysed` (why), the watchdog dropped it and `analysis` holds only MS910. */
 interface Analysed {
   analysis: DocumentAnalysis;
@@ -84,7 +78,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const debouncer = new Debouncer(delayMs, maxWaitMs);
   // Two cores' worth at least, so one document stuck until its budget runs out never holds up another.
   const pool = new AnalysisPool({
-    script: options.analysisWorker ?? defaultAnalysisWorker(),
+    script: options.analysisWorker ?? bundledWorkerScript(),
     maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
   });
 

@@ -8,11 +8,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI's `main` in this process, capturing what it writes: fast, for most tests. */
-export function runCli(args: string[]): CliRun {
+/** Runs the CLI's `main` in this process (its analyses in worker threads), capturing what it writes: fast, for most tests. */
+export async function runCli(args: string[]): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
-  const status = main(args, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
+  const status = await main(args, { stdout: (text) => { stdout += text; }, stderr: (text) => { stderr += text; } });
   return { status, stdout, stderr };
 }
 

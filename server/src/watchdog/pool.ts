@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { runJob, type AnalysisJob, type JobResults } from './job';
 
@@ -11,6 +12,15 @@ import { runJob, type AnalysisJob, type JobResults } from './job';
  * Without the worker script (a test bundle that did not build it), jobs run in this thread, one at a
  * time and without a budget: slower to respond, never wrong.
  */
+
+/**
+ * The worker script beside the running bundle (dist/server.js and dist/cli.js both sit next to
+ * dist/analysis-worker.js); the test runner, whose bundles sit elsewhere, names its own build in
+ * MEMSLOT_ANALYSIS_WORKER.
+ */
+export function bundledWorkerScript(): string {
+  return process.env.MEMSLOT_ANALYSIS_WORKER || join(__dirname, 'analysis-worker.js');
+}
 
 export type JobOutcome<T> =
   | { status: 'done'; value: T; elapsedMs: number }
@@ -48,6 +58,8 @@ type WorkerMessage =
   | { type: 'error'; id: number; error: string };
 
 const stopped = 'the analysis service stopped';
+/** node fires a longer timer at once: a budget of weeks is as good as none. */
+const longestTimerMs = 2 ** 31 - 1;
 
 /** A runaway allocation ends the worker (reported as failed), not the server. */
 const workerHeapMb = 1024;
@@ -135,7 +147,7 @@ export class AnalysisPool {
         // The replacement starts now, so the next job does not wait for a cold worker.
         if (this.slots.length < this.options.maxWorkers) this.spawn();
         this.pump();
-      }, task.budgetMs);
+      }, Math.min(task.budgetMs, longestTimerMs));
     }
     slot.worker.postMessage({ id: task.id, job: task.job });
   }
