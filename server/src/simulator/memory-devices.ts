@@ -1,4 +1,4 @@
-import type { Device, MemoryBackend, MemoryDevice } from '../model/machine';
+import type { Device, MemoryBackend, MemoryDevice, MemoryDeviceKind } from '../model/machine';
 import type { Property } from '../model/values';
 import { parseBoolean } from '../model/sizes';
 import { size as formatSize } from './format';
@@ -62,7 +62,9 @@ function hasSharedZeropage(backend: MemoryBackend): boolean {
   return backend.type.value === 'memory-backend-ram' && !backend.share.value && !backend.hugetlb?.value;
 }
 
-function resolveUnpluggedInaccessible(state: SimState, device: MemoryDevice, backend: MemoryBackend): { value: boolean; explanation: string } {
+function resolveUnpluggedInaccessible(
+  state: SimState, device: MemoryDevice, backend: MemoryBackend,
+): { value: boolean; explanation: string } {
   const { version, machineType, model } = state.ctx;
   if (!model.arch.startsWith('x86') && model.arch !== 'i386') return { value: true, explanation: 'non-x86 targets always behave as on' };
   if (!atLeast(version, 7, 0)) return { value: false, explanation: `QEMU ${version.major}.${version.minor} has no unplugged-inaccessible (behaves as off)` };
@@ -113,153 +115,247 @@ export function deviceLabel(id: string | undefined, driver: string, index: numbe
   return id ?? `${driver}#${index}`;
 }
 
+/** Why QEMU refuses the plug at one step, and its text (display only); a step returns null to let the plug go on. */
+interface StepRefusal {
+  reason: RefusalReason;
+  message: string;
+}
+
+/** One memory device's plug as far as it has got; the steps read it and record what they decide in `event`. */
+interface Plug {
+  state: SimState;
+  event: SimulationEvent;
+  device: MemoryDevice;
+  ref: ModelRef;
+  phase: EventPhase;
+  id: string;
+  driver: string;
+  kind: MemoryDeviceKind;
+  /** The DIMM slot checkDimmSlot took (pc-dimm, nvdimm); null for the other devices. */
+  slot: number | null;
+}
+
+/** A plug whose memdev is found and whose memslots are decided: what a refused or plugged entry records. */
+interface SizedPlug extends Plug {
+  backendId: string;
+  backend: MemoryBackend;
+  size: number;
+  fdBacked: boolean;
+  dynamic: Pick<MemoryDeviceState, 'dynamic' | 'dynamicSource'>;
+  /** The memslot count is decided at plug (dynamic virtio-mem, hv-balloon), not fixed at one. */
+  decides: boolean;
+  reserved: number;
+  memslots: number;
+  memslotSize: number | null;
+  limit: number | null;
+  blockSize: number | null;
+  /** Set by placeRegion: the guest-physical address (null while unplaced or when the window is not modelled). */
+  addr: number | null;
+  /** Set by checkRealize for virtio-mem: unplugged-inaccessible as resolved. */
+  inaccessible: { value: boolean; explanation: string } | null;
+}
+
+/**
+ * The steps run in QEMU's order; the first refusal ends the plug. A refusal before the memslots are decided
+ * leaves no memory-device entry; one after it records the device as refused (its memslots are still shown).
+ */
 export function plugMemoryDevice(state: SimState, device: MemoryDevice, ref: ModelRef, phase: EventPhase): SimulationEvent {
-  const { ctx } = state;
-  const { version, layout } = ctx;
   const driver = device.driver.value;
   const id = deviceLabel(device.id?.value, driver, ref.index);
   const event = openEvent(state, phase, 'memory-device-plug', id, ref);
-  const kind = device.memoryKind;
-
-  if (kind === 'hv-balloon' && !state.modern) return refuse(event, 'unknown-device-model', messages.invalidDeviceModel(driver));
-  if (kind === 'virtio-mem' && device.dynamicMemslots?.origin === 'written' && !state.modern) {
-    return refuse(event, 'dynamic-memslots-unsupported', messages.propertyNotFound(driver, 'dynamic-memslots'));
-  }
-  if (phase === 'hotplug' && ctx.machineType.family === 'q35' && driver.endsWith('-pci') && onRootBus(device)) {
-    return refuse(event, 'bus-not-hotpluggable', messages.busNotHotpluggable('pcie.0'));
-  }
-  const isDimm = kind === 'pc-dimm' || kind === 'nvdimm';
-  let slot: number | null = null;
-  if (isDimm) {
-    if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) {
-      return refuse(event, 'nvdimm-not-enabled', messages.nvdimmNotEnabled);
-    }
-    const assigned = assignSlot(device.slot?.value, layout.slots, state.dimmSlots);
-    const ok = 'slot' in assigned;
-    event.decisions.push({
-      what: 'dimm-slot-check', inputs: { slots: layout.slots, dimmsPlugged: state.dimmsPlugged, written: device.slot?.value ?? null },
-      result: ok ? assigned.slot : false, passed: ok, explanation: assigned.explanation,
-    });
-    if (!ok) return refuse(event, assigned.reason, assigned.error);
-    slot = assigned.slot;
-  }
+  const plug: Plug = { state, event, device, ref, phase, id, driver, kind: device.memoryKind, slot: null };
+  const early = checkDeviceModel(plug) ?? checkHotplugBus(plug) ?? checkDimmSlot(plug);
+  if (early) return refuse(event, early.reason, early.message);
   // An hv-balloon without memdev is an "empty" memory device: no address, no memslots.
-  if (kind === 'hv-balloon' && !device.memdev) {
-    if (state.balloons > 0) return refuse(event, 'only-one-balloon', messages.onlyOneBalloon);
-    state.balloons++;
-    event.decisions.push({ what: 'memslots', inputs: {}, result: 0, explanation: 'hv-balloon without memdev is an empty memory device: no memslots' });
-    return event;
+  if (plug.kind === 'hv-balloon' && !device.memdev) {
+    const refused = plugEmptyBalloon(plug);
+    return refused ? refuse(event, refused.reason, refused.message) : event;
   }
+  const memdev = findMemdev(plug);
+  if ('reason' in memdev) return refuse(event, memdev.reason, memdev.message);
+  const sized = decideMemslots(plug, memdev.backendId, memdev.backend);
+  const refusal = checkFreeMemslots(sized) ?? checkDeviceMemorySpace(sized) ?? placeRegion(sized) ?? checkRealize(sized);
+  if (refusal) {
+    refuse(event, refusal.reason, refusal.message);
+    recordRefused(sized);
+  } else {
+    recordPlugged(sized);
+  }
+  return event;
+}
+
+/** Device models and properties this QEMU does not have. */
+function checkDeviceModel({ state, device, driver, kind }: Plug): StepRefusal | null {
+  if (kind === 'hv-balloon' && !state.modern) return { reason: 'unknown-device-model', message: messages.invalidDeviceModel(driver) };
+  if (kind === 'virtio-mem' && device.dynamicMemslots?.origin === 'written' && !state.modern) {
+    return { reason: 'dynamic-memslots-unsupported', message: messages.propertyNotFound(driver, 'dynamic-memslots') };
+  }
+  return null;
+}
+
+function checkHotplugBus({ state, device, driver, phase }: Plug): StepRefusal | null {
+  if (phase === 'hotplug' && state.ctx.machineType.family === 'q35' && driver.endsWith('-pci') && onRootBus(device)) {
+    return { reason: 'bus-not-hotpluggable', message: messages.busNotHotpluggable('pcie.0') };
+  }
+  return null;
+}
+
+/** pc-dimm and nvdimm: NVDIMM support on the machine, then a free (or the written) DIMM slot. */
+function checkDimmSlot(plug: Plug): StepRefusal | null {
+  const { state, event, device, kind } = plug;
+  if (kind !== 'pc-dimm' && kind !== 'nvdimm') return null;
+  if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) return { reason: 'nvdimm-not-enabled', message: messages.nvdimmNotEnabled };
+  const { slots } = state.ctx.layout;
+  const assigned = assignSlot(device.slot?.value, slots, state.dimmSlots);
+  const ok = 'slot' in assigned;
+  event.decisions.push({
+    what: 'dimm-slot-check', inputs: { slots, dimmsPlugged: state.dimmsPlugged, written: device.slot?.value ?? null },
+    result: ok ? assigned.slot : false, passed: ok, explanation: assigned.explanation,
+  });
+  if (!ok) return { reason: assigned.reason, message: assigned.error };
+  plug.slot = assigned.slot;
+  return null;
+}
+
+function plugEmptyBalloon({ state, event }: Plug): StepRefusal | null {
+  if (state.balloons > 0) return { reason: 'only-one-balloon', message: messages.onlyOneBalloon };
+  state.balloons++;
+  event.decisions.push({ what: 'memslots', inputs: {}, result: 0, explanation: 'hv-balloon without memdev is an empty memory device: no memslots' });
+  return null;
+}
+
+/** Device memory on the machine, then the memdev: set, and an existing backend. */
+function findMemdev({ state, event, device, driver }: Plug): StepRefusal | { backendId: string; backend: MemoryBackend } {
+  const { layout, version } = state.ctx;
   if (!layout.hasDeviceMemory) {
     event.decisions.push({
       what: 'space-check', inputs: { ram: layout.ramSize, maxmem: layout.maxmem }, result: false, passed: false,
       explanation: 'the machine has no device memory: maxmem is not larger than the boot RAM',
     });
-    return refuse(event, 'no-device-memory', atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy);
+    return { reason: 'no-device-memory', message: atLeast(version, 8, 1) ? messages.noDeviceMemory : messages.noDeviceMemoryLegacy };
   }
-  if (!device.memdev) return refuse(event, 'memdev-missing', messages.memdevMustBeSet);
+  if (!device.memdev) return { reason: 'memdev-missing', message: messages.memdevMustBeSet };
   const backendId = device.memdev.value;
   const backend = state.backends.get(backendId);
-  if (!backend) return refuse(event, 'memdev-not-found', messages.memdevNotFound(driver, backendId));
+  if (!backend) return { reason: 'memdev-not-found', message: messages.memdevNotFound(driver, backendId) };
+  return { backendId, backend };
+}
+
+/** How many memslots the device takes: one, or (dynamic virtio-mem, hv-balloon) as the memslot decision says. */
+function decideMemslots(plug: Plug, backendId: string, backend: MemoryBackend): SizedPlug {
+  const { state, event, device, driver, kind } = plug;
+  const { ctx } = state;
+  const { layout } = ctx;
   const size = backend.size?.value ?? 0;
-  const fdBacked = backendHasFd(backend, version);
+  const fdBacked = backendHasFd(backend, ctx.version);
   const dynamic = resolveDynamicMemslots(state, device);
   const decides = (kind === 'virtio-mem' && dynamic.dynamic) || kind === 'hv-balloon';
   const reserved = state.reserved();
-
-  let memslots = 1;
-  let memslotSize: number | null = kind === 'virtio-mem' ? size : null;
-  let limitValue: number | null = null;
   const blockSize = kind === 'virtio-mem' ? device.blockSize?.value ?? defaultBlockSize(backend) : null;
+  const sized: SizedPlug = {
+    ...plug, backendId, backend, size, fdBacked, dynamic, decides, reserved, blockSize,
+    memslots: 1, memslotSize: kind === 'virtio-mem' ? size : null, limit: null, addr: null, inaccessible: null,
+  };
   if (kind === 'virtio-mem') {
     event.decisions.push({
       what: 'dynamic-memslots', inputs: { source: dynamic.dynamicSource, flavour: ctx.profile.qemuFlavor.value }, result: dynamic.dynamic,
       explanation: `dynamic-memslots=${dynamic.dynamic ? 'on' : 'off'} (${describeDynamicSource(dynamic.dynamicSource, ctx.profile.qemuFlavor.origin)})`,
     });
   }
-  if (decides) {
-    const max = Math.min(state.kvmMax(), state.vhostMax());
-    const free = Math.min(state.kvmFree(), state.vhostFree());
-    const limit = decisionLimit({
-      max, free, required: state.required, reserved, size,
-      deviceMemorySpace: layout.deviceMemorySpace, usedRegionSize: state.usedRegionSize,
-    });
-    limitValue = limit.limit;
-    event.decisions.push({
-      what: 'decision-limit',
-      inputs: {
-        max: finite(max), free: finite(free), required: state.required, reserved, size,
-        deviceMemorySpace: layout.deviceMemorySpace, usedRegionSize: state.usedRegionSize, budget: limit.budget, branch: limit.branch,
-      },
-      result: limit.limit,
-      explanation: limit.explanation,
-    });
-    const split = kind === 'hv-balloon' ? hvBalloonMemslots(size, limit.limit) : virtioMemMemslots(size, limit.limit, blockSize ?? THP_SIZE, backendPageSize(backend));
-    memslots = split.memslots;
-    memslotSize = split.memslotSize;
-    event.decisions.push({
-      what: 'memslots', inputs: { size, limit: limit.limit, blockSize }, result: memslots, explanation: split.explanation,
-    });
-  } else {
+  if (!decides) {
     event.decisions.push({
       what: 'memslots', inputs: { size }, result: 1,
       explanation: kind === 'virtio-mem'
         ? `1 memslot: without dynamic-memslots the whole ${formatSize(size)} backend is mapped as one region at plug`
         : `1 memslot: a ${driver} maps its ${formatSize(size)} backend as one region`,
     });
+    return sized;
   }
+  const max = Math.min(state.kvmMax(), state.vhostMax());
+  const free = Math.min(state.kvmFree(), state.vhostFree());
+  const limit = decisionLimit({
+    max, free, required: state.required, reserved, size,
+    deviceMemorySpace: layout.deviceMemorySpace, usedRegionSize: state.usedRegionSize,
+  });
+  sized.limit = limit.limit;
+  event.decisions.push({
+    what: 'decision-limit',
+    inputs: {
+      max: finite(max), free: finite(free), required: state.required, reserved, size,
+      deviceMemorySpace: layout.deviceMemorySpace, usedRegionSize: state.usedRegionSize, budget: limit.budget, branch: limit.branch,
+    },
+    result: limit.limit,
+    explanation: limit.explanation,
+  });
+  const split = kind === 'hv-balloon'
+    ? hvBalloonMemslots(size, limit.limit)
+    : virtioMemMemslots(size, limit.limit, blockSize ?? THP_SIZE, backendPageSize(backend));
+  sized.memslots = split.memslots;
+  sized.memslotSize = split.memslotSize;
+  event.decisions.push({
+    what: 'memslots', inputs: { size, limit: limit.limit, blockSize }, result: split.memslots, explanation: split.explanation,
+  });
+  return sized;
+}
 
-  const checksFailed = state.modern ? modernSlotChecks(state, event, memslots, reserved) : legacySlotChecks(state, event);
-  if (checksFailed) return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
-  const total = layout.deviceMemorySpace;
+function checkFreeMemslots(plug: SizedPlug): StepRefusal | null {
+  const { state, event } = plug;
+  return state.modern ? modernSlotChecks(state, event, plug.memslots, plug.reserved) : legacySlotChecks(state, event);
+}
+
+function checkDeviceMemorySpace({ state, event, size }: SizedPlug): StepRefusal | null {
+  const total = state.ctx.layout.deviceMemorySpace;
   const fits = state.usedRegionSize + size <= total;
   event.decisions.push({
     what: 'space-check', inputs: { used: state.usedRegionSize, size, total }, result: fits, passed: fits,
     explanation: `${formatSize(state.usedRegionSize)} in use + ${formatSize(size)} ${fits ? '≤' : '>'} ${formatSize(total)} of memory-device space (maxmem − ram)`,
   });
-  if (!fits) {
-    refuse(event, 'device-memory-full', messages.notEnoughSpace(state.usedRegionSize, total));
-    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
-  }
+  return fits ? null : { reason: 'device-memory-full', message: messages.notEnoughSpace(state.usedRegionSize, total) };
+}
 
-  const placed = placeRegion(state, event, device, backend, size, blockSize);
-  if ('error' in placed) {
-    refuse(event, placed.reason, placed.error);
-    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
-  }
-
-  // realize
-  const inaccessible = kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend) : null;
-  const realizeError = realizeErrors(state, event, device, backend, kind, dynamic.dynamic, blockSize, inaccessible);
-  if (realizeError) {
-    refuse(event, realizeError.reason, realizeError.message);
-    return recordRefused(state, event, device, ref, id, kind, size, memslots, memslotSize, dynamic, limitValue, fdBacked, backend, blockSize);
-  }
-
-  // plug
+/** The counters of a plugged device: memslots, space, slots and the busy memdev. */
+function recordPlugged(plug: SizedPlug): void {
+  const { state, device, kind, size, memslots, decides, slot, addr } = plug;
   const autoDecided = decides && memslots > 1;
   const requested = kind === 'virtio-mem' ? device.requestedSize?.value ?? 0 : null;
-  const mappedAtPlug = decides ? 0 : 1;
-  const entry: MemoryDeviceState = {
-    device, ref, id, driver, kind, size, memslots, memslotSize, mapped: 0,
-    mappedAfterGuestPlug: guestMapped(kind, dynamic.dynamic, requested, memslots, memslotSize),
-    requestedSize: requested, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
-    decisionLimit: limitValue, autoDecided, userVisible: vhostUserCounts(fdBacked, backend.share.value, version) && !backendIsRom(backend),
-    readOnly: backendIsRom(backend), fdBacked,
-    unpluggedInaccessible: inaccessible?.value ?? true,
-    backendId, status: 'plugged', addr: placed.addr, slot,
-  };
+  const entry = memoryDeviceEntry(plug, {
+    mappedAfterGuestPlug: guestMapped(kind, plug.dynamic.dynamic, requested, memslots, plug.memslotSize),
+    requestedSize: requested, autoDecided, unpluggedInaccessible: plug.inaccessible?.value ?? true, status: 'plugged', addr, slot,
+  });
   state.memoryDevices.push(entry);
   state.required += memslots;
   state.usedRegionSize += size;
   if (autoDecided) state.autoDecisions++;
-  if (isDimm) state.dimmsPlugged++;
+  if (kind === 'pc-dimm' || kind === 'nvdimm') state.dimmsPlugged++;
   if (slot !== null) state.dimmSlots.add(slot);
-  if (placed.addr !== null) insertRegion(state.placed, { id, qemuId: device.id?.value ?? '(unnamed)', start: placed.addr, size });
+  if (addr !== null) insertRegion(state.placed, { id: plug.id, qemuId: device.id?.value ?? '(unnamed)', start: addr, size });
   if (kind === 'hv-balloon') state.balloons++;
-  state.busyBackends.add(backendId);
-  state.setMapped(entry, mappedAtPlug);
-  return event;
+  state.busyBackends.add(plug.backendId);
+  // A device whose memslots are decided maps none at plug: the guest driver maps them as it plugs memory.
+  state.setMapped(entry, decides ? 0 : 1);
+}
+
+/** A refused device keeps its entry (what it would have taken), with nothing mapped, placed or counted. */
+function recordRefused(plug: SizedPlug): void {
+  plug.state.memoryDevices.push(memoryDeviceEntry(plug, {
+    mappedAfterGuestPlug: 0, requestedSize: plug.device.requestedSize?.value ?? null, autoDecided: false, unpluggedInaccessible: true,
+    status: 'refused', addr: null, slot: null,
+  }));
+}
+
+type PlugOutcome = Pick<MemoryDeviceState, 'mappedAfterGuestPlug' | 'requestedSize' | 'autoDecided' | 'unpluggedInaccessible' | 'status' | 'addr' | 'slot'>;
+
+function memoryDeviceEntry(plug: SizedPlug, outcome: PlugOutcome): MemoryDeviceState {
+  const { device, ref, id, driver, kind, size, memslots, memslotSize, blockSize, dynamic, backend, fdBacked } = plug;
+  const readOnly = backendIsRom(backend);
+  return {
+    device, ref, id, driver, kind, size, memslots, memslotSize, mapped: 0, mappedAfterGuestPlug: outcome.mappedAfterGuestPlug,
+    requestedSize: outcome.requestedSize, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
+    decisionLimit: plug.limit, autoDecided: outcome.autoDecided,
+    userVisible: vhostUserCounts(fdBacked, backend.share.value, plug.state.ctx.version) && !readOnly, readOnly, fdBacked,
+    unpluggedInaccessible: outcome.unpluggedInaccessible, backendId: plug.backendId,
+    status: outcome.status, addr: outcome.addr, slot: outcome.slot,
+  };
 }
 
 function finite(n: number): number | null {
@@ -284,7 +380,7 @@ export function guestMapped(kind: MemoryDeviceState['kind'], dynamic: boolean, r
   return Math.min(memslots, Math.ceil(requested / memslotSize));
 }
 
-function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: number, reserved: number): boolean {
+function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: number, reserved: number): StepRefusal | null {
   const need = memslots + reserved;
   if (state.ctx.kvm) {
     const free = state.kvmFree();
@@ -293,10 +389,7 @@ function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: num
       what: 'kvm-free-check', inputs: { free, required: memslots, reserved }, result: ok, passed: ok,
       explanation: `KVM has ${free} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
     });
-    if (!ok) {
-      refuse(event, 'kvm-slots-exhausted', messages.kvmNotEnoughFree);
-      return true;
-    }
+    if (!ok) return { reason: 'kvm-slots-exhausted', message: messages.kvmNotEnoughFree };
   }
   const vfree = state.vhostFree();
   if (Number.isFinite(vfree)) {
@@ -305,23 +398,17 @@ function modernSlotChecks(state: SimState, event: SimulationEvent, memslots: num
       what: 'vhost-free-check', inputs: { free: vfree, required: memslots, reserved }, result: ok, passed: ok,
       explanation: `the fullest vhost back-end has ${vfree} free memslots ${ok ? '≥' : '<'} ${memslots} required + ${reserved} reserved`,
     });
-    if (!ok) {
-      refuse(event, 'vhost-slots-exhausted', messages.vhostNotEnoughFree);
-      return true;
-    }
+    if (!ok) return { reason: 'vhost-slots-exhausted', message: messages.vhostNotEnoughFree };
   }
-  return false;
+  return null;
 }
 
-function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
+function legacySlotChecks(state: SimState, event: SimulationEvent): StepRefusal | null {
   if (state.ctx.kvm) {
     const free = state.ctx.profile.kvmMemslots.value - state.kvmUsed(0);
     const ok = free >= 1;
     event.decisions.push({ what: 'kvm-free-check', inputs: { free }, result: ok, passed: ok, explanation: `KVM address space 0 has ${free} free memslots (QEMU ≤ 8.1 needs one)` });
-    if (!ok) {
-      refuse(event, 'kvm-slots-exhausted', messages.kvmNoFreeLegacy);
-      return true;
-    }
+    if (!ok) return { reason: 'kvm-slots-exhausted', message: messages.kvmNoFreeLegacy };
   }
   for (const group of ['user', 'private'] as const) {
     const limit = state.groupLimit(group);
@@ -329,24 +416,16 @@ function legacySlotChecks(state: SimState, event: SimulationEvent): boolean {
     const used = state.trackedUsed(group);
     const ok = limit > used;
     event.decisions.push({ what: 'vhost-free-check', inputs: { limit, used }, result: ok, passed: ok, explanation: `vhost ${group === 'user' ? 'user' : 'kernel'} limit ${limit} ${ok ? '>' : '≤'} ${used} used memslots` });
-    if (!ok) {
-      refuse(event, 'vhost-slots-exhausted', messages.vhostNoFreeLegacy);
-      return true;
-    }
+    if (!ok) return { reason: 'vhost-slots-exhausted', message: messages.vhostNoFreeLegacy };
   }
-  return false;
+  return null;
 }
 
-interface RealizeError {
-  reason: RefusalReason;
-  message: string;
-}
-
-function realizeErrors(
-  state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, kind: MemoryDeviceState['kind'], dynamic: boolean,
-  blockSize: number | null, inaccessible: { value: boolean; explanation: string } | null,
-): RealizeError | null {
-  const backendId = device.memdev?.value ?? '';
+/** Realize: the memdev free, then the NVDIMM's and virtio-mem's own properties against their backend. */
+function checkRealize(plug: SizedPlug): StepRefusal | null {
+  const { state, event, device, backend, backendId, kind, blockSize } = plug;
+  const inaccessible = kind === 'virtio-mem' ? resolveUnpluggedInaccessible(state, device, backend) : null;
+  plug.inaccessible = inaccessible;
   if (kind === 'hv-balloon' && state.balloons > 0) return { reason: 'only-one-balloon', message: messages.onlyOneBalloon };
   if (state.busyBackends.has(backendId)) {
     return { reason: 'memdev-busy', message: kind === 'pc-dimm' || kind === 'nvdimm' ? messages.dimmBusyMemdev(backendId) : messages.virtioMemBusyMemdev(backendId) };
@@ -363,7 +442,7 @@ function realizeErrors(
   if (!inaccessible) return null;
   event.decisions.push({ what: 'unplugged-inaccessible', inputs: { backend: backend.type.value, share: backend.share.value }, result: inaccessible.value, explanation: inaccessible.explanation });
   if (!inaccessible.value && !hasSharedZeropage(backend)) event.warnings.push(messages.unpluggedInaccessibleOffWarning);
-  if (dynamic && !inaccessible.value) {
+  if (plug.dynamic.dynamic && !inaccessible.value) {
     return { reason: 'dynamic-memslots-needs-unplugged-inaccessible', message: messages.dynamicMemslotsNeedsUnpluggedInaccessible };
   }
   // hw/virtio/vhost-vdpa.c vhost_vdpa_init() pins all guest memory and disables discarding it
@@ -380,18 +459,17 @@ function realizeErrors(
  * memory_device_pre_plug() after the space check: the region's size must be a multiple of its
  * alignment, then the address (x86 pc/q35 only: other machines' windows are not modelled).
  */
-function placeRegion(
-  state: SimState, event: SimulationEvent, device: MemoryDevice, backend: MemoryBackend, size: number, blockSize: number | null,
-): { addr: number | null } | { error: string; reason: RefusalReason } {
+function placeRegion(plug: SizedPlug): StepRefusal | null {
+  const { state, event, device, backend, size, blockSize } = plug;
   const window = state.ctx.space?.deviceMemory;
-  if (!window) return { addr: null };
+  if (!window) return null;
   const regionAlign = regionAlignment(backend);
   if (size % regionAlign !== 0) {
     event.decisions.push({
       what: 'device-address', inputs: { size, alignment: regionAlign, problem: 'size' }, result: false, passed: false,
       explanation: `the ${formatSize(size)} backend is not a multiple of its memory region's alignment 0x${regionAlign.toString(16)}`,
     });
-    return { error: messages.sizeNotAligned(regionAlign), reason: 'memory-region-alignment' };
+    return { reason: 'memory-region-alignment', message: messages.sizeNotAligned(regionAlign) };
   }
   const align = deviceAlignment(device, backend, blockSize);
   const hint = device.memaddr?.value;
@@ -405,22 +483,9 @@ function placeRegion(
     },
     result: ok ? found.addr : false, passed: ok, explanation: found.explanation,
   });
-  return ok ? { addr: found.addr } : { error: found.error, reason: 'memory-address-unusable' };
-}
-
-function recordRefused(
-  state: SimState, event: SimulationEvent, device: MemoryDevice, ref: ModelRef, id: string, kind: MemoryDeviceState['kind'], size: number,
-  memslots: number, memslotSize: number | null, dynamic: Pick<MemoryDeviceState, 'dynamic' | 'dynamicSource'>, limit: number | null,
-  fdBacked: boolean, backend: MemoryBackend, blockSize: number | null,
-): SimulationEvent {
-  state.memoryDevices.push({
-    device, ref, id, driver: device.driver.value, kind, size, memslots, memslotSize, mapped: 0, mappedAfterGuestPlug: 0,
-    requestedSize: device.requestedSize?.value ?? null, blockSize, dynamic: dynamic.dynamic, dynamicSource: dynamic.dynamicSource,
-    decisionLimit: limit, autoDecided: false, userVisible: vhostUserCounts(fdBacked, backend.share.value, state.ctx.version) && !backendIsRom(backend),
-    readOnly: backendIsRom(backend), fdBacked,
-    unpluggedInaccessible: true, backendId: device.memdev?.value ?? null, status: 'refused', addr: null, slot: null,
-  });
-  return event;
+  if (!ok) return { reason: 'memory-address-unusable', message: found.error };
+  plug.addr = found.addr;
+  return null;
 }
 
 /**
