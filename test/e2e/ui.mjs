@@ -137,7 +137,8 @@ try {
     if (!listed.stdout.split('\n').includes(`${id}@${manifest.version}`)) throw new Error(`${id}@${manifest.version} not in: ${listed.stdout}${listed.stderr}`);
     const extensionsDir = JSON.parse(CS_ARGS)[JSON.parse(CS_ARGS).indexOf('--extensions-dir') + 1];
     const installed = path.join(extensionsDir, `${id}-${manifest.version}`);
-    for (const file of ['dist/extension.js', 'dist/server.js']) {
+    // The server starts its analyses in dist/analysis-worker.js: the package must carry it.
+    for (const file of ['dist/extension.js', 'dist/server.js', 'dist/analysis-worker.js']) {
       const mine = sha256(fs.readFileSync(path.join(installed, file)));
       if (mine !== sha256(unzip(VSIX, `extension/${file}`))) throw new Error(`${installed}/${file} differs from the .vsix`);
     }
