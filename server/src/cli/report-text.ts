@@ -1,6 +1,7 @@
 import type { DocumentAnalysis, MachineAnalysis } from '../analysis';
 import type { Finding } from '../model/findings';
 import type { MachineModel } from '../model/machine';
+import { resolveRef } from '../model/references';
 import type { Simulation } from '../simulator';
 import { formatSize } from '../model/sizes';
 import { slotFigures } from '../features/slot-count';
@@ -50,7 +51,7 @@ function summarizeMachine(path: string, analysis: MachineAnalysis, index: number
     lines.push(`${indent}memory devices: ${memoryDevices.map((device) => {
       const parts = [device.id?.value ?? '(no id)', device.driver.value];
       if (device.memdev) parts.push(`memdev=${device.memdev.value}`);
-      const backend = model.backends.find((candidate) => candidate.id?.value === device.memdev?.value);
+      const backend = resolveRef(model.backends, device.memdev);
       if (backend?.size) parts.push(formatSize(backend.size.value));
       if (device.dynamicMemslots) parts.push(`dynamic-memslots=${device.dynamicMemslots.value ? 'on' : 'off'}`);
       return parts.join(' ');
@@ -82,8 +83,7 @@ function describeMachine(model: MachineModel): string {
 }
 
 function vhostConsumers(model: MachineModel): string[] {
-  const socketOf = (chardevId: string | undefined): string | undefined =>
-    model.chardevs.find((chardev) => chardev.id?.value === chardevId)?.path?.value;
+  const socketOf = (chardevId: string | undefined): string | undefined => resolveRef(model.chardevs, chardevId)?.path?.value;
   const out: string[] = [];
   for (const netdev of model.netdevs) {
     if (!netdev.vhost) continue;

@@ -1,5 +1,6 @@
 import type { Device, MachineModel, MemoryBackend, Netdev } from '../model/machine';
 import { rangeContains, type Position, type Range } from '../model/range';
+import { resolveRef } from '../model/references';
 import type { ModelRef, Simulation } from '../simulator';
 
 /**
@@ -70,7 +71,8 @@ export function consumerOf(model: MachineModel, simulation: Simulation, target: 
     const own = simulation.consumers.find((consumer) => sameRef(consumer.ref, 'devices', target.index));
     if (own) return own;
     if (target.device.kind === 'net-device' && target.device.netdev) {
-      const netdevIndex = model.netdevs.findIndex((netdev) => netdev.id?.value === (target.device.kind === 'net-device' ? target.device.netdev?.value : undefined));
+      const netdev = resolveRef(model.netdevs, target.device.netdev);
+      const netdevIndex = netdev ? model.netdevs.indexOf(netdev) : -1;
       return simulation.consumers.find((consumer) => sameRef(consumer.ref, 'netdevs', netdevIndex));
     }
   }

@@ -3,3 +3,4 @@ export * from './findings';
 export * from './values';
 export * from './sizes';
 export * from './machine';
+export * from './references';

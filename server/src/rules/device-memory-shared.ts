@@ -1,5 +1,6 @@
 import { GiB, MiB } from '../model/sizes';
 import type { MachineModel } from '../model/machine';
+import { resolveRef } from '../model/references';
 import type { Range } from '../model/range';
 import type { Fix, TextEdit } from '../model/findings';
 import { simulate, type HostProfile, type RefusalReason, type Simulation } from '../simulator';
@@ -16,17 +17,9 @@ export function memoryOptionSize(bytes: number): string {
 
 /** Sum of the backend sizes of every memory device (what maxmem − ram must hold). */
 export function memoryDevicesTotal(model: MachineModel): number {
-  // One map, not a search of the backends per device: thousands of DIMMs must stay linear.
-  const sizeById = new Map<string, number>();
-  for (const backend of model.backends) {
-    const id = backend.id?.value;
-    // The first backend of an id is the one a device finds, as before.
-    if (id !== undefined && !sizeById.has(id)) sizeById.set(id, backend.size?.value ?? 0);
-  }
   let total = 0;
   for (const device of model.devices) {
-    if (device.kind !== 'memory-device' || !device.memdev) continue;
-    total += sizeById.get(device.memdev.value) ?? 0;
+    if (device.kind === 'memory-device') total += resolveRef(model.backends, device.memdev)?.size?.value ?? 0;
   }
   return total;
 }

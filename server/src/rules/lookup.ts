@@ -31,11 +31,6 @@ export function memoryDeviceOf(model: MachineModel, ref: ModelRef): MemoryDevice
   return item?.kind === 'memory-device' ? item : undefined;
 }
 
-export function backendById(model: MachineModel, id: string | null | undefined): MemoryBackend | undefined {
-  if (id === null || id === undefined) return undefined;
-  return model.backends.find((b) => b.id?.value === id);
-}
-
 /** The event in which QEMU refused the machine (start-up only). */
 export function refusalEvent(simulation: Simulation): SimulationEvent | undefined {
   if (simulation.outcome !== 'refused') return undefined;

@@ -1,6 +1,7 @@
 import { codes } from '../model/codes';
 import type { Fix, RelatedInformation } from '../model/findings';
 import type { Device, MachineModel, MemoryDevice } from '../model/machine';
+import { resolveRef } from '../model/references';
 import { messages, SAFE_MAX_MEMSLOTS, simulate, type MemoryDeviceResult, type Simulation } from '../simulator';
 import { moveOptionsBefore, setXmlAttribute } from './edits';
 import { decisionOf, describeItem, itemOfRef, memoryDeviceOf, nameOf, refusalEvent, userId, withDevices } from './lookup';
@@ -143,7 +144,7 @@ function moveBeforeDeciderFix(context: RuleContext, refused: Device, deciders: M
   reordered.splice(reordered.indexOf(first), 0, refused);
   const after = simulate(withDevices(model, reordered), context.profile);
   if (stillRefusedHere(after) || firstIndex < 0) return null;
-  const chardev = refused.chardev ? model.chardevs.find((c) => c.id?.value === refused.chardev?.value) : undefined;
+  const chardev = resolveRef(model.chardevs, refused.chardev);
   const moved = chardev && chardev.order > first.order && chardev.order < refused.order ? [chardev.range, refused.range] : [refused.range];
   const what = moved.length === 2 ? `${nameOf(refused)} and its -chardev` : nameOf(refused);
   // Say what the move does to the decision: with the small back-end first, QEMU decides one memslot.

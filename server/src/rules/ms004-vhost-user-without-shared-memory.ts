@@ -1,6 +1,7 @@
 import { codes } from '../model/codes';
 import type { Fix, TextEdit } from '../model/findings';
 import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
+import { resolveRef } from '../model/references';
 import { MiB } from '../model/sizes';
 import { atLeast } from '../simulator';
 import { backendHasFd, backendIsRom } from '../simulator/layout';
@@ -68,27 +69,22 @@ interface MemoryPiece {
 
 /** Boot RAM (the -machine memory-backend, the NUMA memdevs, or the implicit backend) and every memory device's backend. */
 function guestMemory(model: MachineModel): MemoryPiece[] {
-  // Maps rather than find/some inside the loop over devices: a model of hundreds of memory
-  // devices made this quadratic. The first backend with an id wins, as `find` did.
-  const backendsById = new Map<string, MemoryBackend>();
-  for (const backend of model.backends) if (backend.id && !backendsById.has(backend.id.value)) backendsById.set(backend.id.value, backend);
-  const byId = (id: string | undefined) => (id === undefined ? undefined : backendsById.get(id));
   const pieces: MemoryPiece[] = [];
   const numa = model.numaNodes.filter((n) => n.memdev !== undefined);
   if (numa.length > 0) {
     for (const node of numa) {
-      const backend = byId(node.memdev?.value);
+      const backend = resolveRef(model.backends, node.memdev);
       if (backend) pieces.push({ backend, role: `(guest RAM of NUMA node ${node.nodeId?.value ?? '?'})`, short: `node ${node.nodeId?.value ?? '?'} RAM` });
     }
   } else if (model.machine.memoryBackend) {
-    pieces.push({ backend: byId(model.machine.memoryBackend.value), role: '(boot RAM)', short: 'boot RAM' });
+    pieces.push({ backend: resolveRef(model.backends, model.machine.memoryBackend), role: '(boot RAM)', short: 'boot RAM' });
   } else {
     pieces.push({ backend: model.backends.find((b) => b.implicit), role: '', short: '' });
   }
   const listed = new Set(pieces.map((p) => p.backend));
   for (const device of model.devices) {
     if (device.kind !== 'memory-device' || !device.memdev) continue;
-    const backend = byId(device.memdev.value);
+    const backend = resolveRef(model.backends, device.memdev);
     if (backend && !listed.has(backend)) {
       listed.add(backend);
       pieces.push({ backend, role: `(memory of ${describeItem(device)})`, short: `${userId(device) ?? device.driver.value}'s memory` });

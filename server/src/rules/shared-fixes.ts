@@ -1,14 +1,14 @@
 import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directive-text';
 import type { Fix } from '../model/findings';
 import type { MachineModel } from '../model/machine';
+import { resolveRef } from '../model/references';
 import { applyProfileOptions, type HostProfile, type VhostUserLimit } from '../simulator';
 import type { RuleContext } from './types';
 
 /** The pattern a `--vhost-user` declaration should use for a back-end: its socket path, else its chardev id. */
 export function vhostUserPattern(model: MachineModel, chardevId: string | undefined): string | undefined {
   if (chardevId === undefined) return undefined;
-  const chardev = model.chardevs.find((c) => c.id?.value === chardevId);
-  return chardev?.path?.value ?? chardevId;
+  return resolveRef(model.chardevs, chardevId)?.path?.value ?? chardevId;
 }
 
 export function limitText(limit: VhostUserLimit): string {

@@ -1,4 +1,5 @@
 import type { MachineModel, MemoryBackend, MemoryDevice } from '../model/machine';
+import { idIndex } from '../model/references';
 import { GiB } from './constants';
 import { messages } from './messages';
 import type { HostProfile } from './profile';
@@ -79,8 +80,7 @@ export function capacity(model: MachineModel, profile: HostProfile, plan: Hotplu
 
 /** The last DIMM's backend (from the plan, else the command line), else one like the boot memory's. */
 function dimmTemplate(model: MachineModel, plan: HotplugEvent[]): MemoryBackend {
-  const backends = new Map<string, MemoryBackend>();
-  for (const backend of model.backends) if (backend.id) backends.set(backend.id.value, backend);
+  const backends = new Map(idIndex(model.backends));
   let last: MemoryBackend | undefined;
   const consider = (device: MemoryDevice): void => {
     const backend = device.memdev ? backends.get(device.memdev.value) : undefined;

@@ -1,4 +1,5 @@
 import type { MachineModel, MemoryBackend } from '../model/machine';
+import { resolveRef } from '../model/references';
 import { atLeast, type QemuVersion } from './version';
 import { DEFAULT_RAM_SIZE, GiB, MiB } from './constants';
 import { parseSize } from '../model/sizes';
@@ -140,7 +141,6 @@ export function vhostUserCounts(fdBacked: boolean, shared: boolean, version: Qem
 }
 
 function bootBackends(model: MachineModel, ramSize: number, version: QemuVersion): BootRamPiece[] {
-  const byId = new Map(model.backends.filter((b) => b.id).map((b) => [b.id?.value, b] as const));
   const piece = (backend: MemoryBackend | undefined, size: number): BootRamPiece =>
     backend
       ? { backendId: backend.id?.value ?? null, size, fdBacked: backendHasFd(backend, version), shared: backend.share.value }
@@ -148,13 +148,13 @@ function bootBackends(model: MachineModel, ramSize: number, version: QemuVersion
   const numaMemdevs = model.numaNodes.map((node) => node.memdev?.value);
   if (numaMemdevs.length > 0 && numaMemdevs.every((id) => id !== undefined)) {
     const pieces = numaMemdevs.map((id) => {
-      const backend = byId.get(id);
+      const backend = resolveRef(model.backends, id);
       return piece(backend, backend?.size?.value ?? ramSize / numaMemdevs.length);
     });
     return pieces;
   }
   const named = model.machine.memoryBackend?.value;
-  if (named !== undefined) return [piece(byId.get(named), ramSize)];
+  if (named !== undefined) return [piece(resolveRef(model.backends, named), ramSize)];
   const implicit = model.backends.find((b) => b.implicit);
   return [piece(implicit, ramSize)];
 }

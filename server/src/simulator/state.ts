@@ -1,4 +1,5 @@
 import type { Chardev, MachineModel, MemoryBackend, MemoryDevice, MemoryDeviceKind, VhostBackendKind } from '../model/machine';
+import { idIndex } from '../model/references';
 import type { HostProfile, ProfileSource } from './profile';
 import type { QemuVersion } from './version';
 import { atLeast } from './version';
@@ -111,10 +112,9 @@ export class SimState {
   lastSlotTotals?: SlotTotals;
 
   constructor(readonly ctx: Context) {
-    this.backends = new Map();
-    for (const backend of ctx.model.backends) if (backend.id) this.backends.set(backend.id.value, backend);
-    this.chardevs = new Map();
-    for (const chardev of ctx.model.chardevs) if (chardev.id) this.chardevs.set(chardev.id.value, chardev);
+    // Copies: hot-plug adds and removes backends and chardevs as QEMU runs.
+    this.backends = new Map(idIndex(ctx.model.backends));
+    this.chardevs = new Map(idIndex(ctx.model.chardevs));
     for (const piece of ctx.layout.backends) if (piece.backendId) this.busyBackends.add(piece.backendId);
   }
 

@@ -3,6 +3,7 @@ import type { MachineModel, OptionSyntax } from '../../model/machine';
 import type { Range } from '../../model/range';
 import { written, type Located } from '../../model/values';
 import { frontendCodes } from '../../model/codes';
+import { resolveRef } from '../../model/references';
 
 /** Ids as the options defined them, per QEMU namespace, in command-line order. */
 export interface IdRegistry {
@@ -33,11 +34,9 @@ function unknown(value: string): boolean {
 }
 
 export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, findings: Finding[]): void {
-  const first = new Map<string, Map<string, Range>>();
   for (const namespace of Object.keys(ids) as Array<keyof IdRegistry>) {
     const seen = new Map<string, Range>();
     const seenSyntax = new Map<string, OptionSyntax | undefined>();
-    first.set(namespace, seen);
     for (const { id, syntax } of ids[namespace]) {
       if (unknown(id.value)) continue;
       const earlier = seen.get(id.value);
@@ -60,26 +59,24 @@ export function checkIdsAndReferences(model: MachineModel, ids: IdRegistry, find
   // A -readconfig file may define what the command line refers to; we cannot read it.
   if (model.readconfig.length > 0) return;
 
-  const backends = new Set(ids.object.filter((o) => o.isBackend).map((o) => o.id.value));
-  const objects = new Set(ids.object.map((o) => o.id.value));
-  const chardevs = first.get('chardev')!;
-  const netdevs = first.get('netdev')!;
+  // References resolve against what the options defined (a -netdev without a type still has its id), not the model.
+  const backends = ids.object.filter((o) => o.isBackend);
   const dangling = (reference: Located<string>, message: string): void => {
     const { code, defaultSeverity: severity } = frontendCodes.danglingReference;
     findings.push({ code, severity, message, range: reference.range });
   };
   const memdev = (key: string, reference: Located<string> | undefined): void => {
-    if (!reference || unknown(reference.value) || backends.has(reference.value)) return;
-    dangling(reference, objects.has(reference.value)
+    if (!reference || unknown(reference.value) || resolveRef(backends, reference)) return;
+    dangling(reference, resolveRef(ids.object, reference)
       ? `${key} '${reference.value}' names an -object that is not a memory backend`
       : `${key} '${reference.value}' does not name any -object`);
   };
   const chardev = (reference: Located<string> | undefined): void => {
-    if (!reference || unknown(reference.value) || chardevs.has(reference.value)) return;
+    if (!reference || unknown(reference.value) || resolveRef(ids.chardev, reference)) return;
     dangling(reference, `chardev '${reference.value}' does not name any -chardev`);
   };
   const netdev = (reference: Located<string> | undefined): void => {
-    if (!reference || unknown(reference.value) || netdevs.has(reference.value)) return;
+    if (!reference || unknown(reference.value) || resolveRef(ids.netdev, reference)) return;
     dangling(reference, `netdev '${reference.value}' does not name any -netdev or -nic`);
   };
 
