@@ -95,8 +95,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   /** Bumped when a setting that changes analyses changes: older entries are recomputed. */
   let generation = 0;
   let analysisInputs = '';
-  /** Per document, the version and time of its last publication (a stale result may not replace a newer one). */
-  const lastPublished = new Map<string, { version: number; at: number }>();
+  /** Per open document, the version and time of its last publication (a stale result may not replace a newer one). */
+  const lastPublished = new Map<string, { document: TextDocument; version: number; at: number }>();
   /** Hot-plug plan files (`.qmp`, `.hmp`, libvirt device XML) run against their VM file. */
   const plans = new PlanSupport(() => documents.all());
   /** The workspace folders' paths: the only places `-readconfig` files are read from. */
@@ -277,15 +277,17 @@ export function createServer(connection: Connection, options: ServerOptions = {}
       connection.console.error(`memslot: analysis of ${uri} failed: ${describeError(error)}`);
       return;
     }
-    // A result for a text the user has since changed (or closed) is stale: dropped, as the newer
-    // version has its own analysis scheduled; unless nothing was published for the debouncer's
-    // ceiling (the user keeps typing into a slow file), and never over a newer version's.
+    // A result for a text the user has since changed is stale: dropped, as the newer version has its
+    // own analysis scheduled; unless nothing was published for the debouncer's ceiling (the user keeps
+    // typing into a slow file), and never over a newer version's. A document closed meanwhile, even if
+    // opened again (its versions start anew), gets nothing of its earlier life.
     const current = documents.get(uri);
-    if (!current) return;
-    const last = lastPublished.get(uri);
+    if (current !== document) return;
+    const previous = lastPublished.get(uri);
+    const last = previous?.document === document ? previous : undefined;
     if (last && last.version > version) return;
     if (current.version !== version && last && performance.now() - last.at < maxWaitMs) return;
-    lastPublished.set(uri, { version, at: performance.now() });
+    lastPublished.set(uri, { document, version, at: performance.now() });
     void connection.sendDiagnostics({ uri, version, diagnostics });
   }
 

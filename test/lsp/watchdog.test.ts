@@ -134,3 +134,28 @@ test('the built server (dist/server.js) runs its analyses in dist/analysis-worke
     await client.stop();
   }
 });
+
+test('a document closed while its analysis runs and opened again (versions anew) gets only its new diagnostics', async () => {
+  const client = await startWith({ analysis: { timeoutMs: 120_000 }, trace: { server: 'verbose' } });
+  try {
+    // A warm worker, so the old analysis starts at once rather than waiting in the queue (where the
+    // new one would replace it).
+    const warm = 'file:///tmp/memslot-watchdog/warm.sh';
+    await client.open(warm, 'shellscript', smallText, 1);
+    await client.waitForDiagnostics(warm, (params) => params.version === 1);
+    const uri = 'file:///tmp/memslot-watchdog/reopened.sh';
+    await client.open(uri, 'shellscript', refusedDimms(1000), 5);
+    await client.waitForLog((message) => message.startsWith(`analysing ${uri} v5`), 30_000);
+    await client.close(uri);
+    const reopened = client.published.length;
+    // The new text takes longer than the old one: the old result arrives first and must not count.
+    await client.open(uri, 'shellscript', refusedDimms(6000), 1);
+    const published = await client.waitForDiagnostics(uri, (params) => params.version === 1, reopened, 60_000);
+    assert.ok(published.diagnostics.some((diagnostic) => diagnostic.code === 'MS006'), JSON.stringify(published.diagnostics.map((d) => d.code)));
+    // Besides the close's clearing (no version), only the new text's diagnostics.
+    const versions = client.published.slice(reopened).filter((params) => params.uri === uri && params.version !== undefined);
+    assert.deepEqual(versions.map((params) => params.version), [1]);
+  } finally {
+    await client.stop();
+  }
+});
