@@ -60,6 +60,27 @@ export default tseslint.config(
   layer('frontends', ['model']),
   layer('simulator', ['model']),
   layer('rules', ['model', 'simulator']),
+  // Rules never ask which front end read the file, nor edit its text: the front end's editor and its
+  // vocabulary (model/edits.ts, passed as context.editor) do both. test/unit/lint-boundaries.test.ts probes it.
+  {
+    files: ['server/src/rules/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        {
+          selector: 'BinaryExpression > :matches(MemberExpression[property.name="frontend"], Identifier[name="frontend"])',
+          message: 'A rule never branches on the front end: ask context.editor (edits) or context.editor.vocabulary (wording).',
+        },
+        {
+          selector: 'SwitchStatement > :matches(MemberExpression[property.name="frontend"], Identifier[name="frontend"]).discriminant',
+          message: 'A rule never branches on the front end: ask context.editor (edits) or context.editor.vocabulary (wording).',
+        },
+        {
+          selector: 'Literal[regex.pattern=/<[A-Za-z\\/!?]/]',
+          message: 'A rule never searches XML text: the libvirt front end edits its tree (context.editor).',
+        },
+      ],
+    },
+  },
   // The extension talks to the server only through the protocol file.
   {
     files: ['client/src/**/*.ts'],

@@ -92,19 +92,24 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
   // ones that come with QEMU take the file's QEMU version.
   const started = frontend.startedBackends ?? [];
   const fileProfile = started.length
-    ? profileWithDirectives(profileWithStartedBackends(profile, started, profileWithDirectives(profile, directives).qemuVersion.value), directives)
+    ? profileWithDirectives(
+      profileWithStartedBackends(profile, started, profileWithDirectives(profile, directives).qemuVersion.value),
+      directives,
+    )
     : profileWithDirectives(profile, directives);
   const ruleOptions: RunRulesOptions = {
     ...(resolved.severityOverrides ? { severityOverrides: resolved.severityOverrides } : {}),
     ...(resolved.disabled ? { disabled: resolved.disabled } : {}),
   };
   const models = frontend.machines ?? [];
-  const machines = models.map((model) => analyzeMachine(model, fileProfile, { document, kind: kind as DocumentKind, ruleOptions }));
+  const machineContext: MachineContext = { document, kind, ruleOptions, editorFor: frontend.editorFor };
+  const machines = models.map((model) => analyzeMachine(model, fileProfile, machineContext));
   return suppress({ kind, machines, findings: applySeverityOverrides(documentFindings, ruleOptions) }, directives, ruleOptions);
 }
 
 interface MachineContext {
   document: DocumentText;
+  editorFor: FrontendResult['editorFor'];
   kind: DocumentKind;
   ruleOptions: RunRulesOptions;
 }
@@ -116,10 +121,11 @@ function analyzeMachine(model: MachineModel, profile: HostProfile, context: Mach
   const simulation = runGuarded('simulating this machine', model.headRange, findings, () => simulate(model, profile));
   if (simulation === undefined) return { model, profile, findings };
   const ruleFindings = runGuarded('checking the rules', model.headRange, findings, () =>
-    runRules({ model, simulation, profile, document: context.document, kind: context.kind }, context.ruleOptions));
+    runRules({ model, simulation, profile, editor: context.editorFor(model), kind: context.kind }, context.ruleOptions));
   findings.push(...(ruleFindings ?? []));
   const hidden = withholdHiddenFindings(model, findings);
-  return { model, profile, simulation, findings: hidden.findings.map((found) => withDisableFix(found, model, context.document)), uncertain: hidden.uncertain };
+  const withFixes = hidden.findings.map((found) => withDisableFix(found, model, context.document));
+  return { model, profile, simulation, findings: withFixes, uncertain: hidden.uncertain };
 }
 
 /** The one place the "disable <code> for <id>" fix is attached: to every finding of a machine that names an id. */
@@ -167,7 +173,9 @@ function withholdHiddenFindings(model: MachineModel, findings: Finding[]): { fin
   if (hidden.length === 0) return { findings, uncertain: [] };
   const options = optionRanges(model);
   // Per MS906 finding, the options it lies in.
-  const tainted = hidden.map((finding) => ({ finding, options: options.filter((option) => within(option, finding.range)), withheld: [] as string[] }));
+  const tainted = hidden.map((finding) => ({
+    finding, options: options.filter((option) => within(option, finding.range)), withheld: [] as string[],
+  }));
   const kept: Finding[] = [];
   for (const finding of findings) {
     if (!ruleCode.test(finding.code)) {

@@ -1,3 +1,4 @@
+import type { DocumentEditor } from './edits';
 import type { Finding } from './findings';
 import type { Range } from './range';
 import type { Located, Property } from './values';
@@ -224,6 +225,8 @@ export interface FrontendResult {
   diagnostics: Finding[];
   /** vhost-user back-end daemons the script starts itself (shell scripts only). */
   startedBackends?: StartedBackend[];
+  /** The front end's editor for one of `machines`: rules' fixes change the text only through it. */
+  editorFor(machine: MachineModel): DocumentEditor;
 }
 
 /** Programs whose vhost-user memslot limit memslot knows (docs/backend-daemons.md). */

@@ -1,19 +1,8 @@
-import { GiB, MiB } from '../model/sizes';
 import type { MachineModel } from '../model/machine';
 import { resolveRef } from '../model/references';
-import type { Range } from '../model/range';
-import type { Fix, TextEdit } from '../model/findings';
+import type { Fix } from '../model/findings';
 import { simulate, type HostProfile, type RefusalReason, type Simulation } from '../simulator';
-import { setMemoryOption } from './edits';
 import type { RuleContext } from './types';
-
-/** `-m` spelling of a size: the largest of G, M, K that divides it, else bytes. */
-export function memoryOptionSize(bytes: number): string {
-  if (bytes % GiB === 0) return `${bytes / GiB}G`;
-  if (bytes % MiB === 0) return `${bytes / MiB}M`;
-  if (bytes % 1024 === 0) return `${bytes / 1024}K`;
-  return String(bytes);
-}
 
 /** Sum of the backend sizes of every memory device (what maxmem − ram must hold). */
 export function memoryDevicesTotal(model: MachineModel): number {
@@ -60,37 +49,16 @@ export function resimulate(model: MachineModel, profile: HostProfile): Simulatio
  * new values reports neither problem.
  */
 export function deviceMemoryFix(context: RuleContext, target: { maxmem: number; slots: number }): Fix[] {
-  const { model, document, profile, simulation } = context;
-  if (model.frontend !== 'qemu') return [];
+  const { model, editor, profile, simulation } = context;
   const currentSlots = model.memory.slots?.value ?? 0;
   const slots = target.slots !== currentSlots ? target.slots : undefined;
   const raisesMaxmem = target.maxmem > simulation.machine.ramSize && target.maxmem > (model.memory.maxmem?.value ?? 0);
   const maxmem = raisesMaxmem ? target.maxmem : undefined;
   if (maxmem === undefined && slots === undefined) return [];
+  // Asked first: a file that cannot write the limits spares the simulation.
+  const proposed = editor.setMemoryLimits({ maxmem, slots });
+  if (!proposed) return [];
   const after = resimulate(withMemory(model, { maxmem, slots }), profile).reason;
   if (deviceMemoryRefusals.space(after) || deviceMemoryRefusals.slots(after)) return [];
-  const changes: Array<{ key: 'maxmem' | 'slots'; value: string; written: { range: Range } | undefined }> = [];
-  if (maxmem !== undefined) changes.push({ key: 'maxmem', value: memoryOptionSize(maxmem), written: model.memory.maxmem });
-  if (slots !== undefined) changes.push({ key: 'slots', value: String(slots), written: model.memory.slots });
-  const edits: TextEdit[] = [];
-  for (const change of changes) {
-    const edit = setMemoryOption(document, model.memory.ranges, change.written, change.key, change.value);
-    if (!edit) return [];
-    edits.push(edit);
-  }
-  const title = `Set ${changes.map((c) => `${c.key}=${c.value}`).join(' and ')} on -m`;
-  return [{ title, edits: mergeInsertions(edits), isPreferred: true, fixAll: true }];
-}
-
-/** Two options appended at the same place become one insertion, so no editor can swap them. */
-function mergeInsertions(edits: TextEdit[]): TextEdit[] {
-  const merged: TextEdit[] = [];
-  for (const edit of edits) {
-    const last = merged[merged.length - 1];
-    const insertion = (e: TextEdit): boolean => e.range.start.line === e.range.end.line && e.range.start.character === e.range.end.character;
-    if (last && insertion(last) && insertion(edit) && last.range.start.line === edit.range.start.line && last.range.start.character === edit.range.start.character) {
-      merged[merged.length - 1] = { range: last.range, newText: last.newText + edit.newText };
-    } else merged.push(edit);
-  }
-  return merged;
+  return [{ ...proposed, isPreferred: true, fixAll: true }];
 }

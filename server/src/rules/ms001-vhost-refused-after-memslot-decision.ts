@@ -3,7 +3,6 @@ import type { Fix, RelatedInformation } from '../model/findings';
 import type { Device, MachineModel, MemoryDevice } from '../model/machine';
 import { resolveRef } from '../model/references';
 import { messages, SAFE_MAX_MEMSLOTS, simulate, type MemoryDeviceResult, type Simulation } from '../simulator';
-import { moveOptionsBefore, setXmlAttribute } from './edits';
 import { decisionOf, describeItem, itemOfRef, memoryDeviceOf, nameOf, refusalEvent, userId, withDevices } from './lookup';
 import { declareVhostUserLimitFix, vhostUserPattern } from './shared-fixes';
 import { finding, type Rule, type RuleContext } from './types';
@@ -66,37 +65,18 @@ function realisedLateAsJson(model: MachineModel, refused: ReturnType<typeof item
   });
 }
 
-/** A JSON -device's properties as one QemuOpts word (driver first), or null when a value has no QemuOpts spelling. */
-function qemuOptsText(device: Device): string | null {
-  const parts = [device.driver.value];
-  for (const property of device.properties) {
-    if (property.key === 'driver') continue;
-    const value = property.value;
-    let text: string;
-    if (typeof value === 'string') text = value.replace(/,/g, ',,');
-    else if (typeof value === 'boolean') text = value ? 'on' : 'off';
-    else if (typeof value === 'number') text = String(value);
-    else return null;
-    parts.push(`${property.key}=${text}`);
-  }
-  const word = parts.join(',');
-  if (/^[A-Za-z0-9_./=,:@%+-]+$/.test(word)) return word;
-  return word.includes("'") ? null : `'${word}'`;
-}
-
 /** Rewrites the refused JSON -device in QemuOpts form: written before the decider, it is then realised before it too. */
 function qemuOptsFormFix(context: RuleContext, refused: Device, deciders: MemoryDeviceResult[]): Fix | null {
-  const { model, document } = context;
+  const { model, editor } = context;
   if (!realisedLateAsJson(model, refused, deciders)) return null;
-  const word = qemuOptsText(refused);
-  if (word === null) return null;
+  const edit = editor.rewriteInQemuOptsForm(refused);
+  if (edit === null) return null;
   const rewritten = { ...refused, syntax: 'qemuopts' as const };
   const after = simulate(withDevices(model, model.devices.map((d) => (d === refused ? rewritten : d))), context.profile);
   if (stillRefusedHere(after)) return null;
-  const flag = /^\S+/.exec(document.slice(refused.range))?.[0] ?? '-device';
   return {
     title: `Write ${describeItem(refused)} in QemuOpts form, so QEMU realises it before ${describeItem(memoryDeviceOf(model, deciders[0].ref))}`,
-    edits: [{ range: refused.range, newText: `${flag} ${word}` }],
+    edits: [edit],
     isPreferred: after.outcome === 'starts',
     fixAll: after.outcome === 'starts',
   };
@@ -107,7 +87,10 @@ function fixesFor(context: RuleContext, refused: ReturnType<typeof itemOfRef>, d
   const optsFix = refused && refused.kind === 'vhost-device' ? qemuOptsFormFix(context, refused, deciders) : null;
   if (optsFix) fixes.push(optsFix);
   if (refused && refused.kind !== 'memory-backend' && refused.kind !== 'netdev') {
-    const fix = context.model.frontend === 'libvirt' ? dynamicMemslotsOffFix(context, deciders) : moveBeforeDeciderFix(context, refused, deciders);
+    // Where the front end, not the text, orders the devices, the deciders must decide differently instead.
+    const fix = context.editor.vocabulary.fixedOrder === undefined
+      ? moveBeforeDeciderFix(context, refused, deciders)
+      : dynamicMemslotsOffFix(context, deciders);
     if (fix) fixes.push(fix);
   }
   const chardevId = refused && (refused.kind === 'vhost-device' || refused.kind === 'netdev') ? refused.chardev?.value : undefined;
@@ -127,7 +110,7 @@ function stillRefusedHere(simulation: Simulation): boolean {
 }
 
 function moveBeforeDeciderFix(context: RuleContext, refused: Device, deciders: MemoryDeviceResult[]): Fix | null {
-  const { model, document } = context;
+  const { model, editor } = context;
   if (refused.kind !== 'vhost-device') return null;
   const refusedIndex = model.devices.indexOf(refused);
   // QEMU realises QemuOpts -devices before JSON ones: moving helps unless the refused device is
@@ -145,24 +128,26 @@ function moveBeforeDeciderFix(context: RuleContext, refused: Device, deciders: M
   const after = simulate(withDevices(model, reordered), context.profile);
   if (stillRefusedHere(after) || firstIndex < 0) return null;
   const chardev = resolveRef(model.chardevs, refused.chardev);
-  const moved = chardev && chardev.order > first.order && chardev.order < refused.order ? [chardev.range, refused.range] : [refused.range];
+  const moved = chardev && chardev.order > first.order && chardev.order < refused.order ? [chardev, refused] : [refused];
+  const edits = editor.moveBefore(moved, first);
+  if (!edits) return null;
   const what = moved.length === 2 ? `${nameOf(refused)} and its -chardev` : nameOf(refused);
   // Say what the move does to the decision: with the small back-end first, QEMU decides one memslot.
   const single = after.memoryDevices.filter((d) => deciders.some((decider) => decider.id === d.id) && d.memslots === 1).map((d) => d.id);
   const effect = single.length ? `: ${single.join(', ')} then ${single.length === 1 ? 'uses' : 'use'} one memslot` : ', so the decision sees the back-end\'s limit';
   return {
     title: `Move ${what} before ${nameOf(first)}${effect}`,
-    edits: moveOptionsBefore(document, moved, first.range),
+    edits,
     isPreferred: after.outcome === 'starts',
     fixAll: after.outcome === 'starts',
   };
 }
 
 function dynamicMemslotsOffFix(context: RuleContext, deciders: MemoryDeviceResult[]): Fix | null {
-  const { model, document } = context;
+  const { model, editor } = context;
   const devices = deciders.map((d) => memoryDeviceOf(model, d.ref)).filter((d): d is MemoryDevice => d?.memoryKind === 'virtio-mem');
   if (devices.length === 0 || devices.length !== deciders.length) return null;
-  const edits = devices.map((device) => setXmlAttribute(document, device.range, 'target', 'dynamicMemslots', 'no', device.dynamicMemslots));
+  const edits = devices.map((device) => editor.setProperty(device, 'dynamic-memslots', false));
   if (edits.some((e) => e === null)) return null;
   const changed: MachineModel = withDevices(model, model.devices.map((d) =>
     devices.includes(d as MemoryDevice) ? { ...(d as MemoryDevice), dynamicMemslots: { value: false, range: d.range, origin: 'written' } } : d));
@@ -170,7 +155,7 @@ function dynamicMemslotsOffFix(context: RuleContext, deciders: MemoryDeviceResul
   if (stillRefusedHere(after)) return null;
   const names = devices.map((d) => `'${userId(d) ?? d.driver.value}'`).join(', ');
   return {
-    title: `Set dynamicMemslots='no' on ${names} (libvirt emits memory devices before vhost-user devices, so reordering cannot help)`,
+    title: `Set ${editor.vocabulary.assignment('dynamic-memslots', false)} on ${names} (${editor.vocabulary.fixedOrder ?? 'the order is fixed'}, so reordering cannot help)`,
     edits: edits.filter((e) => e !== null),
     isPreferred: after.outcome === 'starts',
     fixAll: after.outcome === 'starts',

@@ -1,12 +1,9 @@
 import { codes } from '../model/codes';
-import type { Fix, TextEdit } from '../model/findings';
+import type { Fix } from '../model/findings';
 import type { MachineModel, MemoryBackend, ModelItem } from '../model/machine';
 import { resolveRef } from '../model/references';
-import { MiB } from '../model/sizes';
 import { atLeast } from '../simulator';
 import { backendHasFd, backendIsRom } from '../simulator/layout';
-import type { DocumentText } from '../model/document-text';
-import { setOptionProperty } from './edits';
 import { describeItem, userId } from './lookup';
 import { finding, type Rule, type RuleContext } from './types';
 
@@ -94,69 +91,8 @@ function guestMemory(model: MachineModel): MemoryPiece[] {
 }
 
 function shareFixes(context: RuleContext, backend: MemoryBackend | undefined, hasFd: boolean): Fix[] {
-  const { model, document } = context;
-  if (model.frontend === 'libvirt') {
-    const edit = libvirtSharedAccess(document, model);
-    return edit ? [{ title: "Share guest memory: <memoryBacking><access mode='shared'/>", edits: [edit], isPreferred: true, fixAll: true }] : [];
-  }
-  if (backend && !backend.implicit) {
-    const edits: TextEdit[] = [];
-    if (!hasFd && backend.type.value === 'memory-backend-ram' && backend.syntax === 'qemuopts' && backend.type.origin === 'written' && !atLeast(context.profile.qemuVersion.value, 10, 0)) {
-      edits.push({ range: backend.type.range, newText: 'memory-backend-memfd' });
-    }
-    const share = setOptionProperty(document, backend, 'share', true);
-    if (share) edits.push(share);
-    return edits.length > 0 ? [{ title: `Use shared, fd-backed memory for '${userId(backend) ?? backend.type.value}' (${edits.length > 1 ? 'memory-backend-memfd, ' : ''}share=on)`, edits, isPreferred: true, fixAll: true }] : [];
-  }
-  // Implicit boot RAM: give it an explicit shared memfd backend right after -m.
-  const memoryRange = model.memory.ranges[0];
-  const size = model.memory.size?.value;
-  if (!memoryRange || size === undefined || model.numaNodes.length > 0 || model.machine.memoryBackend) return [];
-  const sizeText = size % MiB === 0 ? `${size / MiB}M` : String(size);
-  return [{
-    title: 'Back the boot RAM with a shared memfd backend (-object memory-backend-memfd,share=on + -machine memory-backend=)',
-    edits: [{ range: { start: memoryRange.end, end: memoryRange.end }, newText: ` -object memory-backend-memfd,id=guest-ram,size=${sizeText},share=on -machine memory-backend=guest-ram` }],
-    isPreferred: true,
-    fixAll: true,
-  }];
-}
-
-/**
- * Offsets of the value of `<access mode=...>` inside the first <memoryBacking>, found by searching
- * forward for each piece once (one regex over the whole span backtracked quadratically on text
- * with many `<access` and no `mode`).
- */
-function accessModeIn(text: string): { start: number; end: number } | undefined {
-  const backing = /<memoryBacking\b[^>]*>/.exec(text);
-  if (!backing) return undefined;
-  const from = backing.index + backing[0].length;
-  const close = text.indexOf('</memoryBacking', from);
-  const access = text.indexOf('<access', from);
-  if (access < 0 || (close >= 0 && access > close)) return undefined;
-  const tagEnd = text.indexOf('>', access);
-  const tag = text.slice(access, tagEnd < 0 ? text.length : tagEnd);
-  const mode = /\bmode=(['"])([^'"]*)\1/.exec(tag);
-  if (!mode) return undefined;
-  const valueStart = access + mode.index + mode[0].length - 1 - mode[2].length;
-  return { start: valueStart, end: valueStart + mode[2].length };
-}
-
-/** `<access mode='shared'/>` in <memoryBacking>: replaces a private mode, adds the element, or adds <memoryBacking>. */
-function libvirtSharedAccess(document: DocumentText, model: MachineModel): TextEdit | null {
-  const start = document.offsetAt(model.range.start);
-  const domainText = document.slice(model.range);
-  const mode = accessModeIn(domainText);
-  if (mode) return { range: document.rangeOf(start + mode.start, start + mode.end), newText: 'shared' };
-  const backing = /<memoryBacking\b[^>]*?(\/?)>/.exec(domainText);
-  if (backing) {
-    const end = start + backing.index + backing[0].length;
-    if (backing[1] === '/') return { range: document.rangeOf(start + backing.index, end), newText: "<memoryBacking><access mode='shared'/></memoryBacking>" };
-    return { range: document.rangeOf(end, end), newText: "<access mode='shared'/>" };
-  }
-  const memory = /<memory\b[^>]*>[^<]*<\/memory>/.exec(domainText) ?? /<currentMemory\b[^>]*>[^<]*<\/currentMemory>/.exec(domainText);
-  if (!memory) return null;
-  const end = start + memory.index + memory[0].length;
-  const lineStart = domainText.lastIndexOf('\n', memory.index) + 1;
-  const indent = /^[ \t]*/.exec(domainText.slice(lineStart))?.[0] ?? '';
-  return { range: document.rangeOf(end, end), newText: `\n${indent}<memoryBacking><access mode='shared'/></memoryBacking>` };
+  // Before QEMU 10.0 memory-backend-ram has no fd even with share=on: the backend needs another type.
+  const needsFdType = !hasFd && backend?.type.value === 'memory-backend-ram' && !atLeast(context.profile.qemuVersion.value, 10, 0);
+  const shared = context.editor.ensureSharedMemory(backend, { needsFdType });
+  return shared ? [{ ...shared, isPreferred: true, fixAll: true }] : [];
 }

@@ -3,7 +3,6 @@ import type { Fix } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
 import { formatSize, MiB } from '../model/sizes';
 import { atLeast, simulate } from '../simulator';
-import { setOptionProperty, setXmlAttribute } from './edits';
 import { approximateSize, kvmMetadataCost } from './kvm-metadata';
 import { describeItem, memoryDeviceOf, withDevices } from './lookup';
 import { sentences } from './sentences';
@@ -81,10 +80,10 @@ function tryDynamic(context: RuleContext, device: MemoryDevice) {
 }
 
 function dynamicOnFix(context: RuleContext, device: MemoryDevice): Fix[] {
-  const edit = context.model.frontend === 'libvirt'
-    ? setXmlAttribute(context.document, device.range, 'target', 'dynamicMemslots', 'yes', device.dynamicMemslots)
-    : setOptionProperty(context.document, device, 'dynamic-memslots', true);
+  const { editor } = context;
+  const edit = editor.setProperty(device, 'dynamic-memslots', true);
   if (!edit) return [];
-  const title = context.model.frontend === 'libvirt' ? "Set dynamicMemslots='yes'" : 'Add dynamic-memslots=on';
-  return [{ title: `${title} (map only the memslots the guest uses)`, edits: [edit], isPreferred: true }];
+  // Off by default, so usually not written: then the fix adds it.
+  const verb = device.dynamicMemslots?.origin === 'written' ? 'Set' : 'Add';
+  return [{ title: `${verb} ${editor.vocabulary.assignment('dynamic-memslots', true)} (map only the memslots the guest uses)`, edits: [edit], isPreferred: true }];
 }

@@ -2,7 +2,6 @@ import { codes } from '../model/codes';
 import { formatSize, GiB } from '../model/sizes';
 import { SAFE_MAX_MEMSLOTS, type Simulation, type SimulationEvent } from '../simulator';
 import { itemOfRef, memoryDeviceOf } from './lookup';
-import { removeProperty, setOptionProperty, setXmlAttribute } from './edits';
 import { finding, type Rule, type RuleContext } from './types';
 import type { Fix } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
@@ -56,18 +55,15 @@ export const dynamicMemslotsNoEffect: Rule = {
 
 /** What QEMU does anyway, written down: dynamic-memslots=off (dynamicMemslots='no'), or the property removed. */
 function offFixes(context: RuleContext, device: MemoryDevice): Fix[] {
-  const { document, model } = context;
+  const { editor } = context;
   const fixes: Fix[] = [];
-  if (model.frontend === 'libvirt') {
-    const edit = setXmlAttribute(document, device.range, 'target', 'dynamicMemslots', 'no', device.dynamicMemslots);
-    if (edit) fixes.push({ title: `Set dynamicMemslots='no' on ${device.displayName ?? device.id?.value ?? 'this device'} (one memslot, as now)`, edits: [edit], isPreferred: true, fixAll: true });
-    return fixes;
+  const name = device.displayName ?? device.id?.value ?? device.driver.value;
+  const off = editor.setProperty(device, 'dynamic-memslots', false);
+  if (off) {
+    fixes.push({ title: `Set ${editor.vocabulary.assignment('dynamic-memslots', false)} on ${name} (one memslot, as now)`, edits: [off], isPreferred: true, fixAll: true });
   }
-  const name = device.id?.value ?? device.driver.value;
-  const off = setOptionProperty(document, device, 'dynamic-memslots', false);
-  if (off) fixes.push({ title: `Set dynamic-memslots=off on ${name} (one memslot, as now)`, edits: [off], isPreferred: true, fixAll: true });
   // Removing it means off only where off is the default (not RHEL's qemu-kvm).
-  const removed = device.dynamicMemslots?.origin === 'written' && context.profile.qemuFlavor.value !== 'rhel' ? removeProperty(document, device, 'dynamic-memslots') : null;
-  if (removed) fixes.push({ title: `Remove dynamic-memslots=on from ${name} (off by default)`, edits: [removed] });
+  const removed = device.dynamicMemslots?.origin === 'written' && context.profile.qemuFlavor.value !== 'rhel' ? editor.removeProperty(device, 'dynamic-memslots') : null;
+  if (removed) fixes.push({ title: `Remove ${editor.vocabulary.assignment('dynamic-memslots', true)} from ${name} (off by default)`, edits: [removed] });
   return fixes;
 }

@@ -2,7 +2,6 @@ import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import type { MemoryDevice } from '../model/machine';
 import { simulate } from '../simulator';
-import { removeProperty, setOptionProperty } from './edits';
 import { itemOfRef, nameOf, withDevices } from './lookup';
 import { plugEventOf } from './ms010-dynamic-memslots-no-effect';
 import { finding, type Rule, type RuleContext } from './types';
@@ -34,14 +33,12 @@ export const dynamicMemslotsCannotWork: Rule = {
       })];
     }
     if (simulation.reason === 'dynamic-memslots-unsupported') {
-      // In XML the attribute is not a QemuOpts member; removing it is left to the user there.
-      const edit = model.frontend === 'qemu' ? removeProperty(context.document, refused, 'dynamic-memslots') : null;
+      const edit = context.editor.removeProperty(refused, 'dynamic-memslots');
+      // Who refuses it (QEMU, or libvirt checking QEMU's capabilities first) is the front end's to say.
+      const refusal = context.editor.vocabulary.unsupportedProperty('dynamic-memslots', version, error);
       return [finding(this, {
-        // libvirt checks QEMU's capabilities itself and refuses the domain before QEMU runs.
-        message: model.frontend === 'libvirt'
-          ? `libvirt refuses ${nameOf(refused)}: dynamicMemslots needs QEMU 8.2 and libvirt 10.1; the host has QEMU ${version}`
-          : `QEMU ${version} refuses ${nameOf(refused)}: dynamic-memslots exists from QEMU 8.2 on`,
-        qemu: model.frontend === 'libvirt' ? `libvirt: unsupported configuration: virtio-mem does not support dynamicMemslots\nQEMU: ${error}` : error,
+        message: `${refusal.refuser} refuses ${nameOf(refused)}: ${refusal.requirement}`,
+        qemu: refusal.verbatim,
         data: { qemuVersionOrigin: profile.qemuVersion.origin },
         range: refused.dynamicMemslots?.range ?? refused.range,
         subjects: [refused.id?.value ?? refused.driver.value],
@@ -53,10 +50,10 @@ export const dynamicMemslotsCannotWork: Rule = {
 };
 
 function unpluggedInaccessibleFix(context: RuleContext, device: MemoryDevice): Fix[] {
-  if (context.model.frontend !== 'qemu') return [];
+  const edit = context.editor.setProperty(device, 'unplugged-inaccessible', true);
+  if (!edit) return [];
   const changed = withDevices(context.model, context.model.devices.map((d) =>
     d === device ? { ...device, unpluggedInaccessible: { value: true as const, range: device.range, origin: 'written' as const } } : d));
   if (simulate(changed, context.profile).reason === 'dynamic-memslots-needs-unplugged-inaccessible') return [];
-  const edit = setOptionProperty(context.document, device, 'unplugged-inaccessible', true);
-  return edit ? [{ title: 'Add unplugged-inaccessible=on', edits: [edit], isPreferred: true, fixAll: true }] : [];
+  return [{ title: `Add ${context.editor.vocabulary.assignment('unplugged-inaccessible', true)}`, edits: [edit], isPreferred: true, fixAll: true }];
 }

@@ -29,6 +29,7 @@ export const vhostUserLimitUnknown: Rule = {
   ...codes.MS012,
   check(context) {
     const { simulation, model, profile } = context;
+    const directive = context.editor.vocabulary.directive;
     const found = [];
     const alone = simulation.unknownBackends.slice(0, maxBackendsCheckedAlone);
     for (const unknown of alone) {
@@ -52,7 +53,7 @@ export const vhostUserLimitUnknown: Rule = {
           pattern, passes: pass, fails: fail.map((o) => o.limit),
           assumed: `${unknown.assumedLimit} (${profile.unknownVhostUserAssumption.origin})`,
           // How to declare it, in this file kind's own spelling (the hover and the rule page show it).
-          declare: `Declare it with ${model.frontend === 'libvirt' ? `'<!-- memslot: vhost-user ${pattern}=N -->'` : `'# memslot: --vhost-user ${pattern}=N'`}, the setting memslot.host.vhostUserBackends, or the CLI's --vhost-user; or change the limit assumed for every undeclared back-end with --vhost-user-unknown N|nocfg (directive ${model.frontend === 'libvirt' ? "'<!-- memslot: vhost-user-unknown N -->'" : "'# memslot: --vhost-user-unknown N'"}, setting memslot.host.vhostUserUnknownLimit).`,
+          declare: `Declare it with '${directive('vhost-user', `${pattern}=N`)}', the setting memslot.host.vhostUserBackends, or the CLI's --vhost-user; or change the limit assumed for every undeclared back-end with --vhost-user-unknown N|nocfg (directive '${directive('vhost-user-unknown', 'N')}', setting memslot.host.vhostUserUnknownLimit).`,
         },
         range: item?.range ?? model.headRange,
         subjects: [userId(item)].filter((s): s is string => s !== undefined),
@@ -74,7 +75,11 @@ export const vhostUserLimitUnknown: Rule = {
           message: `${describeItem(item)} and ${rest.length - 1} more back-ends: limits undeclared; with ${fail} for all, QEMU refuses`,
           range: item?.range ?? model.headRange,
           subjects: [userId(item)].filter((s): s is string => s !== undefined),
-          data: { undeclared: rest.length, passes: outcomes.filter((o) => o.starts).map((o) => o.limit), fails: outcomes.filter((o) => !o.starts).map((o) => o.limit) },
+          data: {
+            undeclared: rest.length,
+            passes: outcomes.filter((o) => o.starts).map((o) => o.limit),
+            fails: outcomes.filter((o) => !o.starts).map((o) => o.limit),
+          },
         }));
       }
     }

@@ -2,7 +2,6 @@ import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
 import { formatSize, MiB } from '../model/sizes';
 import { messages } from '../simulator';
-import { setOptionProperty } from './edits';
 import { memoryDeviceOf } from './lookup';
 import { finding, type Rule } from './types';
 
@@ -17,7 +16,7 @@ import { finding, type Rule } from './types';
 export const virtioMemVfioDmaLimit: Rule = {
   ...codes.MS013,
   check(context) {
-    const { simulation, model, document } = context;
+    const { simulation, model, editor } = context;
     const vfio = model.devices.filter((d) => d.kind === 'vfio-device');
     const found = [];
     // The simulator makes the check QEMU makes (simulator/vfio.ts); this rule only explains it.
@@ -35,13 +34,14 @@ export const virtioMemVfioDmaLimit: Rule = {
           ? `From QEMU 10.2 this is an error: ${simulation.refusedBy === check.vfio ? `the VFIO device ${check.vfio} fails to start` : `QEMU stops with "${messages.vfioDmaMappingFailed}"`}, so QEMU does not start`
           : `From QEMU 10.2 this is an error: at run time QEMU stops with "${messages.vfioDmaMappingFailed}"`;
       const others = check.mappings - Math.ceil(check.size / block);
-      const fits = (candidate: number): boolean => Math.ceil(check.size / candidate) + others + check.maxMemslots - check.sections <= check.dmaMaxMappings;
+      const fits = (candidate: number): boolean =>
+        Math.ceil(check.size / candidate) + others + check.maxMemslots - check.sections <= check.dmaMaxMappings;
       let fitting = block;
       while (!fits(fitting) && fitting < check.size) fitting *= 2;
       const fixes: Fix[] = [];
       const requested = device.requestedSize?.value ?? 0;
-      if (model.frontend === 'qemu' && fitting > block && requested % fitting === 0 && check.size % fitting === 0) {
-        const edit = setOptionProperty(document, device, 'block-size', `${fitting / MiB}M`);
+      if (fitting > block && requested % fitting === 0 && check.size % fitting === 0) {
+        const edit = editor.setProperty(device, 'block-size', `${fitting / MiB}M`);
         if (edit) fixes.push({ title: `Set block-size=${fitting / MiB}M (fewer, larger DMA mappings)`, edits: [edit], isPreferred: true });
       }
       found.push(finding(this, {

@@ -1,5 +1,4 @@
 import { codes } from '../model/codes';
-import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directive-text';
 import type { Fix } from '../model/findings';
 import { applyProfileOptions, simulate, type HostCpuVendor, type HostProfile, type Simulation } from '../simulator';
 import { finding, type Rule, type RuleContext } from './types';
@@ -23,8 +22,7 @@ function withHost(profile: HostProfile, overrides: { hostCpuVendor?: HostCpuVend
 }
 
 function declareFix(context: RuleContext, flag: string, value: string, title: string): Fix {
-  const body = directiveOption(directiveStyleOf(context.model), flag, value);
-  return { title, edits: [insertDirectiveLine(context.document, context.model, body)] };
+  return { title, edits: [context.editor.insertDirective(flag, value)] };
 }
 
 export const hostFactUnknown: Rule = {
@@ -35,7 +33,7 @@ export const hostFactUnknown: Rule = {
     if (!space) return [];
     const found = [];
     const range = model.cpu.range ?? model.headRange;
-    const directive = (flag: string): string => model.frontend === 'libvirt' ? `<!-- memslot: ${flag} … -->` : `# memslot: --${flag} …`;
+    const directive = (flag: string): string => context.editor.vocabulary.directive(flag, '…');
     if (space.vendorAssumed) {
       const amd = simulate(model, withHost(profile, { hostCpuVendor: 'amd' }));
       const intel = simulate(model, withHost(profile, { hostCpuVendor: 'intel' }));

@@ -1,6 +1,5 @@
 import { codes } from '../model/codes';
 import type { Fix } from '../model/findings';
-import { setOptionProperty } from './edits';
 import { describeItem, itemOfRef, userId } from './lookup';
 import { qemuSays } from './refusal-text';
 import { finding, type Rule } from './types';
@@ -13,12 +12,12 @@ import { finding, type Rule } from './types';
 export const readOnlyNvdimmArmed: Rule = {
   ...codes.MS024,
   check(context) {
-    const { simulation, model, document } = context;
+    const { simulation, model, editor } = context;
     const error = simulation.error ?? '';
     if (simulation.reason !== 'read-only-nvdimm-armed') return [];
     const refused = itemOfRef(model, simulation.refusal?.ref);
     if (refused?.kind !== 'memory-device') return [];
-    const edit = model.frontend === 'qemu' ? setOptionProperty(document, refused, 'unarmed', 'on') : null;
+    const edit = editor.setProperty(refused, 'unarmed', 'on');
     const fixes: Fix[] = edit ? [{ title: `Set unarmed=on on ${describeItem(refused)}`, edits: [edit], isPreferred: true }] : [];
     return [finding(this, {
       message: `QEMU refuses ${describeItem(refused)}: its memdev ${refused.memdev?.value ?? ''} is read-only, so it needs unarmed=on`,

@@ -1,4 +1,3 @@
-import { directiveOption, directiveStyleOf, insertDirectiveLine } from '../model/directive-text';
 import type { Fix } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import { resolveRef } from '../model/references';
@@ -22,6 +21,5 @@ export function profileWithVhostUser(profile: HostProfile, pattern: string, limi
 
 /** "Declare this back-end's limit": inserts a `memslot:` directive line above the machine. */
 export function declareVhostUserLimitFix(context: RuleContext, pattern: string, limit: VhostUserLimit, title: string): Fix {
-  const body = directiveOption(directiveStyleOf(context.model), '--vhost-user', `${pattern}=${limitText(limit)}`);
-  return { title, edits: [insertDirectiveLine(context.document, context.model, body)] };
+  return { title, edits: [context.editor.insertDirective('--vhost-user', `${pattern}=${limitText(limit)}`)] };
 }

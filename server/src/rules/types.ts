@@ -4,18 +4,19 @@ import type { Finding, Fix, RelatedInformation, Severity } from '../model/findin
 import type { MachineModel } from '../model/machine';
 import type { Range } from '../model/range';
 import type { HostProfile, Simulation } from '../simulator';
-import type { DocumentText } from '../model/document-text';
+import type { DocumentEditor } from '../model/edits';
 
 /**
  * What every rule sees: one machine, the simulator's verdict for it under the file's host profile,
- * and the document text. The text is only for computing fix edits; a rule never re-parses it, it
- * uses the ranges in the model.
+ * and the editor of the front end that read the text. A rule never touches the text: its fixes ask
+ * the editor for edits in terms of the model, and its wording that depends on the file kind comes
+ * from `editor.vocabulary`.
  */
 export interface RuleContext {
   model: MachineModel;
   simulation: Simulation;
   profile: HostProfile;
-  document: DocumentText;
+  editor: DocumentEditor;
   kind: DocumentKind;
 }
 

@@ -1,9 +1,11 @@
-import type { DocumentText } from '../../model/document-text';
+import { DocumentText } from '../../model/document-text';
+import type { DocumentEditor } from '../../model/edits';
 import { emptyMachine, type FrontendResult, type MachineModel } from '../../model/machine';
 import { frontendCodes } from '../../model/codes';
 import { checkMemory } from './checks';
 import { located, MappingContext, type LibvirtOptions } from './context';
 import { mapDevices } from './devices';
+import { LibvirtEditor } from './editor';
 import { mapMemory, readMemoryPlan } from './memory';
 import { attribute, descend, firstChild, readXml, textContent, type XmlElement } from './xml';
 
@@ -17,11 +19,13 @@ export type { XmlDocument, XmlElement, XmlAttribute, XmlNode } from './xml';
  * `options` may name the libvirt and QEMU versions for version-dependent checks.
  */
 export function parseLibvirtDomain(source: string | DocumentText, options: LibvirtOptions = {}): FrontendResult {
-  const document = readXml(source);
+  const text = DocumentText.of(source);
+  const document = readXml(text);
   const root = document.root;
-  if (!root) return { machines: [], diagnostics: document.diagnostics };
+  if (!root) return { machines: [], diagnostics: document.diagnostics, editorFor: (machine) => editorOf(text, undefined, machine) };
   if (root.name !== 'domain') {
     return {
+      editorFor: (machine) => editorOf(text, undefined, machine),
       machines: [],
       diagnostics: [
         ...document.diagnostics,
@@ -37,7 +41,11 @@ export function parseLibvirtDomain(source: string | DocumentText, options: Libvi
     const message = error instanceof Error ? error.message : String(error);
     machine.diagnostics.push({ code: frontendCodes.invalidValue.code, severity: 'error', message: `internal error while reading the domain: ${message}`, range: root.startTagRange });
   }
-  return { machines: [machine], diagnostics: document.diagnostics };
+  return { machines: [machine], diagnostics: document.diagnostics, editorFor: (model) => editorOf(text, root, model) };
+}
+
+function editorOf(text: DocumentText, domain: XmlElement | undefined, machine: MachineModel): DocumentEditor {
+  return new LibvirtEditor(text, domain, machine);
 }
 
 /** Maps an already-read `<domain>` element (the hot-plug plan reader builds one with the plan's devices added). */

@@ -7,6 +7,7 @@ import { splitShell } from './shell-words';
 import { findBackendDaemons } from './backend-daemons';
 import { blankSnippetPrefixes, type SnippetOptions } from './snippets';
 import type { ConfigFileReader } from './readconfig';
+import { QemuEditor } from './editor';
 
 export type { ConfigFileReader, ConfigFileRead } from './readconfig';
 
@@ -28,7 +29,8 @@ export function parseQemuDocument(source: string | DocumentText, kind: 'shell' |
   try {
     const lines = DocumentText.of(source);
     const script = splitShell(blankSnippetPrefixes(lines.text, options), lines);
-    const machines: MachineModel[] = findInvocations(script, kind).map((invocation) => new ModelBuilder(invocation, lines, options.readConfig).build());
+    const machines: MachineModel[] = findInvocations(script, kind)
+      .map((invocation) => new ModelBuilder(invocation, lines, options.readConfig).build());
     const diagnostics: FrontendResult["diagnostics"] = [];
     // Shell syntax problems belong to the invocation they occur in, when there is one.
     for (const finding of script.findings) {
@@ -37,11 +39,12 @@ export function parseQemuDocument(source: string | DocumentText, kind: 'shell' |
       else diagnostics.push(finding);
     }
     for (const machine of machines) machine.diagnostics.sort((a, b) => comparePositions(a.range.start, b.range.start));
-    return { machines, diagnostics, ...(kind === 'shell' ? { startedBackends: findBackendDaemons(script, lines) } : {}) };
+    return { machines, diagnostics, editorFor: (machine) => new QemuEditor(lines, machine), ...(kind === 'shell' ? { startedBackends: findBackendDaemons(script, lines) } : {}) };
   } catch (error) {
     // Unreachable by design; if a bug gets here the document still gets an answer.
     return {
       machines: [],
+      editorFor: (machine) => new QemuEditor(DocumentText.of(source), machine),
       diagnostics: [{
         code: 'MS901',
         severity: 'error',

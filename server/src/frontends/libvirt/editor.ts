@@ -1,0 +1,158 @@
+import { directiveOption, insertDirectiveLine } from '../../model/directive-text';
+import type { DocumentText } from '../../model/document-text';
+import type { DocumentEditor, EditableProperty, FrontendVocabulary, ProposedEdit, PropertyValue } from '../../model/edits';
+import type { TextEdit } from '../../model/findings';
+import type { MachineModel, ModelItem } from '../../model/machine';
+import type { Range } from '../../model/range';
+import { attribute, firstChild, type XmlElement } from './xml';
+
+/**
+ * The libvirt front end's editor: edits domain XML on the tree the XML reader built, with its exact
+ * ranges (attribute values inside their quotes, start tags, self-closing elements), never by
+ * searching the text. What libvirt has no element for (unplugged-inaccessible, a JSON -device) or
+ * decides itself (the order of devices) is not offered.
+ */
+
+/** Where libvirt writes a QEMU property of a memory device: an attribute of one of its child elements, with yes/no values. */
+const attributes: Partial<Record<EditableProperty, { element: string; attribute: string }>> = {
+  'dynamic-memslots': { element: 'target', attribute: 'dynamicMemslots' },
+};
+
+function yesNo(value: PropertyValue): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  return String(value);
+}
+
+const sharedAccess = "<access mode='shared'/>";
+
+const vocabulary: FrontendVocabulary = {
+  assignment(property, value) {
+    const spelled = attributes[property];
+    return spelled ? `${spelled.attribute}='${yesNo(value)}'` : `${property}=${String(value)}`;
+  },
+  directive: (flag, value) => `<!-- memslot: ${flag.replace(/^-+/, '')} ${value} -->`,
+  fixedOrder: 'libvirt emits memory devices before vhost-user devices',
+  unsupportedProperty(property, qemuVersion, qemuError) {
+    // libvirt checks QEMU's capabilities itself and refuses the domain before QEMU runs.
+    const name = attributes[property]?.attribute ?? property;
+    return {
+      refuser: 'libvirt',
+      requirement: `${name} needs QEMU 8.2 and libvirt 10.1; the host has QEMU ${qemuVersion}`,
+      verbatim: `libvirt: unsupported configuration: virtio-mem does not support ${name}\nQEMU: ${qemuError}`,
+    };
+  },
+};
+
+function key(range: Range): string {
+  return `${range.start.line}:${range.start.character}`;
+}
+
+export class LibvirtEditor implements DocumentEditor {
+  readonly vocabulary = vocabulary;
+  /** Elements by where they start, built on first use: a model item's range is its element's. */
+  private elementsByStart?: Map<string, XmlElement>;
+
+  /** `domain` is undefined only for a document without one (then it has no machine to edit either). */
+  constructor(
+    private readonly document: DocumentText,
+    private readonly domain: XmlElement | undefined,
+    private readonly model: MachineModel,
+  ) {}
+
+  /** The element a model item was read from. */
+  elementOf(item: ModelItem): XmlElement | undefined {
+    if (!this.elementsByStart) {
+      const map = new Map<string, XmlElement>();
+      const pending: XmlElement[] = this.domain ? [this.domain] : [];
+      for (let element = pending.pop(); element; element = pending.pop()) {
+        if (!map.has(key(element.range))) map.set(key(element.range), element);
+        for (const child of element.children) if (child.kind === 'element') pending.push(child);
+      }
+      this.elementsByStart = map;
+    }
+    return this.elementsByStart.get(key(item.range));
+  }
+
+  setProperty(item: ModelItem, property: EditableProperty, value: PropertyValue): TextEdit | null {
+    const spelled = attributes[property];
+    const element = firstChild(this.elementOf(item), spelled?.element ?? '');
+    if (!spelled || !element) return null;
+    return this.setAttribute(element, spelled.attribute, yesNo(value));
+  }
+
+  /** libvirt's attributes are not removed by a fix: the fixes that set them cover what removal would do. */
+  removeProperty(): TextEdit | null {
+    return null;
+  }
+
+  moveBefore(): TextEdit[] | null {
+    return null;
+  }
+
+  setMemoryLimits(): ProposedEdit | null {
+    return null;
+  }
+
+  /** `<access mode='shared'/>` in <memoryBacking>: sets a written mode, adds the element, or adds <memoryBacking>. */
+  ensureSharedMemory(): ProposedEdit | null {
+    const edit = this.sharedAccessEdit();
+    return edit ? { title: "Share guest memory: <memoryBacking><access mode='shared'/>", edits: [edit] } : null;
+  }
+
+  rewriteInQemuOptsForm(): TextEdit | null {
+    return null;
+  }
+
+  insertDirective(flag: string, value: string): TextEdit {
+    return insertDirectiveLine(this.document, this.model, directiveOption('comment-xml', flag, value));
+  }
+
+  private sharedAccessEdit(): TextEdit | null {
+    const backing = firstChild(this.domain, 'memoryBacking');
+    if (backing) {
+      const access = firstChild(backing, 'access');
+      if (access) return this.setAttribute(access, 'mode', 'shared');
+      return this.appendChild(backing, sharedAccess);
+    }
+    // A new <memoryBacking> goes after <memory> (or <currentMemory>), on a line of its own.
+    const memory = firstChild(this.domain, 'memory') ?? firstChild(this.domain, 'currentMemory');
+    if (!memory) return null;
+    const at = memory.range.end;
+    const indent = /^[ \t]*/.exec(this.document.lineText(memory.range.start.line))?.[0] ?? '';
+    return { range: { start: at, end: at }, newText: `\n${indent}<memoryBacking>${sharedAccess}</memoryBacking>` };
+  }
+
+  /** Replaces a written attribute's value, else adds the attribute after the element's name in the quotes its neighbours use. */
+  setAttribute(element: XmlElement, name: string, value: string): TextEdit {
+    const written = attribute(element, name);
+    if (written) return { range: written.valueRange, newText: escapeAttribute(value, this.quoteOf(written.valueRange)) };
+    const other = element.attributes[0];
+    const quote = other ? this.quoteOf(other.valueRange) : "'";
+    const at = element.nameRange.end;
+    return { range: { start: at, end: at }, newText: ` ${name}=${quote}${escapeAttribute(value, quote)}${quote}` };
+  }
+
+  /** Adds `xml` as the element's first child; a self-closing element is opened and closed around it. */
+  appendChild(element: XmlElement, xml: string): TextEdit {
+    const { document } = this;
+    const tagEnd = document.offsetAt(element.startTagRange.end);
+    const selfClosing = document.text[tagEnd - 2] === '/';
+    if (!selfClosing) return { range: { start: element.startTagRange.end, end: element.startTagRange.end }, newText: xml };
+    // `<memoryBacking/>` or `<memoryBacking a='b' />`: keep the start tag's attributes, drop its `/`.
+    let slash = tagEnd - 2;
+    while (slash > 0 && (document.text[slash - 1] === ' ' || document.text[slash - 1] === '\t')) slash--;
+    const open = document.text.slice(document.offsetAt(element.startTagRange.start), slash);
+    return { range: element.startTagRange, newText: `${open}>${xml}</${element.name}>` };
+  }
+
+  /** The quote character around an attribute value (`'` when it cannot be seen). */
+  private quoteOf(valueRange: Range): string {
+    const close = this.document.text[this.document.offsetAt(valueRange.end)];
+    return close === '"' ? '"' : "'";
+  }
+}
+
+function escapeAttribute(value: string, quote: string): string {
+  const escaped = value.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  return quote === '"' ? escaped.replace(/"/g, '&quot;') : escaped.replace(/'/g, '&apos;');
+}
