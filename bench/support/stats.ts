@@ -19,7 +19,8 @@ export function summarize(values: number[]): Summary {
  * Times single synchronous calls: warm up for `warmMs`, then time calls for at least `measureMs`
  * (and at least `minRuns`, at most `maxRuns`). GC pauses inside a call count, as they do for a user.
  */
-export function timeSync(run: () => unknown, options: { warmMs?: number; measureMs?: number; minRuns?: number; maxRuns?: number } = {}): Summary {
+export function timeSync(
+  run: () => unknown, options: { warmMs?: number; measureMs?: number; minRuns?: number; maxRuns?: number } = {}): Summary {
   // At least one warm-up call, so the first timed call does not pay for compiling the code.
   const warmUntil = performance.now() + (options.warmMs ?? 300);
   do run(); while (performance.now() < warmUntil);
@@ -52,7 +53,8 @@ export function table(header: string[], rows: string[][], align: Array<'l' | 'r'
  * Times `run` one call after another until `budgetMs` is spent (at least `minRuns`, at most
  * `maxRuns` calls), so a slow input costs a few runs, not minutes.
  */
-export async function timeAsync(run: (index: number) => Promise<number>, options: { minRuns: number; maxRuns: number; budgetMs: number }): Promise<Summary> {
+export async function timeAsync(
+  run: (index: number) => Promise<number>, options: { minRuns: number; maxRuns: number; budgetMs: number }): Promise<Summary> {
   const times: number[] = [];
   const until = performance.now() + options.budgetMs;
   while (times.length < options.maxRuns && (times.length < options.minRuns || performance.now() < until)) {

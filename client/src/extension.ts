@@ -54,7 +54,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const document = uri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) : undefined;
       return panel.open(document && isMemslotDocument(document) ? document : undefined);
     }),
-    vscode.commands.registerCommand(showDocumentationCommand, (code?: unknown, url?: unknown) => showDocumentation(context.extensionUri, code, url)),
+    vscode.commands.registerCommand(
+      showDocumentationCommand, (code?: unknown, url?: unknown) => showDocumentation(context.extensionUri, code, url)),
   );
 
   await client.start();

@@ -102,7 +102,7 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
     ...(resolved.disabled ? { disabled: resolved.disabled } : {}),
   };
   const models = frontend.machines ?? [];
-  const machineContext: MachineContext = { document, kind, ruleOptions, editorFor: frontend.editorFor };
+  const machineContext: MachineContext = { document, ruleOptions, editorFor: frontend.editorFor };
   const machines = models.map((model) => analyzeMachine(model, fileProfile, machineContext));
   return suppress({ kind, machines, findings: applySeverityOverrides(documentFindings, ruleOptions) }, directives, ruleOptions);
 }
@@ -110,7 +110,6 @@ export function analyzeText(text: string, hint: DocumentHint, options: HostProfi
 interface MachineContext {
   document: DocumentText;
   editorFor: FrontendResult['editorFor'];
-  kind: DocumentKind;
   ruleOptions: RunRulesOptions;
 }
 
@@ -121,7 +120,7 @@ function analyzeMachine(model: MachineModel, profile: HostProfile, context: Mach
   const simulation = runGuarded('simulating this machine', model.headRange, findings, () => simulate(model, profile));
   if (simulation === undefined) return { model, profile, findings };
   const ruleFindings = runGuarded('checking the rules', model.headRange, findings, () =>
-    runRules({ model, simulation, profile, editor: context.editorFor(model), kind: context.kind }, context.ruleOptions));
+    runRules({ model, simulation, profile, editor: context.editorFor(model) }, context.ruleOptions));
   findings.push(...(ruleFindings ?? []));
   const hidden = withholdHiddenFindings(model, findings);
   const withFixes = hidden.findings.map((found) => withDisableFix(found, model, context.document));

@@ -61,7 +61,8 @@ export function readPlan(input: PlanInput, vmText: string): HotplugPlan {
 }
 
 /** The VM's analysis with every plan applied, in order, to each machine; `capacity` after the plans. */
-export function analyzeWithPlans(vmText: string, hint: DocumentHint, plans: PlanInput[], options: HostProfile | AnalysisOptions = {}): HotplugAnalysis {
+export function analyzeWithPlans(
+  vmText: string, hint: DocumentHint, plans: PlanInput[], options: HostProfile | AnalysisOptions = {}): HotplugAnalysis {
   const vm: HotplugAnalysis['vm'] = analyzeText(vmText, hint, options);
   const read = plans.map((input) => ({ input, plan: readPlan(input, vmText) }));
   const steps: Array<{ step: PlanStep; path: string; planIndex: number }> = [];

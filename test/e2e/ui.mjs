@@ -69,6 +69,22 @@ function unzip(archive, member) {
 /** Resolves when the element's animations (the hover's fade-in) are over: screenshots show it solid. */
 const settled = (locator) => locator.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished))).catch(() => {});
 
+/**
+ * The element's box once it is on screen. The editor re-renders its lines when diagnostics or
+ * decorations arrive, so an element found a moment ago may be detached when measured (Playwright
+ * then answers null): measure again until a rendered one answers.
+ */
+async function renderedBox(locator, what, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await locator.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    const box = await locator.boundingBox();
+    if (box && box.width > 0) return box;
+    if (Date.now() > deadline) throw new Error(`${what} is not rendered`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Opens `relative` by clicking through the explorer tree, as a user would. */
 async function openFromExplorer(relative) {
   await page.keyboard.press('Control+Shift+E');
@@ -166,8 +182,7 @@ try {
 
   await step('hovering the squiggle shows the diagnostic', async () => {
     await page.keyboard.press('Escape');
-    const box = await editor.locator('.squiggly-error').first().boundingBox();
-    if (!box) throw new Error('squiggle has no box');
+    const box = await renderedBox(editor.locator('.squiggly-error').first(), 'the squiggle');
     // Two moves: the hover controller reacts to mouse movement, not to a position.
     await page.mouse.move(box.x + box.width / 2 - 2, box.y + box.height / 2);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -196,8 +211,7 @@ try {
     // Point at the device's name on its own line (other lines may carry other findings).
     const name = editor.locator('.view-line').filter({ hasText: '-device vhost-user-fs-pci' })
       .locator('span span').filter({ hasText: 'vhost-user-fs-pci' }).first();
-    const box = await name.boundingBox();
-    if (!box) throw new Error('the vhost-user-fs-pci line is not rendered');
+    const box = await renderedBox(name, 'the vhost-user-fs-pci line');
     await page.mouse.move(box.x + 10, box.y + box.height / 2);
     await page.mouse.move(box.x + 14, box.y + box.height / 2);
     // The breakdown (not only the diagnostic's message) has the host assumptions and plug order.
@@ -238,7 +252,7 @@ try {
     await runCommand('memslot: Show Memslot Report', () => shot('7-palette'));
     const tab = page.locator('.tabs-container .tab').filter({ hasText: 'memslot report: refused-order.sh' });
     await tab.waitFor();
-    // spec T6: QEMU refuses fs0; the chart has KVM's line, fs0's limit and the refused step.
+    // docs/facts/test-vectors.md T6: QEMU refuses fs0; the chart has KVM's line, fs0's limit and the refused step.
     await report.locator('p.verdict[data-verdict="refused by fs0"]').waitFor({ timeout: 30_000 });
     await report.locator('svg.chart').first().waitFor();
     // Attached, not visible: a horizontal SVG line has an empty bounding box, which Playwright calls hidden.
@@ -259,7 +273,7 @@ try {
     await item.waitFor({ state: 'visible' });
     const text = (await item.innerText()).replace(/\s+/g, ' ');
     log('  language status:', text);
-    // The defaults of the host profile (spec: QEMU 10.0, KVM 32764 memslots on Linux 5.12+).
+    // The defaults of the host profile (QEMU 10.0, KVM 32764 memslots on Linux 5.12+).
     if (!/host QEMU 10\.0(\.0)? · KVM 32764\b/.test(text)) throw new Error(`no host profile in '${text}'`);
     // The fade-in runs on the hover's container, not on the item.
     await settled(page.locator('.workbench-hover-container, .monaco-hover').filter({ has: item }).last());
@@ -343,8 +357,7 @@ try {
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
     // The refused step is the line that adds d5 (hotplug/vm.qmp says so).
     const word = editor.locator('.view-line').filter({ hasText: '"id": "d5"' }).locator('span span').filter({ hasText: 'device_add' }).first();
-    const box = await word.boundingBox();
-    if (!box) throw new Error('the d5 line is not rendered');
+    const box = await renderedBox(word, 'the d5 line');
     await page.mouse.move(box.x + 10, box.y + box.height / 2);
     await page.mouse.move(box.x + 14, box.y + box.height / 2);
     const hover = page.locator('.monaco-hover').filter({ hasText: 'QEMU refuses device_add d5' }).first();

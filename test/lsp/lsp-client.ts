@@ -37,7 +37,9 @@ interface ServerEnd {
 function stdioServer(options: StartOptions): ServerEnd {
   // The built server finds its own dist/analysis-worker.js, not the test runner's build of it.
   const { MEMSLOT_ANALYSIS_WORKER: _testWorker, ...inherited } = process.env;
-  const env = options.changeDelayMs === undefined ? inherited : { ...inherited, MEMSLOT_CHANGE_DELAY_MS: String(options.changeDelayMs) };
+  const env = options.changeDelayMs === undefined
+    ? inherited
+    : { ...inherited, MEMSLOT_CHANGE_DELAY_MS: String(options.changeDelayMs) };
   const server: ChildProcess = spawn(process.execPath, [resolve('dist/server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
   if (!server.stdout || !server.stdin) throw new Error('server has no stdio');
   let stderr = '';

@@ -1,7 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-protocol/node';
-import { analyzeText } from '../../server/src/analysis';
 import { LspTestClient } from './lsp-client';
 
 // Positions below are counted by hand from the text (0-based lines and characters).
@@ -20,12 +19,6 @@ const fixed = [
   '  -name "fixed"',
 ].join('\n');
 
-// The QEMU front end is written in parallel; while it still finds no invocation these cases
-// cannot say anything and are skipped loudly rather than passing vacuously.
-const frontendReady = analyzeText(fixed, { path: 'probe.sh' }).machines.length > 0;
-const skipUnlessFrontend = frontendReady ? false : 'QEMU front end finds no invocation yet (stub)';
-if (!frontendReady) console.warn('\n*** WARNING: QEMU front end is a stub; front-end diagnostic cases of the LSP test are SKIPPED ***\n');
-
 let client: LspTestClient;
 // The built program over stdio: the smoke tests of what an editor really starts.
 before(async () => { client = await LspTestClient.start({ transport: 'stdio' }); });
@@ -38,7 +31,7 @@ function overlaps(diagnostic: Diagnostic, line: number, from: number, to: number
   return startsBeforeEnd && endsAfterStart;
 }
 
-test('publishes front-end diagnostics for a malformed script, then clears them when fixed', { skip: skipUnlessFrontend }, async () => {
+test('publishes front-end diagnostics for a malformed script, then clears them when fixed', async () => {
   const uri = 'file:///tmp/memslot-lsp-test/malformed.sh';
   const since = client.published.length;
   await client.open(uri, 'shellscript', malformed, 1);

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 
 /**
  * A vhost-user back-end that moves no data: it answers the control-plane handshake just far
- * enough for QEMU's vhost_dev_init() to reach its memslot checks (qemu-memslots.md §3.1, §3.6),
+ * enough for QEMU's vhost_dev_init() to reach its memslot checks (docs/facts/vhost-user-backends.md#backend-limits),
  * and reports a memslot limit of our choosing.
  *
  * - `maxMemSlots: N` advertises VHOST_USER_PROTOCOL_F_CONFIGURE_MEM_SLOTS and answers

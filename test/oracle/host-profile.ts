@@ -7,7 +7,7 @@ import { runQemu } from './qemu-runner';
 /**
  * What the simulator's host profile must say so that it describes *this* host: KVM's memslot
  * limit per address space, whether KVM offers SMM (then q35/pc get a second KVM address space),
- * and a `-cpu` model that starts under KVM here (qemu-oracle.md §1: some nested hosts refuse
+ * and a `-cpu` model that starts under KVM here (some nested hosts refuse
  * `-cpu host` as is).
  */
 export interface HostFacts {
@@ -51,7 +51,7 @@ function runKvmProbe(workDir: string): ProbeOutput | undefined {
   }
 }
 
-/** KVM_CAP_NR_MEMSLOTS on x86 by kernel version (memslots.md §4): 509 before 5.12, 32764 since. */
+/** KVM_CAP_NR_MEMSLOTS on x86 by kernel version (docs/facts/memslots.md#kvm-limit): 509 before 5.12, 32764 since. */
 function memslotsByKernelRelease(): number {
   const match = /^(\d+)\.(\d+)/.exec(release());
   if (!match) return 32764;

@@ -52,7 +52,8 @@ async function runScenario(t: TestContext, scenario: PlanScenario, index: number
     for (const [socket, limit] of Object.entries(scenario.backends ?? {})) {
       backends.push(await startFakeVhostUser({ socketPath: join(dir, socket), maxMemSlots: limit, config: socket.startsWith('blk') }));
     }
-    const observation = await runQemu({ argv: splitCommandLine(vm).slice(1), workDir: dir, timeoutMs: RUN_TIMEOUT_MS, steps, stepTimeoutMs: STEP_TIMEOUT_MS });
+    const observation = await runQemu(
+      { argv: splitCommandLine(vm).slice(1), workDir: dir, timeoutMs: RUN_TIMEOUT_MS, steps, stepTimeoutMs: STEP_TIMEOUT_MS });
     assert.deepEqual(observation.harnessErrors, [], `harness problems: ${observation.stderr}`);
     assert.ok(observation.started, `QEMU did not start: ${observation.stderr}`);
     qemu = observation.steps.map((step) => (step.hang ? 'hang' : step.error ?? null));
@@ -75,7 +76,8 @@ async function runScenario(t: TestContext, scenario: PlanScenario, index: number
   writeFileSync(join(dir, 'plan.qmp'), `${planText}\n`);
   const cli = spawnSync(process.execPath, [resolve('dist/cli.js'), '--format', 'json', '--fail-on', 'none', ...profileArgs(scenario, dir), '--hotplug', join(dir, 'plan.qmp'), join(dir, 'vm.sh')], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
-  const json = JSON.parse(cli.stdout) as { files: Array<{ machines: Array<{ simulation?: { hotplug?: Array<{ result: string; error: string | null }> } }> }> };
+  const json = JSON.parse(cli.stdout) as {
+    files: Array<{ machines: Array<{ simulation?: { hotplug?: Array<{ result: string; error: string | null }> } }> }> };
   const viaCli: Answer[] = (json.files[0].machines[0].simulation?.hotplug ?? []).map((step) => (step.result === 'hang' ? 'hang' : step.result === 'error' ? step.error : null));
   assert.deepEqual(viaCli, qemu, `memslot --format json --hotplug differs from QEMU (${scenario.name})`);
 }

@@ -67,7 +67,8 @@ function virsh(uri: string, args: string[], timeout = VIRSH_TIMEOUT_MS) {
   return run('virsh', ['-q', '-c', uri, ...args], timeout);
 }
 
-async function waitFor(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string, alive: () => string | undefined): Promise<void> {
+async function waitFor(
+  condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string, alive: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;

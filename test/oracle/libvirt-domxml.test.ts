@@ -6,7 +6,7 @@ import { parseLibvirtDomain } from '../../server/src/frontends/libvirt/index';
 import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
 import type { MachineModel } from '../../server/src/model/machine';
 import { argsWords, collectFromArgs, collectFromModel, type Facts } from '../unit/libvirt-compare';
-import { loud, reportMissingLibvirt } from './environment';
+import { reportMissingLibvirt } from './environment';
 import { connectLibvirt, domxmlToNative, libvirtUnavailable, type LibvirtConnection, type NativeArgv } from './libvirt-daemon';
 
 /**
@@ -101,10 +101,10 @@ const rebindToNode0 = ['memory-hotplug-dimm', 'memory-hotplug-virtio-mem', 'page
 const addSharedAccess = ['net-vhostuser', 'net-vhostuser-multiq'];
 
 /**
- * libvirt's stand-in netdevs (qemu-oracle.md §4): domxml-to-native opens no tap, vhost-net or
+ * libvirt's stand-in netdevs: domxml-to-native opens no tap, vhost-net or
  * vDPA device, connects no vhost-user socket and starts no network, so every <interface> becomes
  * `-netdev {"type":"tap","fd":"N"}` with no vhost, queues, vhostdev or chardev, whatever a real
- * start would emit. Our model keeps what a real start does (mapping §1.5: kernel vhost-net per
+ * start would emit. Our model keeps what a real start does (docs/facts/libvirt.md#interfaces-and-vhost: kernel vhost-net per
  * virtio NIC of a KVM domain, vhost-vdpa for type='vdpa', vhost-user on the socket). The test
  * checks that the argv holds exactly the stand-in for these netdevs, then leaves them out of the
  * vhost comparison. The vhost-user corpus domains are compared in a variant with shared memory,
@@ -115,8 +115,8 @@ const standInNetdevs: Record<string, { netdevs: string[]; reason: string }> = {
   'tap-vhost': { netdevs: ['hostnet0'], reason: "type='network' virtio NIC with <backend vhost='/dev/zero'>: real start adds vhost=true, vhostfds" },
   'tap-vhost-incorrect': { netdevs: ['hostnet1'], reason: "the virtio NIC (net1) gets vhost on a real start; the e1000 NIC (hostnet0) never has vhost, on both sides" },
   'net-vdpa-multiqueue': { netdevs: ['hostnet0'], reason: "type='vdpa': real start emits -add-fd and a vhost-vdpa netdev on /dev/fdset/N" },
-  'net-vhostuser (shared)': { netdevs: ['hostnet0', 'hostnet1'], reason: "type='vhostuser' (qemu-oracle.md §4): real start emits -chardev socket + a vhost-user netdev on that socket" },
-  'net-vhostuser-multiq (shared)': { netdevs: ['hostnet0', 'hostnet1', 'hostnet3', 'hostnet4'], reason: "type='vhostuser' (qemu-oracle.md §4): real start emits -chardev socket + a vhost-user netdev (with queues)" },
+  'net-vhostuser (shared)': { netdevs: ['hostnet0', 'hostnet1'], reason: "type='vhostuser': real start emits -chardev socket + a vhost-user netdev on that socket" },
+  'net-vhostuser-multiq (shared)': { netdevs: ['hostnet0', 'hostnet1', 'hostnet3', 'hostnet4'], reason: "type='vhostuser': real start emits -chardev socket + a vhost-user netdev (with queues)" },
 };
 
 /**
@@ -139,7 +139,6 @@ const refusalDifferences: Record<string, { converts?: true; message?: RegExp; re
 };
 
 function refusalPairs(): Array<{ name: string; xml: string; err: string }> {
-  if (!existsSync(corpus)) return [];
   const files = readdirSync(corpus);
   return files.filter((f) => f.endsWith('.x86_64-latest.err')).sort().map((f) => {
     const name = f.slice(0, -'.x86_64-latest.err'.length);
@@ -148,7 +147,6 @@ function refusalPairs(): Array<{ name: string; xml: string; err: string }> {
 }
 
 function corpusCases(): OracleCase[] {
-  if (!existsSync(corpus)) return [];
   const files = readdirSync(corpus);
   const names = files.filter((f) => f.endsWith('.xml')).sort().map((f) => f.slice(0, -4))
     .filter((name) => files.some((g) => g.startsWith(`${name}.x86_64-`) && g.endsWith('.args')));
@@ -191,7 +189,7 @@ function xmlMachine(name: string, xml: string): MachineModel {
 const memoryDrivers = new Set(['pc-dimm', 'nvdimm', 'virtio-mem-pci', 'virtio-pmem-pci']);
 type Category = 'memory' | 'disk' | 'filesystem' | 'nic' | 'other';
 
-/** What libvirt's phase a `-device` belongs to, from its driver (mapping §2, phases 11 and 13-15). */
+/** What libvirt's phase a `-device` belongs to, from its driver (docs/facts/plug-order.md#libvirt-emission-order). */
 function category(driver: string): Category {
   if (memoryDrivers.has(driver)) return 'memory';
   if (/^(vhost-user-blk|virtio-blk|scsi-|ide-|usb-storage|floppy)/.test(driver)) return 'disk';
@@ -241,7 +239,6 @@ const unavailable = libvirtUnavailable();
 if (unavailable) {
   reportMissingLibvirt('libvirt oracle', unavailable, 'the comparison of the libvirt front end with virsh domxml-to-native');
 } else {
-  if (!existsSync(corpus)) loud(`libvirt oracle: corpus not found at ${corpus}; corpus domains are SKIPPED`);
   describe('libvirt oracle (virsh domxml-to-native)', () => {
     let connection: LibvirtConnection | undefined;
     let startError: unknown;
@@ -342,7 +339,7 @@ if (unavailable) {
           return;
         }
         const devices = argvDevices(result.stdout);
-        // libvirt's own order (mapping §2): memory devices, then disks, filesystems, NICs.
+        // libvirt's own order (docs/facts/plug-order.md#libvirt-emission-order): memory devices, then disks, filesystems, NICs.
         const rank: Record<Category, number> = { memory: 0, disk: 1, filesystem: 2, nic: 3, other: -1 };
         const phased = devices.filter((d) => d.category !== 'other');
         for (let i = 1; i < phased.length; i++) {
@@ -365,9 +362,8 @@ if (unavailable) {
     // Guards against a vacuous pass (libvirt refusing everything, a reader finding nothing).
     test('the oracle compared real items', (t) => {
       t.diagnostic(JSON.stringify(compared));
-      assert.ok(compared.cases >= (existsSync(corpus) ? 35 : 1), `domains converted and compared: ${compared.cases}`);
+      assert.ok(compared.cases >= 35, `domains converted and compared: ${compared.cases}`);
       assert.ok(compared.dynamicMemslots >= 1, `virtio-mem devices with dynamic-memslots compared: ${compared.dynamicMemslots}`);
-      if (!existsSync(corpus)) return;
       assert.ok(compared.backends >= 40, `backends compared: ${compared.backends}`);
       assert.ok(compared.memoryDevices >= 10, `memory devices compared: ${compared.memoryDevices}`);
       assert.ok(compared.vhost >= 4, `vhost consumers compared: ${compared.vhost}`);

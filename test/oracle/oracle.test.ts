@@ -16,7 +16,7 @@ import { loud, reportMissingQemu } from './environment';
 /**
  * Differential tests: every scenario runs through real QEMU (paused, with KVM) and through our
  * simulator; both must agree on the outcome, the refusing device, QEMU's message, the virtio-mem
- * memslot counts, and KVM's slot count within the spec's ± 3 (qemu-memslots.md §5.5).
+ * memslot counts, and KVM's slot count within ± 3 (docs/facts/x86-address-space.md#baseline-uncertainty).
  *
  * Skips: without qemu-system-x86_64 the test fails in CI (CI=true) and is skipped loudly
  * elsewhere; without /dev/kvm the scenarios run under TCG and KVM counts are not compared.
@@ -24,7 +24,7 @@ import { loud, reportMissingQemu } from './environment';
  * both sides of every scenario).
  */
 
-/** qemu-memslots.md §5.5: baseline KVM slot counts are known to ± 3 (firmware, option ROMs). */
+/** docs/facts/x86-address-space.md#baseline-uncertainty: baseline KVM slot counts are known to ± 3 (firmware, option ROMs). */
 const KVM_SLOT_UNCERTAINTY = 3;
 const RUN_TIMEOUT_MS = 30_000;
 
@@ -78,7 +78,8 @@ function show(label: string, view: QemuView | SimulatorView): string {
   return `${label}: ${JSON.stringify(view)}`;
 }
 
-async function runScenario(t: TestContext, scenario: Scenario, index: number, root: string, host: HostFacts, tcg: boolean, version: string): Promise<void> {
+async function runScenario(
+  t: TestContext, scenario: Scenario, index: number, root: string, host: HostFacts, tcg: boolean, version: string): Promise<void> {
   const skip = scenario.skipReason?.();
   if (skip) {
     loud(`oracle scenario "${scenario.name}" skipped: ${skip}`);
@@ -99,10 +100,13 @@ async function runScenario(t: TestContext, scenario: Scenario, index: number, ro
   let observation: QemuObservation;
   try {
     for (const [socket, backend] of Object.entries(scenario.backends ?? {})) {
-      backends.push(await startFakeVhostUser({ socketPath: join(dir, socket), maxMemSlots: backend.limit, config: backend.config ?? false }));
+      backends.push(
+        await startFakeVhostUser({ socketPath: join(dir, socket), maxMemSlots: backend.limit, config: backend.config ?? false }));
     }
-    observation = await runQemu({ argv: splitCommandLine(text).slice(1), workDir: dir, timeoutMs: RUN_TIMEOUT_MS, steps: hotplug.map(qmpStepFor),
-      ...(scenario.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: scenario.stepTimeoutMs }) });
+    observation = await runQemu({
+      argv: splitCommandLine(text).slice(1), workDir: dir, timeoutMs: RUN_TIMEOUT_MS, steps: hotplug.map(qmpStepFor),
+      ...(scenario.stepTimeoutMs === undefined ? {} : { stepTimeoutMs: scenario.stepTimeoutMs }),
+    });
   } finally {
     await Promise.all(backends.map((b) => b.close()));
   }

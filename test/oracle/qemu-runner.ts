@@ -5,7 +5,7 @@ import { QmpClient, type QmpReply } from './qmp';
 
 /**
  * Runs a real qemu-system-x86_64 on an argument list, paused, and reports what it did with memory
- * slots, observed the way qemu-oracle.md §2 describes:
+ * slots, observed from outside (trace events and QOM, no QMP command reports them):
  * - outcome: QMP answers `qmp_capabilities` (started) or the process exits first (refused);
  * - the refusing option and QEMU's message, from its `<binary>: <option> <value>: <message>` lines;
  * - KVM slots per address space, replayed from the `kvm_set_user_memory` trace (size 0 = delete);
@@ -210,7 +210,8 @@ function versionOf(greeting: Record<string, unknown>): string | undefined {
 }
 
 /** Waits until QMP accepts a connection (undefined if QEMU exits or the deadline passes first). */
-async function waitForQmp(path: string, deadline: number, exited: () => boolean): Promise<{ client: QmpClient; greeting: Record<string, unknown> } | undefined> {
+async function waitForQmp(
+  path: string, deadline: number, exited: () => boolean): Promise<{ client: QmpClient; greeting: Record<string, unknown> } | undefined> {
   while (!exited() && Date.now() < deadline) {
     if (existsSync(path)) {
       try {
@@ -245,7 +246,7 @@ async function observe(client: QmpClient, observation: QemuObservation, deadline
         if (typeof size === 'number') memslotSize = size;
       }
     }
-    // dynamic-memslots=off: the backend's RAM is mapped whole at plug, one memslot (memslots.md §2.4).
+    // dynamic-memslots=off: the backend's RAM is mapped whole at plug, one memslot (docs/facts/virtio-mem.md#mapping).
     observation.virtioMem.push(dynamic
       ? { id: child.name, dynamicMemslots: true, memslots: aliases.length, mapped, ...(memslotSize === undefined ? {} : { memslotSize }) }
       : { id: child.name, dynamicMemslots: false, memslots: 1, mapped: 1 });
@@ -281,7 +282,8 @@ export function liveKvmSlots(trace: string): Record<number, number> {
 }
 
 /** Splits QEMU's stderr into errors and warnings, each with the option it names and its hint lines. */
-export function parseStderr(stderr: string, binaryName: string, argv: readonly string[]): { errors: QemuMessage[]; warnings: QemuMessage[] } {
+export function parseStderr(
+  stderr: string, binaryName: string, argv: readonly string[]): { errors: QemuMessage[]; warnings: QemuMessage[] } {
   const tag = `${binaryName}: `;
   const errors: QemuMessage[] = [];
   const warnings: QemuMessage[] = [];

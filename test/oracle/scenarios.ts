@@ -6,8 +6,8 @@
  * and `{cpu}` (a KVM CPU model that starts on this host, see host-profile.ts). `backends` names the
  * fake vhost-user back-ends to start, by socket file name, with the limit each reports.
  *
- * `spec` holds what ../shared/spec says QEMU 10.0 does, derived by hand from the spec's tables
- * and formulas (the section is named beside each); it checks the harness observes QEMU correctly.
+ * `spec` holds what docs/facts says QEMU 10.0 does, derived by hand from its tables and formulas
+ * (`ref` names the page and heading); it checks the harness observes QEMU correctly.
  * The side-by-side comparison with the simulator does not depend on it.
  */
 import { existsSync } from 'node:fs';
@@ -28,7 +28,7 @@ export interface SpecExpectation {
   error?: string;
   /** virtio-mem memslot count by device id. */
   memslots?: Record<string, number>;
-  /** KVM slots of address space 0 while paused, on a host without SMM (memslots.md §5.2). */
+  /** KVM slots of address space 0 while paused, on a host without SMM (docs/facts/x86-address-space.md#before-and-after-reset). */
   kvmSlots?: number;
   /** Per hot-plug step: QEMU's error, null when it succeeds, 'hang' when it never answers. */
   hotplug?: Array<string | null | 'hang'>;
@@ -109,7 +109,7 @@ const INCUS_CONFIG = `# written by the tool
 const KATA = `${BASE} -machine q35,memory-backend=mem0,nvdimm=on -m 2G,slots=10,maxmem=64G -object memory-backend-memfd,id=mem0,size=2G,share=on `
   + '-object memory-backend-file,id=rootfs,mem-path={dir}/rootfs.img,size=128M,readonly=on';
 
-/** vhost's check A (memslots.md §3.6), verbatim. */
+/** vhost's check A (docs/facts/memslots.md#vhost-check-a), verbatim. */
 const CHECK_A = 'some memory device (like virtio-mem) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots';
 const checkB = (limit: number, used: number, reserved: number) =>
   `vhost backend memory slots limit (${limit}) is less than current number of used (${used}) and reserved (${reserved}) memory slots for memory devices.`;
@@ -121,317 +121,341 @@ function vhostNetMissing(): string | undefined {
 }
 
 export const scenarios: Scenario[] = [
-  // --- KVM slots of plain machines (memslots.md §5.2, paused column; qemu-oracle.md §2.1) ---
-  { name: 'kvm: q35 4G', ref: 'memslots §5.2', cmd: `${BASE} -M q35 -m 4G`, spec: { outcome: 'starts', kvmSlots: 6 } },
-  { name: 'kvm: q35 1G', ref: 'memslots §5.2', cmd: `${BASE} -M q35 -m 1G`, spec: { outcome: 'starts', kvmSlots: 5 } },
-  { name: 'kvm: pc 4G', ref: 'memslots §5.2', cmd: `${BASE} -M pc -m 4G`, spec: { outcome: 'starts', kvmSlots: 6 } },
-  { name: 'kvm: q35 4G + 2 pc-dimms', ref: 'oracle §2.1', cmd: `${BASE} -M q35 -m 4G,slots=4,maxmem=1T ${dimms(2, 'memory-backend-ram')}`, spec: { outcome: 'starts', kvmSlots: 8 } },
+  // --- KVM slots of plain machines, paused (docs/facts/x86-address-space.md#before-and-after-reset) ---
   {
-    name: 'kvm: q35 6G on 2 NUMA memdevs', ref: 'memslots §5.1',
+    name: 'kvm: q35 4G',
+    ref: 'docs/facts/x86-address-space.md#before-and-after-reset',
+    cmd: `${BASE} -M q35 -m 4G`,
+    spec: { outcome: 'starts', kvmSlots: 6 },
+  },
+  {
+    name: 'kvm: q35 1G',
+    ref: 'docs/facts/x86-address-space.md#before-and-after-reset',
+    cmd: `${BASE} -M q35 -m 1G`,
+    spec: { outcome: 'starts', kvmSlots: 5 },
+  },
+  {
+    name: 'kvm: pc 4G',
+    ref: 'docs/facts/x86-address-space.md#before-and-after-reset',
+    cmd: `${BASE} -M pc -m 4G`,
+    spec: { outcome: 'starts', kvmSlots: 6 },
+  },
+  {
+    name: 'kvm: q35 4G + 2 pc-dimms',
+    ref: 'docs/facts/memory-devices.md#one-memslot-devices',
+    cmd: `${BASE} -M q35 -m 4G,slots=4,maxmem=1T ${dimms(2, 'memory-backend-ram')}`,
+    spec: { outcome: 'starts', kvmSlots: 8 },
+  },
+  {
+    name: 'kvm: q35 6G on 2 NUMA memdevs', ref: 'docs/facts/x86-address-space.md#boot-slots',
     cmd: `${BASE} -M q35 -m 6G -smp 2 -object memory-backend-ram,id=n0,size=3G -object memory-backend-ram,id=n1,size=3G -numa node,nodeid=0,cpus=0,memdev=n0 -numa node,nodeid=1,cpus=1,memdev=n1`,
     spec: { outcome: 'starts' },
   },
   {
-    name: 'kvm: virtio-mem dynamic-memslots=off maps one slot', ref: 'oracle §2.1, memslots §2.4',
+    name: 'kvm: virtio-mem dynamic-memslots=off maps one slot', ref: 'docs/facts/virtio-mem.md#mapping',
     cmd: `${BASE} -M q35 -m 4G,slots=4,maxmem=1T ${vmem('vm0', '64G', 'requested-size=1G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 1 }, kvmSlots: 7 },
   },
 
-  // --- virtio-mem's memslot decision (memslots.md §2.3 and §13 T1–T5) ---
+  // --- virtio-mem's memslot decision (docs/facts/virtio-mem.md#decision-limit, test-vectors.md T1–T5) ---
   {
-    name: 'decision: 1 TiB whole space -> 256 (T1)', ref: 'memslots §13 T1',
+    name: 'decision: 1 TiB whole space -> 256 (T1)', ref: 'docs/facts/test-vectors.md T1',
     cmd: `${BASE} -M q35 -m 4G,maxmem=1028G ${vmem('vm0', '1T', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 256 }, kvmSlots: 6 },
   },
   {
-    name: 'decision: 1 TiB of 2048 GiB -> 128 (T2)', ref: 'memslots §13 T2',
+    name: 'decision: 1 TiB of 2048 GiB -> 128 (T2)', ref: 'docs/facts/test-vectors.md T2',
     cmd: `${BASE} -M q35 -m 4G,maxmem=2052G ${vmem('vm0', '1T', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 128 } },
   },
   {
-    name: 'decision: 1 TiB of 4096 GiB -> 64 (T2)', ref: 'memslots §13 T2',
+    name: 'decision: 1 TiB of 4096 GiB -> 64 (T2)', ref: 'docs/facts/test-vectors.md T2',
     cmd: `${BASE} -M q35 -m 4G,maxmem=4100G ${vmem('vm0', '1T', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 64 } },
   },
   {
-    name: 'decision: 10 DIMMs leave 246 (T3)', ref: 'memslots §13 T3',
+    name: 'decision: 10 DIMMs leave 246 (T3)', ref: 'docs/facts/test-vectors.md T3',
     cmd: `${BASE} -M q35 -m 4G,maxmem=1038G,slots=10 ${dimms(10, 'memory-backend-ram')} ${vmem('vm0', '1T', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 246 }, kvmSlots: 16 },
   },
   {
-    name: 'decision: 1 GiB minimum memslot size (T4)', ref: 'memslots §13 T4',
+    name: 'decision: 1 GiB minimum memslot size (T4)', ref: 'docs/facts/test-vectors.md T4',
     cmd: `${BASE} -M q35 -m 1G,maxmem=65G ${vmem('vm0', '64G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 64 } },
   },
   {
-    name: 'decision: 1.5 GiB -> 2 (T5)', ref: 'memslots §13 T5',
+    name: 'decision: 1.5 GiB -> 2 (T5)', ref: 'docs/facts/test-vectors.md T5',
     cmd: `${BASE} -M q35 -m 4G,maxmem=100G ${vmem('vm0', '1536M')}`,
     spec: { outcome: 'starts', memslots: { vm0: 2 } },
   },
   {
-    name: 'decision: 1 GiB -> 1 (T5)', ref: 'memslots §13 T5',
+    name: 'decision: 1 GiB -> 1 (T5)', ref: 'docs/facts/test-vectors.md T5',
     cmd: `${BASE} -M q35 -m 4G,maxmem=100G ${vmem('vm0', '1G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
   },
   {
-    name: 'decision: 64 GiB of 1020 GiB -> 16', ref: 'oracle §2.1',
+    name: 'decision: 64 GiB of 1020 GiB -> 16', ref: 'docs/facts/virtio-mem.md#worked-results',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 16 }, kvmSlots: 6 },
   },
   {
-    name: 'decision: 2 DIMMs then 64 GiB -> 15', ref: 'oracle §2.1',
+    name: 'decision: 2 DIMMs then 64 GiB -> 15', ref: 'docs/facts/virtio-mem.md#worked-results',
     cmd: `${Q35_FD_1T} ${dimms(2)} ${vmem('vm0', '64G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 15 }, kvmSlots: 8 },
   },
   {
     // 256·512/1024 = 128 for the first; the second has 256−128 = 128 left and half the space left.
-    name: 'decision: two 512 GiB devices share the 256 budget', ref: 'memslots §1.4 (by hand)',
+    name: 'decision: two 512 GiB devices share the 256 budget', ref: 'docs/facts/virtio-mem.md#decision-limit (by hand)',
     cmd: `${BASE} -M q35 -m 4G,maxmem=1028G ${vmem('vm0', '512G', undefined, 'memory-backend-ram', 'reserve=off')} ${vmem('vm1', '512G', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 128, vm1: 128 } },
   },
   {
-    name: 'decision: two 64 GiB devices in 128 GiB', ref: 'memslots §2.3 table',
+    name: 'decision: two 64 GiB devices in 128 GiB', ref: 'docs/facts/virtio-mem.md#worked-results',
     cmd: `${BASE} -M q35 -m 4G,maxmem=132G ${vmem('vm0', '64G')} ${vmem('vm1', '64G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 64, vm1: 64 } },
   },
   {
-    name: 'decision: block-size 8G rounds memslots up', ref: 'memslots §2.3 table',
+    name: 'decision: block-size 8G rounds memslots up', ref: 'docs/facts/virtio-mem.md#worked-results',
     cmd: `${BASE} -M q35 -m 4G,maxmem=1036G ${vmem('vm0', '1T', 'dynamic-memslots=on,block-size=8G', 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 128 } },
   },
   {
-    name: 'decision: TCG has only the soft limit', ref: 'memslots §1.4, §2.3',
+    name: 'decision: TCG has only the soft limit', ref: 'docs/facts/virtio-mem.md#decision-limit',
     cmd: `${BASE.replace('-accel kvm -cpu {cpu}', '-accel tcg -cpu max,phys-bits=48')} -M q35 -m 4G,maxmem=1028G ${vmem('vm0', '1T', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 256 } },
   },
 
-  // --- vhost check A: auto-decision then a < 509-slot back-end (memslots.md §3.6, oracle §3.2/3.3) ---
+  // --- vhost check A: auto-decision then a < 509-slot back-end (docs/facts/memslots.md#vhost-check-a) ---
   {
-    name: 'MS001: virtio-mem dyn then vhost-user-fs (32) is refused', ref: 'oracle §3.2',
+    name: 'MS001: virtio-mem dyn then vhost-user-fs (32) is refused', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G', 'requested-size=1G,dynamic-memslots=on')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
   {
-    name: 'MS001 reversed: vhost-user-fs (32) first starts, virtio-mem takes 1', ref: 'oracle §3.2',
+    name: 'MS001 reversed: vhost-user-fs (32) first starts, virtio-mem takes 1', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu.sock')} ${vmem('vm0', '64G', 'requested-size=1G,dynamic-memslots=on')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
   },
   {
-    name: 'check A: back-end without CONFIGURE_MEM_SLOTS (8)', ref: 'oracle §3.3',
+    name: 'check A: back-end without CONFIGURE_MEM_SLOTS (8)', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
   {
-    name: 'check A: 508 slots is still refused', ref: 'oracle §3.3',
+    name: 'check A: 508 slots is still refused', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 508 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
   {
-    name: 'check A: 509 slots is safe', ref: 'oracle §3.3',
+    name: 'check A: 509 slots is safe', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 509 } },
     spec: { outcome: 'starts', memslots: { vm0: 16 } },
   },
   {
-    name: 'check A: 509-slot back-end first, virtio-mem still decides 16', ref: 'oracle §3.3',
+    name: 'check A: 509-slot back-end first, virtio-mem still decides 16', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu.sock')} ${vmem('vm0', '64G')}`,
     backends: { 'vu.sock': { limit: 509 } },
     spec: { outcome: 'starts', memslots: { vm0: 16 } },
   },
   {
-    name: 'check A: dynamic-memslots=off never restricts', ref: 'oracle §3.3',
+    name: 'check A: dynamic-memslots=off never restricts', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G', 'requested-size=1G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'starts', memslots: { vm0: 1 }, kvmSlots: 7 },
   },
   {
-    name: 'check A: 8 GiB device decided 2 memslots -> refused', ref: 'oracle §3.2',
+    name: 'check A: 8 GiB device decided 2 memslots -> refused', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '8G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
   {
-    name: 'check A: 4 GiB device decided 1 memslot -> starts', ref: 'oracle §3.2',
+    name: 'check A: 4 GiB device decided 1 memslot -> starts', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '4G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
   },
   {
-    name: 'check A: vhost-user-blk after virtio-mem (T6)', ref: 'memslots §13 T6',
+    name: 'check A: vhost-user-blk after virtio-mem (T6)', ref: 'docs/facts/test-vectors.md T6',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} ${blk('vub0', 'blk.sock')}`,
     backends: { 'blk.sock': { limit: 32, config: true } },
     // QEMU first prints "Reconnecting after error: <msg>" a few times, then dies of <msg> itself.
     spec: { outcome: 'refused', refusedBy: 'vub0', error: CHECK_A },
   },
   {
-    name: 'check A: vhost-user-blk with 509 slots (T8)', ref: 'memslots §13 T8',
+    name: 'check A: vhost-user-blk with 509 slots (T8)', ref: 'docs/facts/test-vectors.md T8',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} ${blk('vub0', 'blk.sock')}`,
     backends: { 'blk.sock': { limit: 509, config: true } },
     spec: { outcome: 'starts', memslots: { vm0: 16 } },
   },
 
   {
-    name: 'global: -global virtio-mem-pci.dynamic-memslots=on', ref: 'memslots §10.3',
+    name: 'global: -global virtio-mem-pci.dynamic-memslots=on', ref: 'docs/facts/command-line.md#-global',
     cmd: `${Q35_FD_1T} -global virtio-mem-pci.dynamic-memslots=on ${vmem('vm0', '64G', 'requested-size=0')}`,
     spec: { outcome: 'starts', memslots: { vm0: 16 } },
   },
   {
-    name: 'global: -global virtio-mem.dynamic-memslots=on then vhost-user-fs (32)', ref: 'memslots §10.3, §3.6',
+    name: 'global: -global virtio-mem.dynamic-memslots=on then vhost-user-fs (32)',
+    ref: 'docs/facts/command-line.md#-global, memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} -global virtio-mem.dynamic-memslots=on ${vmem('vm0', '64G', 'requested-size=0')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
 
-  // --- plug order: netdevs before -devices, QemuOpts -devices before JSON ones (memslots.md §8) ---
+  // --- plug order: netdevs before -devices, QemuOpts -devices before JSON ones (docs/facts/plug-order.md) ---
   {
-    name: 'order: -netdev vhost-user written after virtio-mem is created first', ref: 'memslots §8, §13 T10',
+    name: 'order: -netdev vhost-user written after virtio-mem is created first',
+    ref: 'docs/facts/plug-order.md#netdevs-first, test-vectors.md T10',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} -chardev socket,id=net0-chr,path={dir}/net.sock -netdev vhost-user,id=net0,chardev=net0-chr -device virtio-net-pci,id=nic0,netdev=net0`,
     backends: { 'net.sock': { limit: 32 } },
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
   },
   {
-    name: 'order: JSON -netdev vhost-user after virtio-mem', ref: 'memslots §8, §10.2',
+    name: 'order: JSON -netdev vhost-user after virtio-mem', ref: 'docs/facts/plug-order.md#netdevs-first',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')} -chardev socket,id=net0-chr,path={dir}/net.sock -netdev '{"type":"vhost-user","id":"net0","chardev":"net0-chr"}' -device virtio-net-pci,id=nic0,netdev=net0`,
     backends: { 'net.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
   },
   {
-    name: 'order: -device vhost-user-fs (32) vs the same back-end as a netdev', ref: 'memslots §8',
+    name: 'order: -device vhost-user-fs (32) vs the same back-end as a netdev', ref: 'docs/facts/plug-order.md#netdevs-first',
     cmd: `${Q35_FD_1T} -chardev socket,id=net0-chr,path={dir}/net.sock -netdev vhost-user,id=net0,chardev=net0-chr -device virtio-net-pci,id=nic0,netdev=net0 ${vmem('vm0', '64G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'net.sock': { limit: 509 }, 'vu.sock': { limit: 32 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
   {
-    name: 'order: JSON virtio-mem written first is realised after QemuOpts vhost-user-fs', ref: 'memslots §8',
+    name: 'order: JSON virtio-mem written first is realised after QemuOpts vhost-user-fs',
+    ref: 'docs/facts/plug-order.md#json-devices-last',
     cmd: `${Q35_FD_1T} ${vmemJson('vm0', 64 * GiB)} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
   },
   {
-    name: 'order: JSON vhost-user-fs written first is realised after QemuOpts virtio-mem', ref: 'memslots §8',
+    name: 'order: JSON vhost-user-fs written first is realised after QemuOpts virtio-mem',
+    ref: 'docs/facts/plug-order.md#json-devices-last',
     cmd: `${Q35_FD_1T} ${fsJson('fs0', 'vu.sock')} ${vmem('vm0', '64G')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
   {
-    name: 'order: two JSON devices keep command-line order', ref: 'memslots §8',
+    name: 'order: two JSON devices keep command-line order', ref: 'docs/facts/plug-order.md#json-devices-last',
     cmd: `${Q35_FD_1T} ${vmemJson('vm0', 64 * GiB)} ${fsJson('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: CHECK_A },
   },
 
-  // --- vhost check B and the free-slot checks; fd-less RAM (memslots.md §3.2, §3.6, §1.5; oracle §3.3) ---
+  // --- vhost check B and the free-slot checks; fd-less RAM (docs/facts/memslots.md#vhost-check-b) ---
   {
-    name: 'non-shared RAM: 7 memory-backend-ram DIMMs then vhost-user (8) starts', ref: 'oracle §3.3',
+    name: 'non-shared RAM: 7 memory-backend-ram DIMMs then vhost-user (8) starts', ref: 'docs/facts/memslots.md#vhost-sections',
     cmd: `${Q35_FD_1T} ${dimms(7, 'memory-backend-ram')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'starts', kvmSlots: 13 },
   },
   {
-    name: 'check B: 7 memfd DIMMs then vhost-user (8)', ref: 'oracle §3.3',
+    name: 'check B: 7 memfd DIMMs then vhost-user (8)', ref: 'docs/facts/memslots.md#vhost-check-b',
     cmd: `${Q35_FD_1T} ${dimms(7)} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: checkB(8, 9, 0) },
   },
   {
-    name: 'vhost free slots: vhost-user (8) then 7 memfd DIMMs fails at dimm6', ref: 'oracle §3.3',
+    name: 'vhost free slots: vhost-user (8) then 7 memfd DIMMs fails at dimm6', ref: 'docs/facts/memory-devices.md#memory-device-checks',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu.sock')} ${dimms(7)}`,
     backends: { 'vu.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'refused', refusedBy: 'dimm6', error: 'a used vhost backend has not enough free memory slots left' },
   },
   {
-    name: 'check B: 6 memfd DIMMs then vhost-user (8) passes at init', ref: 'oracle §3.3',
+    name: 'check B: 6 memfd DIMMs then vhost-user (8) passes at init', ref: 'docs/facts/memslots.md#vhost-check-b',
     cmd: `${Q35_FD_1T} ${dimms(6)} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'starts', kvmSlots: 12 },
   },
   {
-    name: 'check B: limit 1 below fd-backed boot RAM (T11)', ref: 'memslots §13 T11',
+    name: 'check B: limit 1 below fd-backed boot RAM (T11)', ref: 'docs/facts/test-vectors.md T11',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 1 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: checkB(1, 2, 0) },
   },
   {
-    name: 'check B: an unplugged 1 GiB virtio-mem reserves its slot (T12)', ref: 'memslots §13 T12',
+    name: 'check B: an unplugged 1 GiB virtio-mem reserves its slot (T12)', ref: 'docs/facts/test-vectors.md T12',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '1G')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 1 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: checkB(1, 2, 1) },
   },
   {
-    name: 'check B: a memfd DIMM counts as used (T13)', ref: 'memslots §13 T13',
+    name: 'check B: a memfd DIMM counts as used (T13)', ref: 'docs/facts/test-vectors.md T13',
     cmd: `${Q35_FD_1T} ${dimm('dimm0')} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 1 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: checkB(1, 3, 0) },
   },
   {
-    name: 'check B: used and reserved add up (mixed back-ends)', ref: 'oracle §3.3',
+    name: 'check B: used and reserved add up (mixed back-ends)', ref: 'docs/facts/memslots.md#vhost-check-b',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu32.sock')} ${vmem('vm0', '64G')} ${dimms(6)} ${fs('fs1', 'vu8.sock')}`,
     backends: { 'vu32.sock': { limit: 32 }, 'vu8.sock': { limit: 'no-configure-mem-slots' } },
     spec: { outcome: 'refused', refusedBy: 'fs1', error: checkB(8, 8, 1) },
   },
   {
-    name: 'check B on pc: boot RAM split at 3 GiB', ref: 'memslots §5.3',
+    name: 'check B on pc: boot RAM split at 3 GiB', ref: 'docs/facts/x86-address-space.md#before-and-after-reset',
     cmd: `${BASE} -machine pc,memory-backend=mem0 -m 4G -object memory-backend-memfd,id=mem0,size=4G,share=on ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 1 } },
     spec: { outcome: 'refused', refusedBy: 'fs0', error: checkB(1, 3, 0) },
   },
 
-  // --- dynamic-memslots preconditions on old machine types (memslots.md §2.1, §2.5, §13 T16/T17) ---
+  // --- dynamic-memslots preconditions on old machine types (docs/facts/virtio-mem.md#unplugged-inaccessible) ---
   {
-    name: 'old machine: pc-q35-8.0 with plain RAM backend is refused (T16)', ref: 'memslots §13 T16',
+    name: 'old machine: pc-q35-8.0 with plain RAM backend is refused (T16)', ref: 'docs/facts/test-vectors.md T16',
     cmd: `${BASE} -M pc-q35-8.0 -m 1G,maxmem=9G ${vmem('vm0', '8G', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'refused', refusedBy: 'vm0', error: DYN_NEEDS_UI },
   },
   {
-    name: 'old machine: pc-q35-8.0 with memfd backend starts (T16)', ref: 'memslots §13 T16',
+    name: 'old machine: pc-q35-8.0 with memfd backend starts (T16)', ref: 'docs/facts/test-vectors.md T16',
     cmd: `${BASE} -M pc-q35-8.0 -m 1G,maxmem=9G ${vmem('vm0', '8G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 8 } },
   },
   {
-    name: 'old machine: pc-q35-8.1 with plain RAM backend starts (T16)', ref: 'memslots §13 T16',
+    name: 'old machine: pc-q35-8.1 with plain RAM backend starts (T16)', ref: 'docs/facts/test-vectors.md T16',
     cmd: `${BASE} -M pc-q35-8.1 -m 1G,maxmem=9G ${vmem('vm0', '8G', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 8 } },
   },
   {
-    name: 'old machine: pc-q35-6.2 refuses even memfd (T17)', ref: 'memslots §13 T17',
+    name: 'old machine: pc-q35-6.2 refuses even memfd (T17)', ref: 'docs/facts/test-vectors.md T17',
     cmd: `${BASE} -M pc-q35-6.2 -m 1G,maxmem=9G ${vmem('vm0', '8G')}`,
     spec: { outcome: 'refused', refusedBy: 'vm0', error: DYN_NEEDS_UI },
   },
   {
-    name: 'old machine: pc-i440fx-8.0 with plain RAM backend is refused', ref: 'memslots §2.5',
+    name: 'old machine: pc-i440fx-8.0 with plain RAM backend is refused', ref: 'docs/facts/virtio-mem.md#unplugged-inaccessible',
     cmd: `${BASE} -M pc-i440fx-8.0 -m 1G,maxmem=9G ${vmem('vm0', '8G', undefined, 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'refused', refusedBy: 'vm0', error: DYN_NEEDS_UI },
   },
   {
-    name: 'old machine: explicit unplugged-inaccessible=on on pc-q35-6.2', ref: 'memslots §2.5',
+    name: 'old machine: explicit unplugged-inaccessible=on on pc-q35-6.2', ref: 'docs/facts/virtio-mem.md#unplugged-inaccessible',
     cmd: `${BASE} -M pc-q35-6.2 -m 1G,maxmem=9G ${vmem('vm0', '8G', 'dynamic-memslots=on,unplugged-inaccessible=on', 'memory-backend-ram', 'reserve=off')}`,
     spec: { outcome: 'starts', memslots: { vm0: 8 } },
   },
 
-  // --- device-memory checks (memslots.md §1.5–§1.7) ---
+  // --- device-memory checks (docs/facts/memory-devices.md#memory-device-checks) ---
   {
-    name: 'device memory: virtio-mem without maxmem', ref: 'memslots §1.6',
+    name: 'device memory: virtio-mem without maxmem', ref: 'docs/facts/memory-devices.md#device-memory-errors',
     cmd: `${BASE} -M q35 -m 4G ${vmem('vm0', '8G')}`,
     spec: { outcome: 'refused', refusedBy: 'vm0', error: 'the configuration is not prepared for memory devices (e.g., for memory hotplug), consider specifying the maxmem option' },
   },
   {
-    name: 'device memory: pc-dimm without slots', ref: 'memslots §1.7',
+    name: 'device memory: pc-dimm without slots', ref: 'docs/facts/memory-devices.md#one-memslot-devices',
     cmd: `${BASE} -M q35 -m 4G,maxmem=8G ${dimm('dimm0', '1G', 'memory-backend-ram')}`,
     spec: { outcome: 'refused', refusedBy: 'dimm0', error: "no slots where allocated, please specify the 'slots' option" },
   },
   {
-    name: 'device memory: not enough space', ref: 'memslots §1.5',
+    name: 'device memory: not enough space', ref: 'docs/facts/memory-devices.md#memory-device-checks',
     cmd: `${BASE} -M q35 -m 4G,slots=2,maxmem=5G ${dimm('dimm0', '1G', 'memory-backend-ram')} ${dimm('dimm1', '1G', 'memory-backend-ram')}`,
     spec: { outcome: 'refused', refusedBy: 'dimm1', error: 'not enough space, currently 0x40000000 in use of total space for memory devices 0x40000000' },
   },
 
-  // --- hot-plug while paused (memslots.md §8 hot-plug table, §13 T14; oracle §3.3) ---
+  // --- hot-plug while paused (docs/facts/hotplug.md#hot-plug-commands) ---
   {
-    name: 'hotplug: pc-dimm on a 3-slot vhost-user back-end (T14)', ref: 'memslots §13 T14',
+    name: 'hotplug: pc-dimm on a 3-slot vhost-user back-end (T14)', ref: 'docs/facts/test-vectors.md T14',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 3 } },
     hotplug: [
@@ -441,7 +465,7 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'starts', hotplug: [null, 'a used vhost backend has not enough free memory slots left'] },
   },
   {
-    name: 'hotplug: pc-dimm fits a 4-slot vhost-user back-end', ref: 'memslots §1.5',
+    name: 'hotplug: pc-dimm fits a 4-slot vhost-user back-end', ref: 'docs/facts/memory-devices.md#memory-device-checks',
     cmd: `${Q35_FD_1T} ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 4 } },
     hotplug: [
@@ -451,7 +475,7 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'starts', hotplug: [null, null], kvmSlots: 7 },
   },
   {
-    name: 'hotplug: vhost-user-fs (32) after an auto-decision is refused', ref: 'oracle §3.3',
+    name: 'hotplug: vhost-user-fs (32) after an auto-decision is refused', ref: 'docs/facts/memslots.md#vhost-check-a',
     cmd: `${Q35_FD_1T} -device pcie-root-port,id=rp0,chassis=1 ${vmem('vm0', '64G')}`,
     backends: { 'vu.sock': { limit: 32 } },
     hotplug: [
@@ -462,7 +486,8 @@ export const scenarios: Scenario[] = [
   },
   {
     // QEMU retries the refused vhost-user netdev forever and netdev_add never answers (T15).
-    name: 'hotplug: netdev_add vhost-user (32) after an auto-decision hangs', ref: 'memslots §3.6, §13 T15',
+    name: 'hotplug: netdev_add vhost-user (32) after an auto-decision hangs',
+    ref: 'docs/facts/hotplug.md#netdev-hot-plug-loop, test-vectors.md T15',
     cmd: `${Q35_FD_1T} ${vmem('vm0', '64G')}`,
     backends: { 'net.sock': { limit: 32 } },
     hotplug: [
@@ -473,7 +498,7 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'starts', hotplug: [null, 'hang'] },
   },
   {
-    name: 'hotplug: virtio-mem after a 32-slot vhost-user-fs decides 1', ref: 'memslots §1.4, §8',
+    name: 'hotplug: virtio-mem after a 32-slot vhost-user-fs decides 1', ref: 'docs/facts/hotplug.md#memory-device-hot-plug',
     cmd: `${Q35_FD_1T} -device pcie-root-port,id=rp0,chassis=1 ${fs('fs0', 'vu.sock')}`,
     backends: { 'vu.sock': { limit: 32 } },
     hotplug: [
@@ -487,7 +512,8 @@ export const scenarios: Scenario[] = [
   {
     // The NVDIMM is ROM: vhost leaves it out of its table (hw/virtio/vhost.c vhost_section()). With
     // 2 boot regions 6 DIMMs fit the 8-slot back-end; were the NVDIMM counted, only 5 would.
-    name: 'Kata layout: read-only NVDIMM takes no vhost slot; 6 DIMMs fit an 8-slot back-end', ref: 'issue 14, kata-containers/runtime#2795',
+    name: 'Kata layout: read-only NVDIMM takes no vhost slot; 6 DIMMs fit an 8-slot back-end',
+    ref: 'issue 14, kata-containers/runtime#2795',
     cmd: `${KATA} -device nvdimm,id=nv0,memdev=rootfs,unarmed=on ${fs('fs0', 'vu.sock')}`,
     files: { 'rootfs.img': 128 * MiB },
     backends: { 'vu.sock': { limit: 'no-configure-mem-slots' } },
@@ -525,7 +551,8 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'refused', refusedBy: 'vm0', error: "Property 'virtio-mem-pci.bogus' not found" },
   },
   {
-    name: '-global of a property virtio-mem does not have, applied when virtio-mem-pci is created', ref: 'qom/object.c object_apply_global_props()',
+    name: '-global of a property virtio-mem does not have, applied when virtio-mem-pci is created',
+    ref: 'qom/object.c object_apply_global_props()',
     cmd: `${Q35_FD_1T} -global virtio-mem.x-bogus=on ${vmem('vm0', '1G', 'requested-size=0')}`,
     spec: { outcome: 'refused', refusedBy: 'vm0', error: "can't apply global virtio-mem.x-bogus=on: Property 'virtio-mem.x-bogus' not found" },
   },
@@ -567,9 +594,9 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'refused', error: checkB(1, 2, 0) },
   },
 
-  // --- vhost-kernel (memslots.md §3.1: limit = max_mem_regions, 64 by default) ---
+  // --- vhost-kernel (docs/facts/vhost-user-backends.md#vhost-kernel: max_mem_regions, 64 by default) ---
   {
-    name: 'vhost-kernel: tap vhost=on then virtio-mem decides 1', ref: 'memslots §3.1, §8',
+    name: 'vhost-kernel: tap vhost=on then virtio-mem decides 1', ref: 'docs/facts/vhost-user-backends.md#vhost-kernel',
     cmd: `${Q35_FD_1T} -netdev tap,id=net0,vhost=on,script=no,downscript=no -device virtio-net-pci,id=nic0,netdev=net0 ${vmem('vm0', '64G')}`,
     spec: { outcome: 'starts', memslots: { vm0: 1 } },
     skipReason: vhostNetMissing,

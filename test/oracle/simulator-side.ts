@@ -27,7 +27,8 @@ export interface HostProfileArgs {
 }
 
 /** Runs one shell command line through the front end and the simulator with a CLI-style profile. */
-export function simulateCommandLine(text: string, profile: HostProfileArgs, hotplugSteps: string[] = [], readConfig?: ConfigFileReader): SimulatorView {
+export function simulateCommandLine(
+  text: string, profile: HostProfileArgs, hotplugSteps: string[] = [], readConfig?: ConfigFileReader): SimulatorView {
   const parsedProfile = parseProfileOptions(profile.args);
   if (parsedProfile.errors.length || parsedProfile.rest.length) {
     throw new Error(`bad profile options ${JSON.stringify(profile.args)}: ${parsedProfile.errors.join('; ')} ${parsedProfile.rest.join(' ')}`);

@@ -51,7 +51,9 @@ function code(c: string): number {
 
 const digit: CharSet = [[48, 57]];
 const word: CharSet = union(union(digit, [[65, 90], [97, 122]]), [[95, 95]]);
-const space: CharSet = [[9, 13], [32, 32], [160, 160], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000], [0xfeff, 0xfeff]];
+const space: CharSet = [
+  [9, 13], [32, 32], [160, 160], [0x1680, 0x1680], [0x2000, 0x200a], [0x2028, 0x2029], [0x202f, 0x202f], [0x205f, 0x205f], [0x3000, 0x3000],
+  [0xfeff, 0xfeff]];
 
 class Parser {
   private at = 0;

@@ -23,7 +23,7 @@ test('maxmem=$MAX: no MS005 "it is not set"; MS906 names the withheld code; the 
 });
 
 test('the same machine with maxmem written keeps MS005 when it applies, and is certain', () => {
-  // maxmem=4G equals the RAM: QEMU refuses -m (spec §1.7), MS005 explains it as a fact.
+  // maxmem=4G equals the RAM: QEMU refuses -m (docs/facts/x86-address-space.md#memory-option-checks), MS005 explains it as a fact.
   const [machine] = analyzeText(hiddenMaxmem.replace('$MAX', '4G'), { path: 'vm.sh' }).machines;
   assert.ok(machine.findings.some((finding) => finding.code === 'MS005'));
   assert.deepEqual(machine.uncertain, []);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { analyzeText, internalErrorCode, type DocumentAnalysis } from '../../server/src/analysis';
 
@@ -14,16 +14,9 @@ const corpus = resolve(process.cwd(), 'test/fixtures/libvirt-corpus');
 
 function documents(): Array<{ path: string; text: string }> {
   const found = readdirSync('examples').map((name) => join('examples', name));
-  if (existsSync(corpus)) {
-    // A spread of corpus pairs: virtio-mem, vhost-user, NUMA, hugepages, VFIO.
-    for (const name of ['memory-hotplug-virtio-mem', 'disk-vhostuser', 'fd-memory-numa-topology', 'hugepages-nvdimm', 'hostdev-vfio']) {
-      for (const suffix of ['.xml', '.x86_64-latest.args']) {
-        const path = join(corpus, name + suffix);
-        if (existsSync(path)) found.push(path);
-      }
-    }
-  } else {
-    console.warn(`\n!!! ${corpus} is missing: robustness runs on examples/ only, without the libvirt corpus\n`);
+  // A spread of corpus pairs: virtio-mem, vhost-user, NUMA, hugepages, VFIO (all vendored; a missing one is an error).
+  for (const name of ['memory-hotplug-virtio-mem', 'disk-vhostuser', 'fd-memory-numa-topology', 'hugepages-nvdimm', 'hostdev-vfio']) {
+    for (const suffix of ['.xml', '.x86_64-latest.args']) found.push(join(corpus, name + suffix));
   }
   return found.map((path) => ({ path, text: readFileSync(path, 'utf8') }));
 }

@@ -22,8 +22,8 @@ test('the CLI honours the file directive: the example is refused (MS001) and exi
 
 test('--fail-on sets the least severity that fails: a warning passes by default and fails with --fail-on warning', async () => {
   const json = JSON.parse((await runCli(['--format', 'json', warningOnly])).stdout) as { files: Array<{ findings: Array<{ severity: string }>; machines: Array<{ findings: Array<{ severity: string }> }> }> };
-  const severities = [...json.files[0].findings, ...json.files[0].machines.flatMap((machine) => machine.findings)]
-    .map((finding) => finding.severity);
+  const severities = [...json.files[0].findings, ...json.files[0].machines.flatMap((machine) => machine.findings)].map(
+    (finding) => finding.severity);
   assert.ok(severities.includes('warning') && !severities.includes('error'), `precondition: warnings only, got ${severities.join(',')}`);
   assert.equal((await runCli([warningOnly])).status, 0);
   assert.equal((await runCli(['--fail-on', 'error', warningOnly])).status, 0);

@@ -3,11 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeText } from '../../server/src/analysis';
 import { runCli } from './cli-helpers';
 
-const frontendReady = analyzeText('qemu-system-x86_64 -m 1G\n', { path: 'probe.sh' }).machines.length > 0;
-const skipUnlessFrontend = frontendReady ? false : 'QEMU front end is a stub';
 
 interface JsonFinding {
   code: string;
@@ -17,9 +14,7 @@ interface JsonFinding {
 }
 interface JsonOutput {
   files: Array<{
-    path: string;
-    findings: JsonFinding[];
-    machines: Array<{ range: unknown; model: Record<string, unknown>; findings: JsonFinding[] }>;
+    path: string; findings: JsonFinding[]; machines: Array<{ range: unknown; model: Record<string, unknown>; findings: JsonFinding[] }>;
   }>;
 }
 
@@ -63,7 +58,7 @@ test('JSON: every example has the documented shape', async () => {
   for (const file of output.files) {
     assert.deepEqual(Object.keys(file).sort(), ['findings', 'machines', 'path']);
     file.findings.forEach(assertFindingShape);
-    if (frontendReady) assert.ok(file.machines.length >= 1, `${file.path} has a machine`);
+    assert.ok(file.machines.length >= 1, `${file.path} has a machine`);
     for (const machine of file.machines) {
       for (const key of ['range', 'model', 'findings']) assert.ok(key in machine, key);
       machine.findings.forEach(assertFindingShape);
@@ -71,7 +66,7 @@ test('JSON: every example has the documented shape', async () => {
   }
 });
 
-test('JSON: the malformed example reports its three front-end errors at their lines', { skip: skipUnlessFrontend }, async () => {
+test('JSON: the malformed example reports its three front-end errors at their lines', async () => {
   const run = await runCli(['--format', 'json', 'examples/malformed.sh']);
   const output = JSON.parse(run.stdout) as JsonOutput;
   const findings = [...output.files[0].findings, ...output.files[0].machines.flatMap((machine) => machine.findings)];
@@ -84,7 +79,7 @@ test('JSON: the malformed example reports its three front-end errors at their li
   assert.equal((output.files[0].machines[0].model as { frontend?: string }).frontend, 'qemu');
 });
 
-test('text: compiler-style lines with 1-based positions, then a machine summary', { skip: skipUnlessFrontend }, async () => {
+test('text: compiler-style lines with 1-based positions, then a machine summary', async () => {
   const run = await runCli(['examples/malformed.sh']);
   const lines = run.stdout.split('\n');
   // The quote opens on line 9, column 10 (1-based) of examples/malformed.sh.
@@ -93,14 +88,13 @@ test('text: compiler-style lines with 1-based positions, then a machine summary'
   assert.ok(lines.some((line) => /^examples\/malformed\.sh:\d+: machine 1: /.test(line)), run.stdout);
 });
 
-test('SARIF: a 2.1.0 log with rules, help URIs and 1-based regions', { skip: skipUnlessFrontend }, async () => {
+test('SARIF: a 2.1.0 log with rules, help URIs and 1-based regions', async () => {
   const run = await runCli(['--format', 'sarif', 'examples/malformed.sh']);
   const log = JSON.parse(run.stdout) as {
     version: string;
     runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string; helpUri: string }> } };
       results: Array<{
-        ruleId: string;
-        level: string;
+        ruleId: string; level: string;
         locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }>;
       }>;
     }>;
@@ -134,8 +128,8 @@ async function simulationOf(args: string[]): Promise<SimulationJson | undefined>
   return output.files[0]?.machines[0]?.simulation;
 }
 
-// Expected verdicts from ../shared/spec/qemu-oracle.md §3.2-3.3 (QEMU 10.0 with a 32-slot backend).
-test('the headline example is refused with QEMU\'s message when the backend has 32 slots', { skip: skipUnlessFrontend }, async () => {
+// Expected verdicts from docs/facts/memslots.md#vhost-check-a (QEMU 10.0 with a 32-slot backend).
+test('the headline example is refused with QEMU\'s message when the backend has 32 slots', async () => {
   const simulation = await simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/virtio-mem-then-vhost-user-fs.sh']);
   assert.ok(simulation, 'the machine has a simulation');
   assert.equal(simulation.outcome, 'refused');
@@ -144,7 +138,7 @@ test('the headline example is refused with QEMU\'s message when the backend has 
   assert.match(String(simulation.error), /^some memory device \(like virtio-mem\) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots/);
 });
 
-test('the reverse order starts and virtio-mem takes a single memslot', { skip: skipUnlessFrontend }, async () => {
+test('the reverse order starts and virtio-mem takes a single memslot', async () => {
   const simulation = await simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/vhost-user-fs-then-virtio-mem.sh']);
   assert.ok(simulation, 'the machine has a simulation');
   assert.equal(simulation.outcome, 'starts');

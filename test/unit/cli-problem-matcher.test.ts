@@ -22,8 +22,7 @@ test('the problem matcher reads every finding line of the CLI text output, with 
   const text = await runCli(['--format', 'text', ...args]);
   const json = await runCli(['--format', 'json', ...args]);
   const report = JSON.parse(json.stdout) as {
-    files: Array<{ path: string; findings: Finding[]; machines: Array<{ findings: Finding[] }> }>;
-  };
+    files: Array<{ path: string; findings: Finding[]; machines: Array<{ findings: Finding[] }> }> };
   const expected = report.files.flatMap((file) => [...file.findings, ...file.machines.flatMap((m) => m.findings)]
     .map((f) => `${file.path}:${f.range.start.line + 1}:${f.range.start.character + 1}:${f.severity}:${f.code}`));
   assert.ok(expected.length >= 5, 'the examples give findings');

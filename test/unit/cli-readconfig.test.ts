@@ -18,8 +18,8 @@ test('CLI: -readconfig next to the script is read; one outside its folder is rep
     writeFileSync(join(vm, 'inside.sh'), `qemu-system-x86_64 -M q35 -readconfig conf/vm.cfg ${dimms}\n`);
     writeFileSync(join(vm, 'outside.sh'), `qemu-system-x86_64 -M q35 -readconfig ../outside.cfg ${dimms}\n`);
     const inside = await runCli(['--format', 'json', join(vm, 'inside.sh')]);
-    const codes = (run: typeof inside): string[] =>
-      JSON.parse(run.stdout).files[0].machines[0].findings.map((f: { code: string }) => f.code);
+    const codes = (run: typeof inside): string[] => JSON.parse(run.stdout).files[0].machines[0].findings.map(
+      (f: { code: string }) => f.code);
     assert.deepEqual(codes(inside), ['MS006']);
     assert.equal(JSON.parse(inside.stdout).files[0].machines[0].simulation.error, 'no free slots available');
     const outside = await runCli(['--format', 'json', join(vm, 'outside.sh')]);

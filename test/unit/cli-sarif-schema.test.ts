@@ -13,16 +13,10 @@ const schemaPath = resolve('test/fixtures/sarif/sarif-schema-2.1.0.json');
 
 interface SarifRegion { startLine: number; startColumn: number; endLine: number; endColumn: number }
 interface SarifLocation {
-  id?: number;
-  physicalLocation: { artifactLocation: { uri: string }; region: SarifRegion };
-  message?: { text: string };
+  id?: number; physicalLocation: { artifactLocation: { uri: string }; region: SarifRegion }; message?: { text: string };
 }
 interface SarifResult {
-  ruleId: string;
-  ruleIndex: number;
-  level: string;
-  message: { text: string };
-  locations: SarifLocation[];
+  ruleId: string; ruleIndex: number; level: string; message: { text: string }; locations: SarifLocation[];
   relatedLocations?: SarifLocation[];
 }
 interface SarifRule { id: string; name?: string; helpUri: string; shortDescription: { text: string } }

@@ -193,7 +193,8 @@ test('the README example end to end: vm0 maps nothing, fs0 (32) is refused at it
   const [m] = built.machines;
   const vm0 = m.steps.find((s) => s.label.startsWith('vm0'));
   const fs0 = m.steps.find((s) => s.label.startsWith('fs0'));
-  // While -devices are realised q35 -m 4G has 3 KVM slots (oracle §2.1); dynamic virtio-mem maps none.
+  // While -devices are realised q35 -m 4G has 3 KVM slots; dynamic virtio-mem maps none
+  // (docs/facts/x86-address-space.md#before-and-after-reset).
   assert.equal(vm0?.usage?.kvm, 3);
   assert.equal(fs0?.result, 'refused');
   assert.equal(fs0?.limit, 32);

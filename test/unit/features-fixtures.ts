@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 /**
  * The README's main example: virtio-mem-pci vm0 (64 GiB, dynamic-memslots=on, the whole of
  * maxmem − ram) is plugged before vhost-user-fs-pci fs0, whose backend the file's own directive
- * declares at 32 memslots. By the spec (qemu-memslots.md §1.4, §2.3): decision limit 256 (the device
+ * declares at 32 memslots. By docs/facts/virtio-mem.md#decision-limit: decision limit 256 (the device
  * fills the whole space), memslot size max(64 GiB / 256, 1 GiB minimum) = 1 GiB → 64 memslots,
- * none mapped until the guest plugs; then fs0 (32 < 509) is refused (§3.6 check A).
+ * none mapped until the guest plugs; then fs0 (32 < 509) is refused (docs/facts/memslots.md#vhost-check-a).
  */
 export const scriptText = readFileSync(resolve('examples/virtio-mem-then-vhost-user-fs.sh'), 'utf8');
 export const scriptLines = scriptText.split('\n');

@@ -10,7 +10,8 @@ import { applyProfileOptions, defaultHostProfile } from '../../server/src/simula
 import { domainLines, domainText, lineOf, scriptLines, scriptText } from './features-fixtures';
 
 const script = analyzeText(scriptText, { path: 'vm.sh' });
-const at = (needle: string, lines = scriptLines) => ({ line: lineOf(lines, needle), character: lines[lineOf(lines, needle)].indexOf(needle) + 1 });
+const at = (needle: string, lines = scriptLines) => (
+  { line: lineOf(lines, needle), character: lines[lineOf(lines, needle)].indexOf(needle) + 1 });
 
 test('hover on the memory device: its memslots, the decision steps, the table and the metadata estimate', () => {
   const markdown = hoverAt(script, at('-device virtio-mem-pci'));
@@ -97,7 +98,7 @@ test('argument file: the NIC and its vhost-user netdev show the backend\'s use a
   assert.match(nic, /^\*\*nic0 \(virtio-net-pci\)\*\* — vhost-user net0: \d+ used of 8/);
   const netdev = hoverAt(analysis, at('-netdev vhost-user', lines)) ?? '';
   assert.match(netdev, /\| vhost-user backend \/var\/run\/openvswitch\/vhu0 \| 8 \(no CONFIGURE_MEM_SLOTS\) \| file directive \|/);
-  // A pc-dimm maps its whole backend as one memslot (spec §7): no guest-plug clause.
+  // A pc-dimm maps its whole backend as one memslot (docs/facts/memory-devices.md#one-memslot-devices): no guest-plug clause.
   assert.match(hoverAt(analysis, at('-device pc-dimm,id=dimm0', lines)) ?? '', /\*\*dimm0 \(pc-dimm\)\*\* — 1 memslot, 1 mapped at start\n/);
 });
 

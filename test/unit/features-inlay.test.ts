@@ -13,7 +13,8 @@ const fs0 = '-device vhost-user-fs-pci,id=fs0,chardev=chr0,tag=shared';
 test('script: a hint after the memory device, the refused device, -m, and a summary after the binary', () => {
   const hints = inlayHints(analyzeText(scriptText, { path: 'vm.sh' }), wholeDocument);
   const atPosition = (position: { line: number; character: number }) =>
-    hints.filter((hint) => hint.position.line === position.line && hint.position.character === position.character).map((hint) => hint.label);
+    hints.filter((hint) => hint.position.line === position.line && hint.position.character === position.character).map(
+      (hint) => hint.label);
   assert.deepEqual(atPosition(after(scriptLines, vm0)), ['64 × 1 GiB, 0 mapped']);
   // fs0 would map 2 regions with vm0's 64 memslots reserved, against its limit of 32.
   assert.deepEqual(atPosition(after(scriptLines, fs0)), ['✗ refused · 2+64/32']);

@@ -62,7 +62,7 @@ const virtiofsExternal = `
     </filesystem>`;
 
 test('virtio-mem with dynamicMemslots and an external virtiofs: model, names and libvirt order', () => {
-  // The filesystem comes first in the XML; libvirt still emits memory devices first (spec §2).
+  // The filesystem comes first in the XML; libvirt still emits memory devices first (docs/facts/plug-order.md#libvirt-emission-order).
   const text = domain({ backing: shared, devices: virtiofsExternal + virtioMem(" dynamicMemslots='yes'") });
   const m = machineOf(text);
   assert.deepEqual(errors(m), []);

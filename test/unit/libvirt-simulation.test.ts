@@ -7,8 +7,8 @@ import { virtioMemVirtiofsDomain } from './domain-fixtures';
 /**
  * Issue 4's acceptance scenario, end to end through the simulator: virtio-mem with
  * dynamicMemslots='yes' and a virtiofs filesystem on an external daemon whose vhost-user back end
- * offers 32 memslots. libvirt emits the virtio-mem device before vhost-user-fs-pci (spec §2), so
- * QEMU refuses the vhost device (QEMU's vhost_dev_init check, spec qemu-memslots.md); with
+ * offers 32 memslots. libvirt emits the virtio-mem device before vhost-user-fs-pci (docs/facts/plug-order.md#libvirt-emission-order), so
+ * QEMU refuses the vhost device (QEMU's vhost_dev_init check, docs/facts/memslots.md#vhost-check-a); with
  * dynamicMemslots='no' the domain starts.
  */
 function domainXml(dynamicMemslots: 'yes' | 'no'): string {

@@ -27,6 +27,7 @@ const probes: Array<{ path: string; source: string; violates: boolean; rule?: st
   { path: 'server/src/rules/branch.ts', source: `${frontendModel}export const a = model.frontend === 'libvirt' ? 1 : 2;`, violates: true, rule: 'no-restricted-syntax' },
   { path: 'server/src/rules/branch2.ts', source: `${frontendModel}const { frontend } = model;\nexport const a = 'qemu' !== frontend;`, violates: true, rule: 'no-restricted-syntax' },
   { path: 'server/src/rules/branch3.ts', source: `${frontendModel}export function a(): number {\n  switch (model.frontend) { case 'qemu': return 1; default: return 2; }\n}`, violates: true, rule: 'no-restricted-syntax' },
+  { path: 'server/src/rules/branch5.ts', source: "declare const kind: string;\nexport const a = kind === 'libvirt-xml';", violates: true, rule: 'no-restricted-syntax' },
   { path: 'server/src/rules/xml-regex.ts', source: "export const backing = /<memoryBacking\\b[^>]*>/.exec('');", violates: true, rule: 'no-restricted-syntax' },
   // Reading the front end is allowed, and so is a regular expression over anything but markup.
   { path: 'server/src/rules/branch4.ts', source: `${frontendModel}export const a = model.frontend;\nexport const b = /^\\S+$/.test('x');`, violates: false },

@@ -156,7 +156,8 @@ test('memory devices: virtio-mem (QemuOpts and JSON), dimms, pmem, hv-balloon', 
   const vm0 = m.devices[0];
   assert.ok(vm0.kind === 'memory-device');
   assert.deepEqual(
-    [vm0.memdev?.value, vm0.node?.value, vm0.requestedSize?.value, vm0.blockSize?.value, vm0.dynamicMemslots?.value, vm0.unpluggedInaccessible?.value, vm0.prealloc?.value, vm0.memaddr?.value, vm0.bus?.value],
+    [vm0.memdev?.value, vm0.node?.value, vm0.requestedSize?.value, vm0.blockSize?.value, vm0.dynamicMemslots?.value,
+      vm0.unpluggedInaccessible?.value, vm0.prealloc?.value, vm0.memaddr?.value, vm0.bus?.value],
     ['m0', 0, GiB, 2 * MiB, true, 'auto', false, 4 * GiB, 'root1'],
   );
   assert.deepEqual(vm0.memdev?.range, rangeOf(text, 'm0', 2));

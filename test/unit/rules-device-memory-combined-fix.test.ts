@@ -7,8 +7,8 @@ import { applyFix, fixTitled, frontendErrors, lint, withCode } from './rules-hel
  * memory. QEMU reports only the first missing one: a pc-dimm asks for a slot before device memory
  * (hw/mem/pc-dimm.c pc_dimm_pre_plug(): "no slots where allocated, please specify the 'slots'
  * option"), and `slots=` without `maxmem` is refused by itself ("slots specified but no max-size",
- * spec §1.7). Expected values by hand: two 1 GiB DIMMs over 1 GiB of boot RAM need maxmem ≥ 3G and
- * slots ≥ 2.
+ * docs/facts/x86-address-space.md#memory-option-checks). Expected values by hand: two 1 GiB DIMMs
+ * over 1 GiB of boot RAM need maxmem ≥ 3G and slots ≥ 2.
  */
 const dimms = (memory: string) => `qemu-system-x86_64 -accel kvm -M q35 -m ${memory} \\
   -object memory-backend-ram,id=d0,size=1G -device pc-dimm,id=dimm0,memdev=d0 \\

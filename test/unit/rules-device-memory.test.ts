@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { applyFix, fixTitled, frontendErrors, lint, withCode } from './rules-helpers';
 import { rangeOf } from './qemu-test-helpers';
 
-/** MS005–MS008: device memory (spec §1.5–§1.7, §2.5). Expected messages are QEMU's, from the spec. */
+/** MS005–MS008: device memory (docs/facts/memory-devices.md#device-memory-errors). Expected messages are QEMU's, from the docs. */
 const virtioMem = (memory: string, extra = '') => `qemu-system-x86_64 -accel kvm -M q35 -cpu host \\
   -m ${memory} \\
   -object memory-backend-ram,id=m0,size=4G \\

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { applyFix, fixTitled, lint, withCode } from './rules-helpers';
 import { positionOf } from './qemu-test-helpers';
 
-/** MS009–MS011: dynamic-memslots (spec §2.3–§2.5, §13 T1, T10, T16; per-TiB figures from the QEMU 8.2 commit). */
+/**
+ * MS009–MS011: dynamic-memslots (docs/facts/virtio-mem.md#decision-limit, docs/facts/test-vectors.md
+ * T1, T10, T16; per-TiB figures from the QEMU 8.2 commit).
+ */
 const large = (extra = '', tail = '') => `qemu-system-x86_64 -accel kvm -M q35 -cpu host -m 4G,maxmem=1028G \\
   -object memory-backend-memfd,id=m0,size=1T,reserve=off \\
   -device virtio-mem-pci,id=vm0,memdev=m0,requested-size=1G${extra}${tail}

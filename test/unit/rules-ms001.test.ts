@@ -5,7 +5,7 @@ import { rangeOf } from './qemu-test-helpers';
 import { virtioMemVirtiofsDomain } from './domain-fixtures';
 
 /**
- * MS001: spec qemu-memslots.md §13 T6 (64 GiB dynamic-memslots virtio-mem, then a vhost-user-blk
+ * MS001: docs/facts/test-vectors.md T6 (64 GiB dynamic-memslots virtio-mem, then a vhost-user-blk
  * whose back-end reports 32 slots: refused) and T9 (the same back-end before the virtio-mem: starts).
  */
 const verbatim = 'some memory device (like virtio-mem) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots';

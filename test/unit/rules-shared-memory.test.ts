@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { applyFix, fixTitled, frontendErrors, lint, withCode } from './rules-helpers';
 import { rangeOf } from './qemu-test-helpers';
 
-/** MS004: vhost-user needs fd-backed, shared guest memory (spec §3.2; libvirt-mapping.md §3.1). */
+/** MS004: vhost-user needs fd-backed, shared guest memory (docs/facts/vhost-user-backends.md#shared-memory). */
 const anonymous = `qemu-system-x86_64 -accel kvm -M q35 \\
   -m 4G \\
   -chardev socket,id=c0,path=/run/vub.sock \\

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { lint, withCode } from './rules-helpers';
 import { rangeOf } from './qemu-test-helpers';
 
-/** MS002 (vhost slots exhausted), MS003 (KVM slots exhausted), MS014 (low headroom); spec §1.5, §3.6, §13 T11, T14. */
+/**
+ * MS002 (vhost slots exhausted), MS003 (KVM slots exhausted), MS014 (low headroom);
+ * docs/facts/memory-devices.md#memory-device-checks, docs/facts/test-vectors.md T11, T14.
+ */
 const vhostScript = `qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=8G,slots=2 \\
   -object memory-backend-memfd,id=ram,size=4G -machine memory-backend=ram \\
   -chardev socket,id=c0,path=/run/vub.sock -device vhost-user-blk-pci,chardev=c0,id=vub0 \\
@@ -11,7 +14,8 @@ const vhostScript = `qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=8G,slots=
 `;
 
 test('MS002: a DIMM plug finds too few free slots in a vhost-user back-end', () => {
-  // Limit 2: the 4 GiB boot RAM is 2 regions while devices are realised (spec §5.3), nothing left for the DIMM.
+  // Limit 2: the 4 GiB boot RAM is 2 regions while devices are realised, nothing left for the DIMM
+  // (docs/facts/x86-address-space.md#before-and-after-reset).
   const found = withCode(lint(vhostScript, 'shell', ['--vhost-user', '/run/vub.sock=2']), 'MS002');
   assert.equal(found.length, 1);
   assert.equal(found[0].severity, 'error');
@@ -40,7 +44,8 @@ test('MS002 and MS014 pass with a 509-slot back-end', () => {
 });
 
 test('MS014: a back-end with one slot left after the boot RAM is information on that device', () => {
-  // After reset the 4 GiB q35 boot RAM is 3 regions (spec §5.3); limit 4 leaves one for hot-plug.
+  // After reset the 4 GiB q35 boot RAM is 3 regions; limit 4 leaves one for hot-plug
+  // (docs/facts/x86-address-space.md#before-and-after-reset).
   const script = vhostScript.replace(' \\\n  -object memory-backend-memfd,id=d0,size=1G -device pc-dimm,id=dimm0,memdev=d0', '');
   const found = withCode(lint(script, 'shell', ['--vhost-user', '/run/vub.sock=4']), 'MS014');
   assert.equal(found.length, 1);
@@ -52,7 +57,7 @@ test('MS014: a back-end with one slot left after the boot RAM is information on 
 
 test('MS003: KVM without enough memslots refuses the DIMM; the default KVM limit passes', () => {
   const script = 'qemu-system-x86_64 -accel kvm -M q35 -m 4G,maxmem=8G,slots=2 -object memory-backend-ram,id=d0,size=1G -device pc-dimm,id=dimm0,memdev=d0\n';
-  // Four KVM slots cannot even hold the boot RAM and firmware of a q35 machine (spec §5.2: 6 or more).
+  // Four KVM slots cannot even hold the boot RAM and firmware of a q35 machine (docs/facts/x86-address-space.md#boot-slots: 6 or more).
   const found = withCode(lint(script, 'shell', ['--kvm-memslots', '4', '--smm', 'off']), 'MS003');
   assert.ok(found.length >= 1);
   assert.ok(found.some((f) => String(f.data?.qemu).includes('hypervisor has not enough free memory slots left') || String(f.data?.qemu).includes('kvm_alloc_slot')), found.map((f) => f.message).join('\n'));

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { applyFix, fixTitled, lint, withCode } from './rules-helpers';
 import { rangeOf } from './qemu-test-helpers';
 
-/** MS012: an undeclared vhost-user back-end whose limit decides the verdict (spec §3.1, §13 T6–T9). */
+/**
+ * MS012: an undeclared vhost-user back-end whose limit decides the verdict
+ * (docs/facts/vhost-user-backends.md#backend-limits, docs/facts/test-vectors.md T6–T9).
+ */
 const decidesFirst = `#!/bin/sh
 qemu-system-x86_64 -accel kvm -M q35 -m 1G,maxmem=65G \\
   -object memory-backend-memfd,id=m0,size=64G \\

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { applyFix, fixTitled, lint, withCode } from './rules-helpers';
 
 /**
- * MS013: VFIO DMA mappings (spec §9): block mappings + KVM's 32764 memslots − sections must stay
+ * MS013: VFIO DMA mappings (docs/facts/memslots.md#vfio-dma-mappings): block mappings + KVM's 32764 memslots − sections must stay
  * within 65535. 256 GiB in 2 MiB blocks is 131072 mappings (too many); 8 MiB blocks give 32768
  * (+ 32763 = 65531, fits); 32 GiB in 2 MiB blocks is 16384 (fits).
  */

@@ -53,7 +53,8 @@ test("package.json's defaults, read by the server, give the built-in host and no
 });
 
 test('every setting is editable in the Settings UI: one non-null type, no null default; auto and defaults read as the built-in host', () => {
-  for (const [key, schema] of Object.entries(properties) as Array<[string, { type?: unknown; anyOf?: unknown; default?: unknown; enum?: unknown[] }]>) {
+  type SettingSchema = { type?: unknown; anyOf?: unknown; default?: unknown; enum?: unknown[] };
+  for (const [key, schema] of Object.entries(properties) as Array<[string, SettingSchema]>) {
     assert.equal(typeof schema.type, 'string', `${key}: a single type (the UI shows a union or anyOf as "Edit in settings.json")`);
     assert.equal(schema.anyOf, undefined, key);
     assert.notEqual(schema.default, null, key);
@@ -66,5 +67,6 @@ test('every setting is editable in the Settings UI: one non-null type, no null d
   assert.equal(set.settings.profile.qemuFlavor.value, 'rhel');
   assert.equal(set.settings.profile.unknownVhostUserAssumption.value, 'no-configure-mem-slots');
   // settings.json files written for the old nullable schema still work.
-  assert.deepEqual(readServerSettings({ host: { qemuVersion: null, vhostUserUnknownLimit: 32 } }).settings.profile.unknownVhostUserAssumption.value, 32);
+  assert.deepEqual(
+    readServerSettings({ host: { qemuVersion: null, vhostUserUnknownLimit: 32 } }).settings.profile.unknownVhostUserAssumption.value, 32);
 });

@@ -62,7 +62,8 @@ export class MachineBuilder {
     return this.order++;
   }
 
-  backend(type: MemoryBackendType, id: string, size: number, options: { share?: boolean; prealloc?: boolean; hugetlb?: boolean } = {}): this {
+  backend(
+    type: MemoryBackendType, id: string, size: number, options: { share?: boolean; prealloc?: boolean; hugetlb?: boolean } = {}): this {
     this.model.backends.push(backendItem(type, id, size, { ...options, order: this.next() }));
     return this;
   }
@@ -94,7 +95,8 @@ export class MachineBuilder {
     return this;
   }
 
-  vhostDevice(id: string, driver: string, backend: VhostBackendKind, options: { chardev?: string; syntax?: OptionSyntax; bus?: string } = {}): this {
+  vhostDevice(
+    id: string, driver: string, backend: VhostBackendKind, options: { chardev?: string; syntax?: OptionSyntax; bus?: string } = {}): this {
     this.model.devices.push(vhostDeviceItem(id, driver, backend, { ...options, order: this.next() }));
     return this;
   }
@@ -105,7 +107,9 @@ export class MachineBuilder {
     return this.vhostDevice(id, 'vhost-user-fs-pci', 'vhost-user', { chardev, syntax });
   }
 
-  netdev(id: string, type: string, options: { vhost?: VhostBackendKind; chardev?: string; option?: NetdevOption; syntax?: OptionSyntax } = {}): this {
+  netdev(
+    id: string, type: string, options: { vhost?: VhostBackendKind; chardev?: string; option?: NetdevOption; syntax?: OptionSyntax } = {},
+  ): this {
     this.model.netdevs.push(netdevItem(id, type, { ...options, order: this.next() }));
     return this;
   }
@@ -140,7 +144,10 @@ export function machine(options: MachineOptions = {}): MachineBuilder {
   return new MachineBuilder(options);
 }
 
-export function backendItem(type: MemoryBackendType, id: string, size: number, options: { share?: boolean; prealloc?: boolean; hugetlb?: boolean; order?: number } = {}): MemoryBackend {
+export function backendItem(
+  type: MemoryBackendType, id: string, size: number,
+  options: { share?: boolean; prealloc?: boolean; hugetlb?: boolean; order?: number } = {},
+): MemoryBackend {
   const line = options.order ?? 500;
   const defaultShare = type === 'memory-backend-memfd' || type === 'memory-backend-shm';
   const share = options.share ?? defaultShare;
@@ -167,7 +174,8 @@ const memoryDrivers: Record<MemoryDeviceKind, string> = {
   'pc-dimm': 'pc-dimm', nvdimm: 'nvdimm', 'virtio-mem': 'virtio-mem-pci', 'virtio-pmem': 'virtio-pmem-pci', 'hv-balloon': 'hv-balloon',
 };
 
-export function memoryDeviceItem(kind: MemoryDeviceKind, id: string, memdev: string | undefined, options: MemoryDeviceOptions = {}): MemoryDevice {
+export function memoryDeviceItem(
+  kind: MemoryDeviceKind, id: string, memdev: string | undefined, options: MemoryDeviceOptions = {}): MemoryDevice {
   const line = options.order ?? 600;
   const item: MemoryDevice = {
     kind: 'memory-device', memoryKind: kind, driver: w(memoryDrivers[kind], line), range: at(line), order: options.order ?? -1,
@@ -187,7 +195,10 @@ export function chardevItem(id: string, path: string, order = -1): Chardev {
   return { kind: 'chardev', range: at(line), order, syntax: 'qemuopts', properties: [], id: w(id, line), backend: w('socket', line), path: w(path, line) };
 }
 
-export function vhostDeviceItem(id: string, driver: string, backend: VhostBackendKind, options: { chardev?: string; syntax?: OptionSyntax; bus?: string; order?: number } = {}): Device {
+export function vhostDeviceItem(
+  id: string, driver: string, backend: VhostBackendKind,
+  options: { chardev?: string; syntax?: OptionSyntax; bus?: string; order?: number } = {},
+): Device {
   const line = options.order ?? 800;
   return {
     kind: 'vhost-device', driver: w(driver, line), backend, range: at(line), order: options.order ?? -1, syntax: options.syntax ?? 'qemuopts',
@@ -197,7 +208,10 @@ export function vhostDeviceItem(id: string, driver: string, backend: VhostBacken
   };
 }
 
-export function netdevItem(id: string, type: string, options: { vhost?: VhostBackendKind; chardev?: string; option?: NetdevOption; syntax?: OptionSyntax; order?: number } = {}): Netdev {
+export function netdevItem(
+  id: string, type: string,
+  options: { vhost?: VhostBackendKind; chardev?: string; option?: NetdevOption; syntax?: OptionSyntax; order?: number } = {},
+): Netdev {
   const line = options.order ?? 900;
   const vhost = options.vhost ?? (type === 'vhost-user' ? 'vhost-user' : type === 'vhost-vdpa' ? 'vhost-vdpa' : undefined);
   return {

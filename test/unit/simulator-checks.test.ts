@@ -1,5 +1,5 @@
-// QEMU's memory and memory-device checks with their verbatim messages (spec §1.5–§1.7, §2.5, §6, §7),
-// and the boot layout (spec §5.1/§5.2).
+// QEMU's memory and memory-device checks with their verbatim messages (docs/facts/memory-devices.md,
+// docs/facts/virtio-mem.md#errors), and the boot layout (docs/facts/x86-address-space.md#boot-slots).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type Simulation } from '../../server/src/simulator';
@@ -83,17 +83,17 @@ test('hv-balloon: always auto-decides (128 MiB granularity); without memdev it i
     "'hv-balloon' is not a valid device model name");
 });
 
-test('boot layout: pc and q35 low/high splits (spec §5.1 examples)', () => {
+test('boot layout: pc and q35 low/high splits (docs/facts/x86-address-space.md#lowmem-split)', () => {
   // after reset: RAM [0, 0xc0000), [1 MiB, low), high (if any) + pc.rom + isa-bios + pc.bios
   assert.equal(kvm(run(machine({ type: 'pc', ram: 3584 * MiB }).build())), 6);
   assert.equal(kvm(run(machine({ type: 'pc', ram: 3583 * MiB }).build())), 5);
   assert.equal(kvm(run(machine({ type: 'q35', ram: 2816 * MiB }).build())), 6);
   assert.equal(kvm(run(machine({ type: 'q35', ram: 2815 * MiB }).build())), 5);
-  // OVMF: two pflash slots instead of pc.bios (spec §5.2: 7 for q35 -m 4G)
+  // OVMF: two pflash slots instead of pc.bios (docs/facts/x86-address-space.md#boot-slots: 7 for q35 -m 4G)
   assert.equal(kvm(run(machine({ type: 'q35', ram: 4 * GiB, firmware: 'efi' }).build())), 7);
 });
 
-test('boot layout: vhost regions at init and after reset (spec §5.3)', () => {
+test('boot layout: vhost regions at init and after reset (docs/facts/x86-address-space.md#before-and-after-reset)', () => {
   const at = (type: string, ram: number) => {
     const model = machine({ type, ram, maxmem: ram + 8 * GiB, memoryBackend: 'mem0' }).backend('memory-backend-memfd', 'mem0', ram)
       .vhostUserFs('fs0', 'vu0', '/tmp/vu.sock').build();

@@ -1,4 +1,4 @@
-// The decision maths of spec §1.4 / §2.3 (worked results table) and qemu-oracle.md §2.1.
+// The decision maths of docs/facts/virtio-mem.md#decision-limit and #worked-results.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decisionLimit, hvBalloonMemslots, virtioMemMemslots } from '../../server/src/simulator';
@@ -66,7 +66,8 @@ test('64 GiB whole space: the 1 GiB minimum gives 64 memslots', () => {
 test('two 64 GiB devices in 128 GiB: limits 128 then 192, 64 × 1 GiB each', () => {
   const first = decisionLimit({ ...noLimits, size: 64 * GiB, deviceMemorySpace: 128 * GiB });
   assert.equal(first.limit, 128);
-  const second = decisionLimit({ ...noLimits, required: 64, reserved: 64, usedRegionSize: 64 * GiB, size: 64 * GiB, deviceMemorySpace: 128 * GiB });
+  const second = decisionLimit(
+    { ...noLimits, required: 64, reserved: 64, usedRegionSize: 64 * GiB, size: 64 * GiB, deviceMemorySpace: 128 * GiB });
   assert.equal(second.limit, 192);
   assert.equal(virtioMemMemslots(64 * GiB, 192, 2 * MiB, 4096).memslots, 64);
 });

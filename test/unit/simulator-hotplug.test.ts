@@ -1,4 +1,4 @@
-// Hot-plug after start (spec §8 hot-plug table, §2.4, §2.5, §3.4, §3.6; qemu-oracle.md §3.3).
+// Hot-plug after start (docs/facts/hotplug.md#hot-plug-commands).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type HotplugEvent, type Simulation } from '../../server/src/simulator';

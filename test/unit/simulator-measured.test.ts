@@ -1,6 +1,7 @@
 // The scenarios measured on real QEMU 10.0.2 + KVM (no SMM on that host):
-// ../shared/spec/qemu-oracle-scenarios.json and qemu-oracle.md §2.1/§3.3. Expected values are the
-// measured ones, copied by hand; each scenario is built the way scenarios.py builds its argv.
+// the project's first oracle runs (docs/facts/README.md#sources; test/oracle/ runs them again).
+// Expected values are the measured ones, copied by hand; each scenario is built the way that
+// harness built its argv.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type Simulation } from '../../server/src/simulator';
@@ -39,7 +40,7 @@ const vufs = (b: MachineBuilder, sock = 'vu.sock', n = 0) => b.vhostUserFs(`fs${
 test('plain q35 / pc, -m 4G: 6 KVM slots when paused', () => {
   assert.equal(kvm(run(machine({ type: 'q35', ram: 4 * GiB }).build())), 6);
   assert.equal(kvm(run(machine({ type: 'pc', ram: 4 * GiB }).build())), 6);
-  // spec §5.2: q35 -m 1G -nodefaults paused: 5
+  // docs/facts/x86-address-space.md#before-and-after-reset: q35 -m 1G -nodefaults paused: 5
   assert.equal(kvm(run(machine({ type: 'q35', ram: GiB }).build())), 5);
 });
 

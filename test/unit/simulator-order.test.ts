@@ -1,4 +1,4 @@
-// QEMU's plug order (spec §8): netdevs (JSON, -netdev, -nic, -net) before all -devices; QemuOpts
+// QEMU's plug order (docs/facts/plug-order.md#qemu-start-up-order): netdevs (JSON, -netdev, -nic, -net) before all -devices; QemuOpts
 // -devices before JSON -devices, whatever the text order.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -16,7 +16,7 @@ import { lint, withCode } from './rules-helpers';
  *
  * The example domain (examples/libvirt-virtio-mem-virtiofs.xml) has a virtio-mem device with
  * dynamicMemslots='yes', which libvirt emits before the virtiofs device, whose socket no profile
- * rule names. Expected verdicts from ../shared/spec/qemu-memslots.md §3.6 (check A): a back-end
+ * rule names. Expected verdicts from docs/facts/memslots.md#vhost-check-a: a back-end
  * limit of 509 or more is accepted after an auto-decision, anything below (32; 8 without
  * CONFIGURE_MEM_SLOTS) is refused with QEMU's message.
  */

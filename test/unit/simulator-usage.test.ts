@@ -1,7 +1,8 @@
 // Slot use after each plug step (SimulationEvent.usageAfter). Expected numbers are derived by hand
-// from ../shared/spec/qemu-oracle.md §2.1 (while -devices are realised the low RAM is one 0–2G
-// section: KVM 3 slots, vhost 2 regions; after reset q35 -m 4G has 6 KVM slots, vhost one more
-// region) and §3.3 (each memfd 1G pc-dimm adds one KVM slot and one vhost-user region).
+// from docs/facts/x86-address-space.md#before-and-after-reset (while -devices are realised the low
+// RAM is one 0–2G section: KVM 3 slots, vhost 2 regions; after reset q35 -m 4G has 6 KVM slots,
+// vhost one more region) and docs/facts/memory-devices.md#one-memslot-devices (each memfd 1G
+// pc-dimm adds one KVM slot and one vhost-user region).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, usageAfterStep, type Simulation } from '../../server/src/simulator';

@@ -1,4 +1,5 @@
-// QEMU version profiles, the rhel flavour, old machine types (spec §1.5, §2.1, §2.5, §3.6, §11, §13 T16/T17).
+// QEMU version profiles, the rhel flavour, old machine types (docs/facts/virtio-mem.md#unplugged-inaccessible,
+// docs/facts/test-vectors.md T16/T17).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type Simulation } from '../../server/src/simulator';

@@ -4,7 +4,7 @@ import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
 import { applyProfileOptions, defaultHostProfile, parseProfileOptions, simulate, type Simulation } from '../../server/src/simulator/index';
 
 /**
- * VFIO's DMA mapping check (spec §9): mappings (section size / block size, summed over registered
+ * VFIO's DMA mapping check (docs/facts/memslots.md#vfio-dma-mappings): mappings (section size / block size, summed over registered
  * sections) + KVM's memslot limit − sections must be ≤ 65535. Numbers by hand:
  * 256 GiB / 2 MiB = 131072 mappings: 131072 + 32764 − 1 = 163835 > 65535.
  * 256 GiB / 8 MiB = 32768: 32768 + 32764 − 1 = 65531 ≤ 65535.
@@ -34,7 +34,8 @@ test('QEMU ≤ 10.1: the start-up check fails with a warning on the VFIO device 
   assert.equal(simulation.vfioDma.length, 1);
   const [check] = simulation.vfioDma;
   assert.deepEqual(
-    { when: check.when, mappings: check.mappings, sections: check.sections, maxMemslots: check.maxMemslots, exceeded: check.exceeded, fatal: check.fatal, refused: check.refused },
+    { when: check.when, mappings: check.mappings, sections: check.sections, maxMemslots: check.maxMemslots, exceeded: check.exceeded,
+      fatal: check.fatal, refused: check.refused },
     { when: 'startup', mappings: 131072, sections: 1, maxMemslots: 32764, exceeded: true, fatal: false, refused: false },
   );
   const event = simulation.events.find((e) => e.id === 'gpu0');

@@ -48,7 +48,9 @@ export function chartSeries(machine: MachineReport): ChartSeries[] {
     });
     const consumer = id === 'KVM' ? machine.consumers.find((row) => row.kind === 'kvm') : machine.consumers.find((row) => row.id === id);
     // A refused vhost back-end never became a consumer: one point at its step, what it would have had to map.
-    if (points.length === 0 && id === machine.refusedBy && refusedIndex >= 0 && consumer) points.push([refusedIndex, consumer.used, consumer.reserved]);
+    if (points.length === 0 && id === machine.refusedBy && refusedIndex >= 0 && consumer) {
+      points.push([refusedIndex, consumer.used, consumer.reserved]);
+    }
     const stepLimit = id === machine.refusedBy && refusedStep?.action === 'vhost-init' ? refusedStep.limit
       : machine.steps.find((step) => step.action === 'vhost-init' && (step.short ?? step.label) === id)?.limit;
     return { id, points, limit: consumer?.limit ?? stepLimit ?? null };

@@ -50,7 +50,8 @@ export class ReportPanel implements vscode.Disposable {
       return undefined;
     }
     if (!this.panel) {
-      this.panel = vscode.window.createWebviewPanel(reportViewType, reportTitle(target), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      const column = { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true };
+      this.panel = vscode.window.createWebviewPanel(reportViewType, reportTitle(target), column, {
         enableScripts: true,
         enableCommandUris: false,
         localResourceRoots: [this.extensionUri],
@@ -140,7 +141,8 @@ export class ReportPanel implements vscode.Disposable {
     const uri = vscode.Uri.parse(this.shownUri);
     const document = await vscode.workspace.openTextDocument(uri);
     const visible = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === this.shownUri);
-    const selection = document.validateRange(new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character));
+    const selection = document.validateRange(
+      new vscode.Range(range.start.line, range.start.character, range.end.line, range.end.character));
     const editor = await vscode.window.showTextDocument(document, {
       viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
       selection,

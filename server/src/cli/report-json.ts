@@ -16,7 +16,9 @@ export function formatJson(reports: Array<{ path: string; analysis: DocumentAnal
       range: machine.model.range,
       model: machine.model,
       findings: machine.findings,
-      ...(machine.simulation !== undefined ? { simulation: machine.hotplug ? { ...machine.simulation, hotplug: machine.hotplug } : machine.simulation } : {}),
+      ...(machine.simulation !== undefined
+        ? { simulation: machine.hotplug ? { ...machine.simulation, hotplug: machine.hotplug } : machine.simulation }
+        : {}),
       ...(machine.uncertain?.length ? { uncertain: machine.uncertain } : {}),
       ...(machine.capacity ? { capacity: machine.capacity } : {}),
     })),

@@ -183,7 +183,8 @@ function splitCommas(words: DirectiveWord[]): DirectiveWord[] {
   return parts;
 }
 
-function readProfileOptions(words: DirectiveWord[], comment: DirectiveComment, kind: DocumentKind, document: DocumentText, read: DirectiveRead): void {
+function readProfileOptions(
+  words: DirectiveWord[], comment: DirectiveComment, kind: DocumentKind, document: DocumentText, read: DirectiveRead): void {
   const line = comment.range.start.line + 1;
   for (let i = 0; i < words.length; i++) {
     const word = words[i];

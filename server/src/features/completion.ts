@@ -2,7 +2,8 @@ import type { DocumentKind } from '../frontends';
 import { DocumentText } from '../model/document-text';
 import type { Position } from '../model/range';
 import {
-  deviceDrivers, directiveOptions, libvirtMemoryModels, libvirtTargetAttributes, libvirtTargetChildren, objectTypes, propertiesOf, type OptionDoc,
+  deviceDrivers, directiveOptions, libvirtMemoryModels, libvirtTargetAttributes, libvirtTargetChildren, objectTypes, propertiesOf,
+  type OptionDoc,
 } from './option-docs';
 
 /** A completion item as plain data; the LSP adapter turns it into a CompletionItem. */

@@ -121,7 +121,9 @@ function causeAt(machine: MachineAnalysis, range: Range): Finding | undefined {
   return overlapping[0];
 }
 
-/** What the one-line message leaves out, from the finding's data: the reasoning, then QEMU's words (unless shown below with the refusal). */
+/**
+ * What the one-line message leaves out, from the finding's data: the reasoning, then QEMU's words (unless shown below with the refusal).
+ */
 const detailKeys = ['explanation', 'when', 'consequence', 'advice', 'assumed', 'declare'] as const;
 
 function findingDetails(finding: Finding, shownError: string | null): string[] {

@@ -31,7 +31,11 @@ function machineHints(machine: MachineAnalysis): InlayHintData[] {
   if (!simulation) return [];
   const figures = slotFigures(simulation, machine.model);
   const hints: InlayHintData[] = [];
-  hints.push({ position: machine.model.headRange.end, label: summaryLabel(figures, simulation.refusedBy, (machine.uncertain?.length ?? 0) > 0), tooltip: summaryTooltip(figures, simulation.error) });
+  hints.push({
+    position: machine.model.headRange.end,
+    label: summaryLabel(figures, simulation.refusedBy, (machine.uncertain?.length ?? 0) > 0),
+    tooltip: summaryTooltip(figures, simulation.error),
+  });
 
   const memoryRange = machine.model.memory.ranges[0];
   if (figures.bootSlots !== undefined && memoryRange) {

@@ -28,7 +28,10 @@ export function buildReport(
 function machineReport(machine: MachineAnalysis, docUrl: (code: string) => string): MachineReport {
   const { model, simulation } = machine;
   const title = `${model.binary?.value ?? (model.frontend === 'libvirt' ? 'domain' : 'qemu')}${model.machine.type ? ` -machine ${model.machine.type.value}` : ''}`;
-  const base = { range: model.range, headRange: model.headRange, title, uncertain: machine.uncertain ?? [], findings: machine.findings.map((finding) => reportFinding(finding, docUrl)) };
+  const base = {
+    range: model.range, headRange: model.headRange, title, uncertain: machine.uncertain ?? [],
+    findings: machine.findings.map((finding) => reportFinding(finding, docUrl)),
+  };
   if (!simulation) {
     return { ...base, outcome: 'unknown', refusedBy: null, error: null, hint: null, refusedStep: null, plugOrder: [], steps: [], consumers: [], devices: [], host: [] };
   }
@@ -132,11 +135,14 @@ function reservedAfterSteps(simulation: Simulation): Map<number, number> {
   let guestPlugged = false;
   for (const event of simulation.events) {
     if (event.action === 'guest-plug') guestPlugged = true;
-    const device = event.ref ? simulation.memoryDevices.find((candidate) => candidate.ref.collection === event.ref?.collection && candidate.ref.index === event.ref.index) : undefined;
+    const device = event.ref ? simulation.memoryDevices.find(
+      (candidate) => candidate.ref.collection === event.ref?.collection && candidate.ref.index === event.ref.index) : undefined;
     if (device && event.action === 'memory-device-plug' && event.result !== 'refused') reserved.set(device.id, device.memslots - device.mapped);
     if (device && event.action === 'memory-device-unplug') reserved.delete(device.id);
     if (guestPlugged) {
-      for (const candidate of simulation.memoryDevices) if (reserved.has(candidate.id)) reserved.set(candidate.id, candidate.memslots - candidate.mappedAfterGuestPlug);
+      for (const candidate of simulation.memoryDevices) {
+        if (reserved.has(candidate.id)) reserved.set(candidate.id, candidate.memslots - candidate.mappedAfterGuestPlug);
+      }
     }
     out.set(event.step, [...reserved.values()].reduce((sum, value) => sum + Math.max(0, value), 0));
   }
@@ -145,6 +151,7 @@ function reservedAfterSteps(simulation: Simulation): Map<number, number> {
 
 function autoDecisionAt(simulation: Simulation, event: SimulationEvent): { id: string; memslots: number } | null {
   if (event.action !== 'memory-device-plug' || event.result === 'refused' || !event.ref) return null;
-  const device = simulation.memoryDevices.find((candidate) => candidate.ref.collection === event.ref?.collection && candidate.ref.index === event.ref.index);
+  const device = simulation.memoryDevices.find(
+    (candidate) => candidate.ref.collection === event.ref?.collection && candidate.ref.index === event.ref.index);
   return device?.autoDecided ? { id: device.id, memslots: device.memslots } : null;
 }

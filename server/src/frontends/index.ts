@@ -25,7 +25,9 @@ export function isShellScript(text: string, hint: { languageId?: string; path?: 
 export { looksLikeDomainXml, scanXmlRoot, type XmlRootScan } from './xml-root';
 
 /** `hint` tells a shell script from a snippet (whose `# qemu-system-...` lines are root prompts). */
-export function analyzeDocument(text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string }, readConfig?: ConfigFileReader): FrontendResult {
+export function analyzeDocument(
+  text: string | DocumentText, kind: DocumentKind, hint?: { languageId?: string; path?: string },
+  readConfig?: ConfigFileReader): FrontendResult {
   const files = readConfig === undefined ? {} : { readConfig };
   switch (kind) {
     case 'libvirt-xml': return parseLibvirtDomain(text);

@@ -22,7 +22,9 @@ export function profileLine(profile: HostProfile): string {
     `undeclared vhost-user ${limit(profile.unknownVhostUserAssumption.value)}`,
     ...profile.vhostUserBackends.map((rule) => `vhost-user ${rule.pattern}=${limit(rule.limit)}`),
   ];
-  const set = [profile.qemuVersion, profile.qemuFlavor, profile.kvmMemslots, profile.smm, profile.vhostMaxMemRegions, profile.unknownVhostUserAssumption]
+  const set = [
+    profile.qemuVersion, profile.qemuFlavor, profile.kvmMemslots, profile.smm, profile.vhostMaxMemRegions,
+    profile.unknownVhostUserAssumption]
     .filter((entry) => entry.source !== 'default').length + profile.vhostUserBackends.length;
   return `host profile: ${parts.join(', ')} (${set === 0 ? 'all defaults' : `${set} from the settings`}; file directives go on top)`;
 }

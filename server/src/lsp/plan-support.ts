@@ -35,8 +35,10 @@ export class PlanSupport {
     const cached = this.cache.get(document.uri);
     const vmText = cached?.analysis.vmPath === undefined ? undefined : this.openText(cached.analysis.vmPath);
     if (cached && cached.version === document.version && cached.vmText === vmText && vmText !== undefined) return cached.analysis;
-    const analysis = analyzePlanDocument(document.getText(), documentPath(document.uri), { roots: this.roots, openText: (path) => this.openText(path) }, options);
-    this.cache.set(document.uri, { version: document.version, vmText: analysis.vmPath === undefined ? undefined : this.openText(analysis.vmPath), analysis });
+    const analysis = analyzePlanDocument(
+      document.getText(), documentPath(document.uri), { roots: this.roots, openText: (path) => this.openText(path) }, options);
+    const analysedVmText = analysis.vmPath === undefined ? undefined : this.openText(analysis.vmPath);
+    this.cache.set(document.uri, { version: document.version, vmText: analysedVmText, analysis });
     return analysis;
   }
 

@@ -10,7 +10,7 @@ import { finding, type Rule, type RuleContext } from './types';
 /**
  * MS001 — a vhost back-end with fewer than 509 memslots is initialised after a memory device
  * (virtio-mem with dynamic-memslots=on, hv-balloon) decided to use more than one memslot.
- * QEMU's vhost_dev_init() refuses it (hw/virtio/vhost.c, spec qemu-memslots.md §3.6 check A).
+ * QEMU's vhost_dev_init() refuses it (hw/virtio/vhost.c, docs/facts/memslots.md#vhost-check-a).
  *
  * Fixes: on a command line, move the refused -device (and its -chardev, if that comes later) before
  * the first deciding device, so the decision sees the back-end and picks one memslot; in domain

@@ -8,10 +8,10 @@ import { declareVhostUserLimitFix, profileWithVhostUser, vhostUserPattern } from
 
 /**
  * MS002 — a vhost back-end runs out of memslots: a memory device plug finds too few free vhost
- * slots (memory_device_check_addable(), hw/mem/memory-device.c, spec §1.5 step 4), a vhost device
+ * slots (memory_device_check_addable(), docs/facts/memory-devices.md#memory-device-checks), a vhost device
  * starts with more regions in use plus reserved than its limit (vhost_dev_init() check B,
- * hw/virtio/vhost.c, spec §3.6), or the boot RAM layout after reset exceeds a limit QEMU does not
- * re-check (spec §5.3, §3.7).
+ * docs/facts/memslots.md#vhost-check-b), or the boot RAM layout after reset exceeds a limit QEMU does not
+ * re-check (docs/facts/memslots.md#overflow-at-run-time).
  */
 export const vhostSlotsExhausted: Rule = {
   ...codes.MS002,

@@ -5,7 +5,7 @@ import { finding, type Rule } from './types';
 /**
  * MS003 — KVM runs out of memslots: a memory device plug finds fewer free KVM slots than it
  * requires plus those reserved (memory_device_check_addable(), hw/mem/memory-device.c; KVM's count
- * from accel/kvm/kvm-all.c, spec §1.5 step 3, §4), or the machine maps more sections than
+ * from accel/kvm/kvm-all.c, docs/facts/memslots.md#kvm-limit), or the machine maps more sections than
  * KVM_CAP_NR_MEMSLOTS allows ("kvm_alloc_slot: no free slot available").
  */
 export const kvmSlotsExhausted: Rule = {

@@ -12,7 +12,7 @@ import { finding, type Rule, type RuleContext } from './types';
  * back-end is a separate process: it can only map guest RAM that has a file descriptor
  * (memfd, file, shm; memory-backend-ram only with share=on from QEMU 10.0), and only sees the
  * guest's writes when the mapping is shared (hw/virtio/vhost.c vhost_section(),
- * hw/virtio/vhost-user.c, spec §3.2). libvirt checks this for disks and virtiofs only
+ * hw/virtio/vhost-user.c, docs/facts/vhost-user-backends.md#shared-memory). libvirt checks this for disks and virtiofs only
  * ("'%1$s' requires shared memory", src/qemu/qemu_validate.c) and merely warns for interfaces.
  */
 const failedMemoryMap = 'Failed initializing vhost-user memory map, consider using -object memory-backend-file share=on';

@@ -8,7 +8,7 @@ import { finding, type Rule, type RuleContext } from './types';
 /**
  * MS005 — memory devices need device memory: `maxmem` above the boot RAM, large enough for all of
  * them (hw/mem/memory-device.c memory_device_pre_plug() and check_addable(), hw/i386/pc.c,
- * hw/core/machine.c; spec §1.5 step 5, §1.6, §1.7). libvirt: `<maxMemory>` ("cannot use/hotplug a
+ * hw/core/machine.c; docs/facts/memory-devices.md#device-memory-errors). libvirt: `<maxMemory>` ("cannot use/hotplug a
  * memory device when domain 'maxMemory' is not defined", "memory device total size exceeds
  * hotplug space", src/qemu/qemu_domain.c).
  */

@@ -7,7 +7,7 @@ import { finding, type Rule } from './types';
  * MS007 — virtio-mem sizes must be multiples of its block-size: the backend size ("'memdev'
  * property memdev size has to be multiples of'block-size' (0x%x)", sic) and requested-size
  * ("'requested-size' property has to be multiples of 'block-size' (0x%x)"),
- * hw/virtio/virtio-mem.c (spec §2.5). libvirt: "requested size must be an integer multiple of block size".
+ * hw/virtio/virtio-mem.c (docs/facts/virtio-mem.md#errors). libvirt: "requested size must be an integer multiple of block size".
  */
 export const memoryDeviceAlignment: Rule = {
   ...codes.MS007,

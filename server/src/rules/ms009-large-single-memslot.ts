@@ -11,7 +11,7 @@ import { finding, type Rule, type RuleContext } from './types';
 /**
  * MS009 — a large virtio-mem device mapped as one memslot. Without dynamic-memslots QEMU maps the
  * whole device as a single memslot from plug on, however little the guest uses, and KVM allocates
- * its metadata for all of it (hw/virtio/virtio-mem.c, spec §2.4). With dynamic-memslots=on
+ * its metadata for all of it (hw/virtio/virtio-mem.c, docs/facts/virtio-mem.md#mapping). With dynamic-memslots=on
  * (QEMU 8.2+) only memslots holding plugged memory are mapped. Suggested only where turning it on
  * refuses no vhost back-end (checked by simulating it).
  */

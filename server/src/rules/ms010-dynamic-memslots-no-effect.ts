@@ -11,7 +11,7 @@ import type { MemoryDevice } from '../model/machine';
  * vhost back-end with fewer than 509 memslots was initialised before it (every vhost netdev is),
  * because memory devices already use the 256-memslot budget, or because it is no larger than the
  * 1 GiB minimum memslot size (hw/mem/memory-device.c memory_device_memslot_decision_limit(),
- * hw/virtio/virtio-mem.c virtio_mem_decide_memslots(), spec §1.4, §2.3).
+ * hw/virtio/virtio-mem.c virtio_mem_decide_memslots(), docs/facts/virtio-mem.md#decision-limit).
  */
 export function plugEventOf(simulation: Simulation, index: number): SimulationEvent | undefined {
   return simulation.events.find((e) => e.action === 'memory-device-plug' && e.ref?.collection === 'devices' && e.ref.index === index);

@@ -11,7 +11,7 @@ import { finding, type Rule, type RuleContext } from './types';
  * ("Property 'virtio-mem-pci.dynamic-memslots' not found"), and it requires
  * unplugged-inaccessible=on, which machine types 8.0 and older resolve to off for plain anonymous
  * memory-backend-ram (and 6.2 and older for every backend): "'dynamic-memslots' property set to
- * 'on' requires 'unplugged-inaccessible' to be 'on'" (hw/virtio/virtio-mem.c, spec §2.5, T16, T17).
+ * 'on' requires 'unplugged-inaccessible' to be 'on'" (hw/virtio/virtio-mem.c, docs/facts/virtio-mem.md#unplugged-inaccessible).
  */
 export const dynamicMemslotsCannotWork: Rule = {
   ...codes.MS011,

@@ -8,7 +8,7 @@ import { finding, type Rule } from './types';
 /**
  * MS012 — a vhost-user back-end whose memslot limit nobody declared, where the verdict depends on
  * it. The limit is the back-end's answer to VHOST_USER_GET_MAX_MEM_SLOTS, or 8 without
- * CONFIGURE_MEM_SLOTS (hw/virtio/vhost-user.c, spec §3.1): DPDK/SPDK 8, libvhost-user before
+ * CONFIGURE_MEM_SLOTS (docs/facts/vhost-user-backends.md#backend-limits): DPDK/SPDK 8, libvhost-user before
  * QEMU 9.0 and older rust-vmm daemons 32, current ones 509. The rule simulates 8, 32 and 509 and
  * reports only when they disagree.
  */

@@ -9,7 +9,7 @@ import { finding, type Rule } from './types';
  * MS013 — virtio-mem next to a VFIO device: VFIO DMA-maps every plugged virtio-mem block
  * separately, and QEMU checks that the mappings plus KVM's memslot limit fit the IOMMU's DMA
  * mapping limit (65535, the vfio_iommu_type1 dma_entry_limit default). Up to QEMU 10.1 it warns,
- * from 10.2 the VFIO device fails (hw/vfio/common.c, hw/vfio/listener.c from 10.1; spec §9).
+ * from 10.2 the VFIO device fails (hw/vfio/common.c, hw/vfio/listener.c from 10.1; docs/facts/memslots.md#vfio-dma-mappings).
  * The simulator decides (Simulation.vfioDma, and the refusal at start-up from 10.2).
  */
 

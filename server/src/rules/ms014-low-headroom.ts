@@ -7,7 +7,7 @@ import { finding, type Rule } from './types';
  * MS014 — a memslot consumer (KVM, or a vhost back-end) with only a few slots left: the next
  * DIMM-like hot-plugs (pc-dimm, nvdimm, virtio-pmem, virtio-mem with dynamic-memslots=off: one
  * memslot each) will be refused once headroom = limit − used − reserved is spent
- * (hw/mem/memory-device.c memory_device_check_addable(), spec §1.5).
+ * (hw/mem/memory-device.c memory_device_check_addable(), docs/facts/memory-devices.md#memory-device-checks).
  */
 export const lowHeadroomThreshold = 2;
 
@@ -18,7 +18,8 @@ export const lowHeadroom: Rule = {
     if (simulation.outcome !== 'starts' || simulation.machine.deviceMemorySpace <= 0) return [];
     const found = [];
     for (const consumer of simulation.consumers) {
-      if (consumer.limit === null || consumer.headroom === null || consumer.headroom > lowHeadroomThreshold || consumer.overLimitAfterReset) continue;
+      if (consumer.limit === null || consumer.headroom === null || consumer.headroom > lowHeadroomThreshold
+        || consumer.overLimitAfterReset) continue;
       const item = itemOfRef(model, consumer.ref);
       const error = consumer.kind === 'kvm' ? messages.kvmNotEnoughFree : messages.vhostNotEnoughFree;
       const after = consumer.headroom === 0 ? 'the next' : `after ${consumer.headroom} more`;

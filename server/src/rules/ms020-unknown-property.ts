@@ -35,7 +35,8 @@ export const unknownProperty: Rule = {
     const driver = item.driver.value;
     if (reason === 'unknown-global-property') {
       const types = [driver, innerDeviceType(driver)];
-      const global = model.globals.find((g) => types.includes(g.driver.value) && deviceHasProperty(g.driver.value, g.property.value, version) === false);
+      const global = model.globals.find(
+        (g) => types.includes(g.driver.value) && deviceHasProperty(g.driver.value, g.property.value, version) === false);
       if (!global) return [];
       return report(`${qemu} refuses ${describeItem(item)}: -global ${global.driver.value}.${global.property.value} names no property of ${global.driver.value}`, global.property.range);
     }

@@ -1,5 +1,4 @@
 import type { CodeEntry } from '../model/codes';
-import type { DocumentKind } from '../model/document-text';
 import type { Finding, Fix, RelatedInformation, Severity } from '../model/findings';
 import type { MachineModel } from '../model/machine';
 import type { Range } from '../model/range';
@@ -17,7 +16,6 @@ export interface RuleContext {
   simulation: Simulation;
   profile: HostProfile;
   editor: DocumentEditor;
-  kind: DocumentKind;
 }
 
 /** The settings value of a rule's severity: a severity, or 'off' to turn the rule off. */

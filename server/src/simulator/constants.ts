@@ -22,9 +22,12 @@ export const HOST_PAGE_SIZE = 4 * KiB;
 export const THP_SIZE = 2 * MiB;
 /** QEMU's default `-m` on x86. */
 export const DEFAULT_RAM_SIZE = 128 * MiB;
-/** Measured/spec'd uncertainty of boot-time KVM slot counts (spec §5.5). */
+/** Uncertainty of boot-time KVM slot counts (docs/facts/x86-address-space.md#baseline-uncertainty). */
 export const KVM_BASELINE_UNCERTAINTY = 3;
-/** VFIO type1 IOMMU DMA mappings when the container does not report them (dma_entry_limit default, spec §9). */
+/**
+ * VFIO type1 IOMMU DMA mappings when the container does not report them (dma_entry_limit default,
+ * docs/facts/memslots.md#vfio-dma-mappings).
+ */
 export const VFIO_DMA_MAX_MAPPINGS = 65535;
-/** The memslot count VFIO's DMA check assumes without KVM (spec §9). */
+/** The memslot count VFIO's DMA check assumes without KVM (docs/facts/memslots.md#vfio-dma-mappings). */
 export const VFIO_MAX_MEMSLOTS_WITHOUT_KVM = 512;

@@ -1,7 +1,8 @@
 import type { EventAction, EventPhase, ModelRef, RefusalReason, SimulationEvent, SlotTotals } from './types';
 import type { SimState } from './state';
 
-export function openEvent(state: SimState, phase: EventPhase, action: EventAction, id: string | null, ref: ModelRef | null): SimulationEvent {
+export function openEvent(
+  state: SimState, phase: EventPhase, action: EventAction, id: string | null, ref: ModelRef | null): SimulationEvent {
   const event: SimulationEvent = { step: state.nextStep(), phase, action, id, ref, result: 'ok', reason: null, error: null, warnings: [], decisions: [] };
   state.events.push(event);
   return event;
@@ -36,7 +37,8 @@ export function settleUsage(state: SimState): void {
  */
 function sharedTotals(state: SimState, totals: SlotTotals): SlotTotals {
   const last = state.lastSlotTotals;
-  if (last && last.vhostUser === totals.vhostUser && last.vhostOther === totals.vhostOther && last.kvm === totals.kvm && last.kvmSmram === totals.kvmSmram) return last;
+  if (last && last.vhostUser === totals.vhostUser && last.vhostOther === totals.vhostOther && last.kvm === totals.kvm
+    && last.kvmSmram === totals.kvmSmram) return last;
   state.lastSlotTotals = totals;
   return totals;
 }

@@ -57,7 +57,9 @@ export function compileGlob(pattern: string): GlobCompile {
   return { ok: true, tokens };
 }
 
-function readClass(pattern: string, open: number): { ok: true; token: GlobToken; end: number } | { ok: false; message: string; offset: number } {
+type ClassRead = { ok: true; token: GlobToken; end: number } | { ok: false; message: string; offset: number };
+
+function readClass(pattern: string, open: number): ClassRead {
   let i = open + 1;
   const negated = pattern[i] === '!' || pattern[i] === '^';
   if (negated) i++;

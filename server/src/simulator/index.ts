@@ -1,8 +1,8 @@
 /**
  * The memslot simulator: a pure, deterministic replay of QEMU's start-up and hot-plug as far as
  * memslots go (KVM and vhost slot tables, memory devices' required/used/reserved memslots, the
- * automatic memslot decision and QEMU's checks with their verbatim messages). Facts:
- * ../shared/spec/qemu-memslots.md; measured values: qemu-oracle.md and qemu-oracle-scenarios.json.
+ * automatic memslot decision and QEMU's checks with their verbatim messages). Facts, with their QEMU
+ * sources: docs/facts/README.md; measured values: the oracle scenarios in test/oracle/.
  *
  * Stable API (the CLI, rules, hovers and the oracle tests call these):
  *
@@ -43,7 +43,7 @@
  * `uncertainty` (KVM ± 3: firmware changes the boot-area split)/`overLimitAfterReset` (a vhost device
  * that passed its init check with fewer boot regions than exist after reset), `machine` (device
  * memory and QEMU's required/used/reserved counters), `profile` (every value with its source) and
- * `vfioDma` (VFIO's DMA mapping check per virtio-mem device, spec §9: from QEMU 10.2 a failing
+ * `vfioDma` (VFIO's DMA mapping check per virtio-mem device, docs/facts/memslots.md#vfio-dma-mappings: from QEMU 10.2 a failing
  * start-up check refuses the VFIO device, or stops QEMU when the device is plugged after it).
  *
  * `machine.addressSpace` (x86 pc/q35: the guest CPU's vendor and phys-bits, RAM below/above 4 GiB, the
@@ -63,7 +63,8 @@ export {
   readProfileOption, resolveVhostUserLimit, vhostUserSlotCap,
 } from './profile';
 export type {
-  HostCpuVendor, HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule, VhostUserLimit,
+  HostCpuVendor, HostProfile, ProfileOptionsParse, ProfileOverrides, ProfileSource, QemuFlavor, Sourced, VhostUserBackendRule,
+  VhostUserLimit,
 } from './profile';
 export { parseQemuVersion, formatQemuVersion, atLeast } from './version';
 export type { QemuVersion } from './version';
@@ -72,7 +73,8 @@ export type { DecisionLimit, DecisionLimitInputs, MemslotSplit } from './decisio
 export { SAFE_MAX_MEMSLOTS, SOFT_MEMSLOT_LIMIT } from './constants';
 export { messages } from './messages';
 export type {
-  AddressSpaceResult, ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal,
+  AddressSpaceResult, ConsumerKind, ConsumerResult, Decision, DecisionValue, EventAction, EventPhase, HotplugEvent, MemoryDeviceResult,
+  ModelRef, Refusal,
   RefusalReason, Simulation, SimulationEvent, SlotTotals, UnknownBackend, VfioDmaCheck, VhostActivity,
 } from './types';
 export { capacity } from './capacity';

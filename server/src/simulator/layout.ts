@@ -8,7 +8,7 @@ import { parseSize } from '../model/sizes';
  * The machine's boot memory map and what it costs each consumer, at the two moments that matter:
  * while `-device`s are realised (before the first system reset) and after reset (paused, before
  * firmware runs: what the oracle measures). Firmware (SeaBIOS shadowing, VGA BARs) adds a few more
- * KVM slots later; spec §5.5 gives that uncertainty as ± 3.
+ * KVM slots later, ± 3 (docs/facts/x86-address-space.md#baseline-uncertainty).
  */
 export type MachineFamily = 'q35' | 'pc' | 'virt' | 'other';
 

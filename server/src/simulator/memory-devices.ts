@@ -13,7 +13,7 @@ import type { MemoryDeviceState, SimState } from './state';
 import type { EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
 
 /**
- * Pre-plug, realize and plug of one memory device, in QEMU's order (spec §1.3, §1.5, §2.5, §7):
+ * Pre-plug, realize and plug of one memory device, in QEMU's order (docs/facts/memory-devices.md#plug-sequence):
  * bus and DIMM-slot checks, device memory present, the memslot decision, KVM / vhost / space
  * checks, then realize errors (busy memdev, virtio-mem properties), then the plug counters.
  */
@@ -489,7 +489,7 @@ function placeRegion(plug: SizedPlug): StepRefusal | null {
 }
 
 /**
- * `device_del` of a memory device: QEMU's unplug-request checks (spec §2.5 for virtio-mem). A
+ * `device_del` of a memory device: QEMU's unplug-request checks (docs/facts/hotplug.md#unplug-requests). A
  * request that passes is only a request: the device goes once the guest ejects it, which memslot
  * does not assume (QEMU 10.0.2 answers a paused VM's DIMM and virtio-mem unplug with success and
  * keeps the device, its memdev busy and its slots in use).

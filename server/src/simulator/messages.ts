@@ -101,16 +101,19 @@ export const messages = {
   nvdimmUnplugUnsupported: 'nvdimm device hot unplug is not supported yet.',
   propertyNotWritable: (type: string, property: string): string => `Property '${type}.${property}' is not writable`,
   expectsUint64: (property: string): string => `Parameter '${property}' expects uint64`,
-  /** spec §9, verbatim ("devies" sic); `%s` is the function name. A warning up to 10.1, an error from 10.2. */
+  /**
+   * docs/facts/memslots.md#vfio-dma-mappings, verbatim ("devies" sic); `%s` is the function name. A warning up to
+   * 10.1, an error from 10.2.
+   */
   vfioDmaMappings: vfioDmaText,
   /**
-   * 10.2+, while the VFIO device is being realised: spec §9 gives the `Region %s: ` prefix.
+   * 10.2+, while the VFIO device is being realised: the docs give the `Region %s: ` prefix.
    * [inf] `%s` is the memory region's name, which for a virtio-mem device without dynamic-memslots
    * is its memory backend's id; QEMU may put further prefixes naming the VFIO device in front,
-   * which the spec does not give, so none are added here.
+   * which the docs do not give, so none are added here.
    */
   vfioDmaMappingsAtRealize: (region: string, maxMappings: number, maxMemslots: number): string =>
     `Region ${region}: ${vfioDmaText(maxMappings, maxMemslots)}`,
-  /** 10.2+, a section mapped once the VFIO device exists: QEMU reports the check and stops (spec §9). */
+  /** 10.2+, a section mapped once the VFIO device exists: QEMU reports the check and stops (same page). */
   vfioDmaMappingFailed: 'vfio: DMA mapping failed, unable to continue',
 };

@@ -73,7 +73,8 @@ export function parseTimeRefusal(state: SimState): OptionRefusal | null {
  * device inside a PCI proxy), then sets each property written; one it does not have stops QEMU
  * ("Property 'vhost-user-fs-pci.cache-size' not found"). Drivers memslot has no list for pass.
  */
-export function devicePropertyRefusal(state: SimState, device: Device, ref: ModelRef, phase: EventPhase, id: string): SimulationEvent | null {
+export function devicePropertyRefusal(
+  state: SimState, device: Device, ref: ModelRef, phase: EventPhase, id: string): SimulationEvent | null {
   const { model, version } = state.ctx;
   // libvirt writes the properties its QEMU has; it checks the version itself (MS011, MS909).
   if (model.frontend !== 'qemu') return null;

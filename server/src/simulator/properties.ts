@@ -48,13 +48,13 @@ export const objectProperties: Readonly<Record<string, ReadonlySet<string>>> = {
 
 /**
  * Properties and types that came after some QEMU version; `device:` / `object:` and the name as
- * QEMU spells it. Sources: QEMU's history (commit titles quoted) and spec §2 for virtio-mem.
+ * QEMU spells it. Sources: QEMU's history (commit titles quoted) and docs/facts/virtio-mem.md for virtio-mem.
  */
 const introduced: Readonly<Record<string, readonly [number, number]>> = {
-  // "virtio-mem: Expose device memory dynamically via multiple memslots" (spec §2.2).
+  // "virtio-mem: Expose device memory dynamically via multiple memslots" (docs/facts/virtio-mem.md#decision-limit).
   'device:virtio-mem.dynamic-memslots': [8, 2],
   'device:virtio-mem-pci.dynamic-memslots': [8, 2],
-  // "virtio-mem: Support VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE" (spec §2.3).
+  // "virtio-mem: Support VIRTIO_MEM_F_UNPLUGGED_INACCESSIBLE" (docs/facts/virtio-mem.md#unplugged-inaccessible).
   'device:virtio-mem.unplugged-inaccessible': [7, 0],
   'device:virtio-mem-pci.unplugged-inaccessible': [7, 0],
   // "backends/hostmem-file: Add "rom" property to support VM templating with R/O files".

@@ -16,7 +16,7 @@ import { addressSpace } from './address-space';
 import type { AddressSpaceResult, ConsumerResult, Decision, HotplugEvent, MemoryDeviceResult, ModelRef, Refusal, RefusalReason, Simulation, SimulationEvent } from './types';
 
 /**
- * Replays QEMU's start-up (spec §8): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
+ * Replays QEMU's start-up (docs/facts/plug-order.md#qemu-start-up-order): `-m` checks, vhost netdevs (JSON, then -netdev, -nic, -net),
  * machine init, `-device`s (QemuOpts form in order, then JSON form in order), system reset; then
  * the caller's hot-plug plan (hotplug.ts), answered as QEMU answers each command at once.
  * Pure: the model and profile are only read.
@@ -297,8 +297,9 @@ function buildResult(state: SimState, failure: Failure | null): Simulation {
     const used = state.vhostUsed(vhost.kind);
     const extra = vhostGroup(vhost.kind) === 'user' ? guestExtraUser : guestExtraAll;
     consumers.push({
-      id: vhost.id, kind: vhost.kind, limit: vhost.limit, used, headroom: vhost.limit === null ? null : headroom(vhost.limit, used), ref: vhost.ref,
-      limitSource: vhost.limitSource, limitKnown: vhost.limitKnown, usedAtInit: vhost.usedAtInit, usedAfterGuestPlug: used + extra, reserved,
+      id: vhost.id, kind: vhost.kind, limit: vhost.limit, used, headroom: vhost.limit === null ? null : headroom(vhost.limit, used),
+      ref: vhost.ref, limitSource: vhost.limitSource, limitKnown: vhost.limitKnown, usedAtInit: vhost.usedAtInit,
+      usedAfterGuestPlug: used + extra, reserved,
       uncertainty: 0, overLimitAfterReset: vhost.limit !== null && state.stage === 'reset' && used > vhost.limit,
     });
   }

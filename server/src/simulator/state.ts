@@ -129,7 +129,7 @@ export class SimState {
 
   kvmUsed(addressSpace: 0 | 1): number {
     const base = this.boot().kvm + this.mappedAll;
-    // KVM-SMRAM mirrors all of system memory plus the SMRAM window (spec §4: AS 1 ≈ AS 0 + 1).
+    // KVM-SMRAM mirrors all of system memory plus the SMRAM window (docs/facts/memslots.md#smm-address-space).
     return addressSpace === 1 && this.stage !== 'netdevs' ? base + 1 : base;
   }
 

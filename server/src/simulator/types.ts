@@ -216,7 +216,7 @@ export interface ConsumerResult {
 }
 
 /**
- * One registration of a virtio-mem section with VFIO's DMA mapping check (spec §9): the check sums
+ * One registration of a virtio-mem section with VFIO's DMA mapping check (docs/facts/memslots.md#vfio-dma-mappings): the check sums
  * over every section registered so far. `startup`: a device without dynamic-memslots (one section,
  * the whole device) when the VFIO device is realised or the device is plugged; `runtime`: a device
  * with dynamic-memslots once the guest has plugged all of it (every memslot mapped: the worst case).

@@ -8,7 +8,7 @@ import type { EventPhase, ModelRef, SimulationEvent, VfioDmaCheck } from './type
 import { atLeast } from './version';
 
 /**
- * VFIO's DMA mapping check for virtio-mem (spec §9). VFIO registers a RamDiscardManager listener
+ * VFIO's DMA mapping check for virtio-mem (docs/facts/memslots.md#vfio-dma-mappings). VFIO registers a RamDiscardManager listener
  * per mapped virtio-mem section and checks, at each registration, the sum over every registered
  * section: mappings (section size / block size) + KVM's memslot limit − sections must stay within
  * the IOMMU's DMA mappings. Up to 10.1 QEMU warns; from 10.2 it is an error: while the VFIO device
@@ -46,7 +46,8 @@ function register(state: SimState, entry: MemoryDeviceState, when: VfioDmaCheck[
   container.sections += deviceSections;
   const max = maxMemslots(state);
   const check: VfioDmaCheck = {
-    id: entry.id, ref: entry.ref, vfio: container.id, vfioRef: container.ref, when, size: entry.size, blockSize: entry.blockSize ?? THP_SIZE,
+    id: entry.id, ref: entry.ref, vfio: container.id, vfioRef: container.ref, when, size: entry.size,
+    blockSize: entry.blockSize ?? THP_SIZE,
     deviceSections, mappings: container.mappings, sections: container.sections, maxMemslots: max, dmaMaxMappings: VFIO_DMA_MAX_MAPPINGS,
     exceeded: container.mappings + max - container.sections > VFIO_DMA_MAX_MAPPINGS, fatal: fatal(state), refused: false,
   };
@@ -57,7 +58,10 @@ function register(state: SimState, entry: MemoryDeviceState, when: VfioDmaCheck[
 function recordDecision(event: SimulationEvent, check: VfioDmaCheck): void {
   event.decisions.push({
     what: 'vfio-dma-check',
-    inputs: { id: check.id, mappings: check.mappings, sections: check.sections, maxMemslots: check.maxMemslots, dmaMaxMappings: check.dmaMaxMappings },
+    inputs: {
+      id: check.id, mappings: check.mappings, sections: check.sections, maxMemslots: check.maxMemslots,
+      dmaMaxMappings: check.dmaMaxMappings,
+    },
     result: !check.exceeded, passed: !check.exceeded,
     explanation: `VFIO DMA mappings for ${check.id}: ${check.mappings} block mappings + ${check.maxMemslots} memslots − ${check.sections} section${check.sections === 1 ? '' : 's'} = ${check.mappings + check.maxMemslots - check.sections} ${check.exceeded ? '>' : '≤'} ${check.dmaMaxMappings}`,
   });

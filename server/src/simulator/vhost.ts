@@ -9,7 +9,8 @@ import type { EventPhase, ModelRef, RefusalReason, SimulationEvent } from './typ
 /**
  * vhost_dev_init() of one vhost device (a vhost netdev or a vhost `-device`): learn the back-end's
  * limit, then check A (auto-decision active and limit < 509) and check B (regions in use plus
- * reserved memory-device slots exceed the limit), spec §3.6.
+ * reserved memory-device slots exceed the limit): docs/facts/memslots.md#vhost-check-a and
+ * docs/facts/memslots.md#vhost-check-b.
  */
 export interface VhostSpec {
   id: string;

@@ -77,8 +77,8 @@ local ok, err = pcall(function()
   local cleared = d ~= nil and vim.wait(timeout, function() return find_diagnostic(bad, 'MS902') == nil end, 20)
   check('fixing "4X" to "4G" clears MS902', cleared)
 
-  -- 4. hover and quick fix on the refused device of refused-order.sh (spec qemu-memslots.md
-  --    section 13, T6: its directive limits the vhost-user back-end to 32 slots).
+  -- 4. hover and quick fix on the refused device of refused-order.sh (docs/facts/test-vectors.md
+  --    T6: its directive limits the vhost-user back-end to 32 slots).
   vim.cmd('edit ' .. vim.fn.fnameescape(vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bad), ':h') .. '/refused-order.sh'))
   local buf = vim.api.nvim_get_current_buf()
   vim.lsp.buf_attach_client(buf, client_id)

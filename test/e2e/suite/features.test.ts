@@ -3,7 +3,7 @@ import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import { diagnosticCode, memslotDiagnostics, openFile, rangeOf, waitFor, waitForDiagnostic } from './helpers';
 
-// qemu/refused-order.sh is spec qemu-memslots.md §13 T6: a dynamic-memslots virtio-mem decides
+// qemu/refused-order.sh is docs/facts/test-vectors.md T6: a dynamic-memslots virtio-mem decides
 // first, then a vhost-user back-end limited to 32 slots (set by the file's own directive) is
 // refused. Its expectations come from that fixture, not from running memslot.
 const refused = 'qemu/refused-order.sh';

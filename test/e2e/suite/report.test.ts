@@ -16,7 +16,7 @@ interface ReportViewInfo {
 const isReportTab = (tab: vscode.Tab): boolean => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('memslot.report');
 const reportTabs = (): vscode.Tab[] => vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter(isReportTab);
 
-// qemu/refused-order.sh is spec T6 (qemu-memslots.md section 13): QEMU refuses fs0, the vhost-user
+// qemu/refused-order.sh is docs/facts/test-vectors.md T6: QEMU refuses fs0, the vhost-user
 // device that comes after a virtio-mem which already decided its memslots.
 suite('memslot report', () => {
   test('the report command opens a webview beside the editor with the chart and the refused step', async () => {
@@ -40,7 +40,8 @@ suite('memslot report', () => {
     const tab = await waitFor('the memslot report tab', () => reportTabs()[0]);
     assert.equal(tab.label, 'memslot report: refused-order.sh');
     // Beside the editor: not in the source's own group.
-    const sourceGroup = vscode.window.tabGroups.all.find((group) => group.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString()));
+    const sourceGroup = vscode.window.tabGroups.all.find(
+      (group) => group.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === document.uri.toString()));
     assert.notEqual(tab.group.viewColumn, sourceGroup?.viewColumn, 'the report opened in the same group as the script');
   });
 

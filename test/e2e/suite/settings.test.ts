@@ -3,7 +3,7 @@ import { suite, test } from 'mocha';
 import * as vscode from 'vscode';
 import { diagnosticCode, memslotDiagnostics, openFile, rangeOf, setWorkspaceSetting, waitFor, waitForDiagnostic } from './helpers';
 
-// qemu/undeclared-backend.sh is spec T6 without a directive: the back-end's limit comes only from
+// qemu/undeclared-backend.sh is docs/facts/test-vectors.md T6 without a directive: the back-end's limit comes only from
 // memslot.host.vhostUserBackends. Limit 32: QEMU refuses fs0 (T6). Limit 509: QEMU starts (T8).
 const file = 'qemu/undeclared-backend.sh';
 const refusedDevice = '-device vhost-user-fs-pci,id=fs0,chardev=vu0,tag=fs0';

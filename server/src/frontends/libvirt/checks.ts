@@ -3,7 +3,7 @@ import type { MemoryPlan } from './memory';
 import { isPowerOfTwo, maxMemoryKiB, roundUp } from './units';
 
 /**
- * libvirt's own refusals for memory configuration (spec §3.2-3.4), with libvirt's wording and
+ * libvirt's own refusals for memory configuration (docs/facts/libvirt.md#validation), with libvirt's wording and
  * error class as virsh prints it. libvirt stops at the first; we report every one we find.
  */
 export function checkMemory(ctx: MappingContext, plan: MemoryPlan): void {

@@ -28,7 +28,9 @@ export class MappingContext {
   }
 
   /** libvirt's own refusal (MS909) or a note about it. */
-  libvirt(message: string, range: Range, severity: Severity = frontendCodes.libvirtValidation.defaultSeverity, data?: Record<string, unknown>): void {
+  libvirt(
+    message: string, range: Range, severity: Severity = frontendCodes.libvirtValidation.defaultSeverity,
+    data?: Record<string, unknown>): void {
     const finding: Finding = { code: frontendCodes.libvirtValidation.code, severity, message, range };
     if (data) finding.data = data;
     this.machine.diagnostics.push(finding);
@@ -36,7 +38,8 @@ export class MappingContext {
 
   /** A value we could not read (MS902). */
   invalid(message: string, range: Range): void {
-    this.machine.diagnostics.push({ code: frontendCodes.invalidValue.code, severity: frontendCodes.invalidValue.defaultSeverity, message, range });
+    this.machine.diagnostics.push(
+      { code: frontendCodes.invalidValue.code, severity: frontendCodes.invalidValue.defaultSeverity, message, range });
   }
 
   /** The domain's start tag, used for values that belong to no element. */

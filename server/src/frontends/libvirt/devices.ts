@@ -7,7 +7,8 @@ import { scaleToBytes, isPowerOfTwo } from './units';
 import { attribute, childElements, descend, firstChild, textContent, type XmlElement } from './xml';
 
 /**
- * The vhost, VFIO and device-RAM parts of `<devices>`, emitted in libvirt's phase order (spec §2):
+ * The vhost, VFIO and device-RAM parts of `<devices>`, emitted in libvirt's phase order
+ * (docs/facts/plug-order.md#libvirt-emission-order):
  * disks (13), filesystems (14), interfaces (15), video (17), hostdevs (19), shmem (23), vsock (24).
  */
 export function mapDevices(ctx: MappingContext, plan: MemoryPlan): void {
@@ -47,7 +48,9 @@ function requireSharedMemory(ctx: MappingContext, plan: MemoryPlan, what: string
   ctx.libvirt(`unsupported configuration: '${what}' requires shared memory`, range);
 }
 
-function socketChardev(ctx: MappingContext, id: string, element: XmlElement, path: Located<string> | undefined, serverMode?: Located<boolean>, reconnect?: XmlElement): Chardev {
+function socketChardev(
+  ctx: MappingContext, id: string, element: XmlElement, path: Located<string> | undefined, serverMode?: Located<boolean>,
+  reconnect?: XmlElement): Chardev {
   const props = new PropertyList(element.range);
   props.add('id', id);
   if (path) props.add('path', path.value, path.range);
@@ -71,7 +74,9 @@ function socketChardev(ctx: MappingContext, id: string, element: XmlElement, pat
   return chardev;
 }
 
-function vhostDevice(ctx: MappingContext, element: XmlElement, driver: string, driverRange: Range, alias: Located<string>, backend: VhostBackendKind, chardev?: string): VhostDevice {
+function vhostDevice(
+  ctx: MappingContext, element: XmlElement, driver: string, driverRange: Range, alias: Located<string>, backend: VhostBackendKind,
+  chardev?: string): VhostDevice {
   const props = new PropertyList(element.range);
   props.add('driver', driver, driverRange);
   if (chardev) props.add('chardev', chardev);
@@ -92,7 +97,9 @@ function jsonDeviceItem(ctx: MappingContext, element: XmlElement, alias: Located
   return { range: element.range, order: ctx.order(), syntax: 'json' as const, id: alias, properties: props.items };
 }
 
-function genericDevice(ctx: MappingContext, element: XmlElement, driver: string, driverRange: Range, alias: Located<string>, extra: Array<[string, string | number | boolean, Range?]>): GenericDevice {
+function genericDevice(
+  ctx: MappingContext, element: XmlElement, driver: string, driverRange: Range, alias: Located<string>,
+  extra: Array<[string, string | number | boolean, Range?]>): GenericDevice {
   const props = new PropertyList(element.range);
   props.add('driver', driver, driverRange).add('id', alias.value, alias.range);
   for (const [key, value, range] of extra) props.add(key, value, range);

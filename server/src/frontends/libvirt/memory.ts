@@ -314,7 +314,7 @@ function hugepageFor(plan: MemoryPlan, node: number | undefined): Hugepage | und
   return master;
 }
 
-/** libvirt's backend choice (qemuBuildMemoryBackendProps), see spec §1.2. */
+/** libvirt's backend choice (qemuBuildMemoryBackendProps), see docs/facts/libvirt.md#backend-choice. */
 function buildBackend(ctx: MappingContext, plan: MemoryPlan, request: BackendRequest): { backend: MemoryBackend; prealloc: boolean } {
   const { backing } = plan;
   const device = request.device;

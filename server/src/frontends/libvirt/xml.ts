@@ -163,7 +163,9 @@ class LazyText implements XmlText {
   private rangeCache?: Range;
 
   /** `decoded` is given only when the text has references (decoding reports its problems while reading). */
-  constructor(private readonly lines: DocumentText, private readonly start: number, private readonly end: number, private readonly decoded?: string) {}
+  constructor(
+    private readonly lines: DocumentText, private readonly start: number, private readonly end: number,
+    private readonly decoded?: string) {}
 
   get raw(): string {
     return this.lines.text.slice(this.start, this.end);
@@ -446,11 +448,13 @@ class Reader {
       const newline = text.slice(valueStart, end).search(/[\r\n]/);
       if (newline >= 0) end = valueStart + newline;
       this.problem(i, end, `the value of attribute '${name}' is not closed with ${quote}`);
-      attributes.push(new LazyAttribute(this.lines, name, this.decode(text.slice(valueStart, end), valueStart), from, nameEnd, valueStart, end, end));
+      attributes.push(
+        new LazyAttribute(this.lines, name, this.decode(text.slice(valueStart, end), valueStart), from, nameEnd, valueStart, end, end));
       this.stopTag = true;
       return lt >= 0 && (closeAt < 0 || lt < closeAt) ? lt : text.length;
     }
-    attributes.push(new LazyAttribute(this.lines, name, this.decode(text.slice(valueStart, closeAt), valueStart), from, nameEnd, valueStart, closeAt, closeAt + 1));
+    attributes.push(new LazyAttribute(
+      this.lines, name, this.decode(text.slice(valueStart, closeAt), valueStart), from, nameEnd, valueStart, closeAt, closeAt + 1));
     return closeAt + 1;
   }
 

@@ -30,7 +30,8 @@ export function notModelledStep(command: string, id: string | null, range: Range
  * An add command whose arguments are option text at `offset` of the document (`-object` JSON or
  * QemuOpts, `-device`...). Returns undefined, with findings, when the front end cannot read it.
  */
-export function addStep(command: string, text: string, offset: number, document: DocumentText, range: Range, findings: Finding[]): PlanStep | undefined {
+export function addStep(
+  command: string, text: string, offset: number, document: DocumentText, range: Range, findings: Finding[]): PlanStep | undefined {
   const option = addCommands[command];
   if (option === undefined) return undefined;
   const built = buildOption(option, text, offset, document);

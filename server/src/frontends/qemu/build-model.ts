@@ -61,10 +61,13 @@ export class ModelBuilder {
   private readonly blockNodes = new Map<string, { file?: string; filename?: Located<string> }>();
   private pflashNode?: string;
 
-  constructor(private readonly invocation: Invocation, private readonly lines: DocumentText, private readonly readConfig?: ConfigFileReader) {
+  constructor(
+    private readonly invocation: Invocation, private readonly lines: DocumentText, private readonly readConfig?: ConfigFileReader) {
     const command = invocation.command;
     const range = lines.rangeOf(command.start, command.end);
-    const headRange = invocation.head ? lines.rangeOf(invocation.head.start, invocation.head.end) : lines.rangeOf(command.start, command.start);
+    const headRange = invocation.head
+      ? lines.rangeOf(invocation.head.start, invocation.head.end)
+      : lines.rangeOf(command.start, command.start);
     this.model = emptyMachine('qemu', range, headRange);
     this.model.arch = invocation.arch;
     if (invocation.head && invocation.binary !== undefined) this.model.binary = written(invocation.binary, headRange);
@@ -142,7 +145,8 @@ export class ModelBuilder {
   }
 
   private item(option: QemuOption, props: OptionProps): ModelItem {
-    const item: ModelItem = { range: this.range(option), order: option.order, syntax: props.syntax, properties: props.entries.map(toProperty) };
+    const item: ModelItem = {
+      range: this.range(option), order: option.order, syntax: props.syntax, properties: props.entries.map(toProperty) };
     // QemuOpts takes the first `id=` (a later one is ignored); JSON refuses a repeated key.
     const id = this.reader.string(props.entries.find((entry) => entry.key === 'id'));
     if (id) item.id = id;
@@ -219,7 +223,7 @@ export class ModelBuilder {
     const size = lastEntry(props.entries, 'size');
     const slots = lastEntry(props.entries, 'slots');
     const maxmem = lastEntry(props.entries, 'maxmem');
-    // -m's size alone has the legacy default unit MiB; maxmem is plain bytes (spec §10.1, checked against QEMU 10).
+    // -m's size alone has the legacy default unit MiB; maxmem is plain bytes (checked against QEMU 10, docs/facts/command-line.md#sizes).
     const sizeValue = this.reader.size(size, 'memory');
     if (sizeValue) memory.size = sizeValue;
     const slotsValue = this.reader.uint(slots, 'memory');
@@ -339,7 +343,8 @@ export class ModelBuilder {
       const { code, defaultSeverity: severity } = frontendCodes.invalidValue;
       this.findings.push({ code, severity, message: `Parameter 'qom-type' does not accept value '${type.value}'`, range: type.range });
     }
-    if (item.id) this.ids.object.push({ id: item.id, isBackend: type !== undefined && (backendTypes.has(type.value) || misspeltBackend), syntax: props.syntax });
+    if (item.id) this.ids.object.push(
+      { id: item.id, isBackend: type !== undefined && (backendTypes.has(type.value) || misspeltBackend), syntax: props.syntax });
     else this.reportMissing(option, props, 'id', "Parameter 'id' is missing");
     if (!type) {
       this.reportMissing(option, props, 'qom-type', "Parameter 'qom-type' is missing");

@@ -66,8 +66,10 @@ export function readOptionProps(
   findings: Finding[],
 ): OptionProps | undefined {
   const range = (from: number, to: number): Range => wordRange(word, from, to, lines);
-  const expansionsIn = (from: number, to: number): UnresolvedExpansion[] => (word.unresolved.length === 0 ? [] : unresolvedIn(word, from, to));
-  const rangesOf = (unresolved: UnresolvedExpansion[]): Range[] => (unresolved.length === 0 ? [] : unresolved.map((e) => lines.rangeOf(e.sourceStart, e.sourceEnd)));
+  const expansionsIn = (from: number, to: number): UnresolvedExpansion[] => (
+    word.unresolved.length === 0 ? [] : unresolvedIn(word, from, to));
+  const rangesOf = (unresolved: UnresolvedExpansion[]): Range[] => (
+    unresolved.length === 0 ? [] : unresolved.map((e) => lines.rangeOf(e.sourceStart, e.sourceEnd)));
   if (jsonAllowed && word.text.trimStart().startsWith('{')) {
     const parsed = parseJson(word.text);
     if (!parsed.ok) {

@@ -28,7 +28,8 @@ export class PropReader {
   report(name: FrontendCodeName, message: string, entry: PropEntry, onKey = false): void {
     const { code, defaultSeverity: severity } = frontendCodes[name];
     // An empty value has an empty range; point at its key, which the user can see.
-    const emptyValue = entry.valueRange.start.line === entry.valueRange.end.line && entry.valueRange.start.character === entry.valueRange.end.character;
+    const emptyValue = entry.valueRange.start.line === entry.valueRange.end.line
+      && entry.valueRange.start.character === entry.valueRange.end.character;
     this.findings.push({ code, severity, message, range: onKey || emptyValue ? entry.keyRange : entry.valueRange });
   }
 

@@ -9,7 +9,9 @@
  * - the value must be below 2^64.
  */
 
-export type QemuSizeParse = { ok: true; bytes: number; suffixWritten: boolean; hex: boolean; endsInDigit: boolean } | { ok: false; reason: string };
+export type QemuSizeParse =
+  | { ok: true; bytes: number; suffixWritten: boolean; hex: boolean; endsInDigit: boolean }
+  | { ok: false; reason: string };
 
 const multipliers: Record<string, bigint> = {
   b: 1n, k: 1n << 10n, m: 1n << 20n, g: 1n << 30n, t: 1n << 40n, p: 1n << 50n, e: 1n << 60n,

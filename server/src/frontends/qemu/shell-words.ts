@@ -164,7 +164,8 @@ class WordBuilder {
   addWord(word: ShellWord): void {
     const offset = this.text.length;
     for (let i = 0; i < word.text.length; i++) this.add(word.text[i], word.sourceStartAt(i), word.sourceEndAt(i));
-    for (const expansion of word.unresolved) this.unresolved.push({ ...expansion, from: expansion.from + offset, to: expansion.to + offset });
+    for (const expansion of word.unresolved) this.unresolved.push(
+      { ...expansion, from: expansion.from + offset, to: expansion.to + offset });
     if (word.text.length === 0) this.quoted = true;
   }
 
@@ -335,7 +336,8 @@ class Tokenizer {
     this.builder = null;
     if (builder === null || !builder.hasContent) return;
     const wordEnd = builder.copied && builder.text.length > 0 ? builder.sourceMap.endAt(builder.text.length - 1) : end;
-    const word = new Word(builder.text, builder.sourceMap, builder.start, Math.max(wordEnd, builder.start), builder.unresolved, builder.assignment);
+    const word = new Word(
+      builder.text, builder.sourceMap, builder.start, Math.max(wordEnd, builder.start), builder.unresolved, builder.assignment);
     if (builder.unterminated) word.unterminated = true;
     const redirect = this.redirect;
     this.redirect = null;
@@ -692,7 +694,8 @@ class Tokenizer {
       value = resolved;
     }
     if (value === undefined) this.addUnresolved(builder, start, end, name);
-    else this.insertValue(builder, value, start, end, inDoubleQuotes, operator === undefined ? this.state.valueSources.get(name) : undefined);
+    else this.insertValue(
+      builder, value, start, end, inDoubleQuotes, operator === undefined ? this.state.valueSources.get(name) : undefined);
   }
 
   /** `$@`, `$*`, `$#`, `$1`… inside a function call: the call's own argument words. */
@@ -782,7 +785,8 @@ class Tokenizer {
   private addUnresolved(builder: WordBuilder, start: number, end: number, name: string | undefined): void {
     const from = builder.text.length;
     for (let i = start; i < end; i++) builder.add(this.text[i], i, i + 1);
-    const expansion: UnresolvedExpansion = { text: this.text.slice(start, end), from, to: builder.text.length, sourceStart: start, sourceEnd: end };
+    const expansion: UnresolvedExpansion = {
+      text: this.text.slice(start, end), from, to: builder.text.length, sourceStart: start, sourceEnd: end };
     if (name !== undefined) expansion.name = name;
     builder.unresolved.push(expansion);
     this.pos = end;
@@ -793,7 +797,8 @@ class Tokenizer {
    * Each character maps to where the value was written when that is known (`CMD="qemu ... -m 4G"`
    * then `$CMD`: `-m 4G` points into the assignment), else to the expansion.
    */
-  private insertValue(builder: WordBuilder, value: string, start: number, end: number, quoted: boolean, source?: { word: ShellWord; offset: number }): void {
+  private insertValue(
+    builder: WordBuilder, value: string, start: number, end: number, quoted: boolean, source?: { word: ShellWord; offset: number }): void {
     this.pos = end;
     // Only a piece of command line (a value of several words) maps into its assignment; a single
     // value stays on the expansion at the place it is used.
@@ -919,7 +924,8 @@ function findClosing(text: string, from: number, open: string, close: string): n
  * Tokenizes a whole script. `variables` seeds the expansion environment (and receives the script's
  * assignments). Never throws.
  */
-export function splitShell(text: string, lines: DocumentText = new DocumentText(text), variables: Map<string, string> = new Map()): ShellScript {
+export function splitShell(
+  text: string, lines: DocumentText = new DocumentText(text), variables: Map<string, string> = new Map()): ShellScript {
   const state: ShellState = {
     env: variables, valueSources: new Map(), arrays: new Map(), functions: new Map(), calledFunctions: new Set(),
     hiddenCommands: new Map(), budget: 4 * text.length + 65536,
