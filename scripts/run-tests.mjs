@@ -2,7 +2,7 @@
 // Usage: node scripts/run-tests.mjs [path-substring ...]  (default: all unit and lsp tests)
 import { build } from 'esbuild';
 import { readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const filters = process.argv.slice(2);
@@ -37,7 +37,14 @@ await build({
   sourcemap: 'inline',
   logLevel: 'warning',
 });
+// The watchdog's worker (dist/analysis-worker.js in the package), built from the same sources as the
+// tests; servers and the CLI run in-process in tests find it through MEMSLOT_ANALYSIS_WORKER.
+const worker = join(outRoot, 'analysis-worker.js');
+await build({ entryPoints: ['server/src/watchdog/worker-main.ts'], outfile: worker, bundle: true, platform: 'node', target: 'node20', format: 'cjs', logLevel: 'warning' });
 const outputs = tests.map((path) => join(outRoot, path.slice('test/'.length)).replace(/\.ts$/, '.js'));
-const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...outputs], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', ...outputs], {
+  stdio: 'inherit',
+  env: { ...process.env, MEMSLOT_ANALYSIS_WORKER: resolve(worker) },
+});
 rmSync(outRoot, { recursive: true, force: true });
 process.exit(result.status ?? 1);

@@ -20,7 +20,8 @@ export function createStatusItem(source: ReportSource): vscode.Disposable {
     const verdict = reportVerdict(report);
     item.text = `memslot: ${verdict.text}`;
     // Short: the language status hover is cut at the window's edge, and its link sits at the end.
-    item.detail = report ? (verdict.hostShort ? `host ${verdict.hostShort}` : 'host defaults') : 'not QEMU or libvirt';
+    item.detail = report?.notAnalysed ? `${report.notAnalysed} (memslot.analysis.timeoutMs)`
+      : report ? (verdict.hostShort ? `host ${verdict.hostShort}` : 'host defaults') : 'not QEMU or libvirt';
     item.severity = verdict.severity === 'error' ? vscode.LanguageStatusSeverity.Error
       : verdict.severity === 'warning' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
     item.accessibilityInformation = { label: `memslot: ${verdict.text}. ${verdict.host ? `Host: ${verdict.host}` : item.detail}` };

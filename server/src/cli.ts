@@ -1,13 +1,19 @@
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { configFileReader } from './config-files';
-import { allFindings, type DocumentAnalysis } from './analysis';
+import { allFindings, internalError, type DocumentAnalysis } from './analysis';
 import { collectInputs } from './cli/inputs';
 import { parseCliArguments, severityOrder } from './cli/arguments';
-import { analyzeVm, readPlanFiles } from './cli/hotplug';
+import { readPlanFiles, type VmReport } from './cli/hotplug';
+import type { InputFile } from './cli/inputs';
 import { formatJson } from './cli/report-json';
 import { formatSarif } from './cli/report-sarif';
 import { formatText } from './cli/report-text';
+import { analysisTimeoutCode } from './model/codes';
+import { makeRange } from './model/range';
 import { packageVersion } from './package-version';
+import type { HostProfile } from './simulator';
+import { timeoutFinding } from './watchdog/job';
+import { AnalysisPool, bundledWorkerScript } from './watchdog/pool';
 
 /** CLI wiring only: arguments in, the core's analysis out in the chosen format, an exit code. */
 
@@ -17,8 +23,8 @@ export interface CliIo {
   stderr(text: string): void;
 }
 
-/** Runs the CLI on `args` (without node and the script), writing to `io`; returns the exit status. */
-export function main(args: string[], io: CliIo): number {
+/** Runs the CLI on `args` (without node and the script), writing to `io`; resolves to the exit status. */
+export async function main(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCliArguments(args);
   if (parsed.kind === 'exit') {
     if (parsed.stdout) io.stdout(parsed.stdout);
@@ -31,10 +37,19 @@ export function main(args: string[], io: CliIo): number {
   const plans = readPlanFiles(options.plans);
   for (const error of plans.errors) io.stderr(`memslot: ${error}\n`);
   if (plans.errors.length) return 2;
-  // -readconfig files are read next to the file being checked (in its folder or below), nowhere else.
-  const vms = inputs.files.map((file) => analyzeVm(file.path, file.text, plans.plans, {
-    profile: options.profile, readConfig: configFileReader(file.path, [dirname(file.path)], 'not in the folder of the file'),
-  }));
+  // Without a budget the files are analysed here, one after another, as no worker is needed.
+  const pool = new AnalysisPool({
+    script: options.timeoutMs > 0 ? bundledWorkerScript() : undefined,
+    maxWorkers: Math.max(1, Math.min(inputs.files.length, availableParallelism(), 4)),
+  });
+  let vms: VmReport[];
+  try {
+    vms = await Promise.all(inputs.files.map((file) => analyzeFile(pool, file, plans.plans, options.profile, options.timeoutMs)));
+  } finally {
+    pool.dispose();
+  }
+  const dropped = vms.filter((vm) => vm.analysis.findings.some((finding) => finding.code === analysisTimeoutCode));
+  for (const vm of dropped) io.stderr(`memslot: ${vm.path}: not analysed: the analysis took longer than ${options.timeoutMs} ms\n`);
   // A plan's findings are reported as a file of their own, after the VM they were run against.
   const reports: Array<{ path: string; analysis: DocumentAnalysis }> = vms.flatMap((vm) => [
     { path: vm.path, analysis: vm.analysis },
@@ -44,7 +59,7 @@ export function main(args: string[], io: CliIo): number {
     : options.format === 'sarif' ? formatSarif(reports, packageVersion())
       : formatText(reports);
   io.stdout(output);
-  if (inputs.errors.length) return 2;
+  if (inputs.errors.length || dropped.length) return 2;
   if (options.failOn === 'none') return 0;
   const threshold = severityOrder.indexOf(options.failOn);
   const failing = reports.some(({ analysis }) =>
@@ -52,3 +67,15 @@ export function main(args: string[], io: CliIo): number {
   return failing ? 1 : 0;
 }
 
+
+/** One VM file with the plans, in a worker within the budget; a file past it gets MS910 and nothing else. */
+async function analyzeFile(pool: AnalysisPool, file: InputFile, plans: Array<{ path: string; text: string }>, profile: HostProfile,
+  timeoutMs: number): Promise<VmReport> {
+  // -readconfig files are read next to the file being checked (in its folder or below), nowhere else.
+  const readConfig = { path: file.path, roots: [dirname(file.path)], outside: 'not in the folder of the file' };
+  const outcome = await pool.run({ kind: 'vm', path: file.path, text: file.text, plans, options: { profile, readConfig } }, timeoutMs);
+  if (outcome.status === 'done') return outcome.value;
+  const finding = outcome.status === 'timeout' ? timeoutFinding(file.text, timeoutMs, '--timeout-ms')
+    : internalError('analysing the file', outcome.status === 'failed' ? outcome.error : 'it was cancelled', makeRange(0, 0, 0, 0));
+  return { path: file.path, analysis: { machines: [], findings: [finding] }, plans: [] };
+}

@@ -32,6 +32,8 @@ export interface MemslotReport {
   machines: MachineReport[];
   /** Problems outside any machine (e.g. XML that is not well-formed). */
   findings: ReportFinding[];
+  /** Set when the file was not analysed, and why (e.g. "took longer than 2000 ms"): `findings` then holds MS910. */
+  notAnalysed?: string;
 }
 
 export interface MachineReport {

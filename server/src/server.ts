@@ -17,7 +17,13 @@ import {
   type InlayHint,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { allFindings, analyzeText, type DocumentAnalysis } from './analysis';
+import { availableParallelism } from 'node:os';
+import { allFindings, internalError, type DocumentAnalysis } from './analysis';
+import { detectDocumentKind, type DocumentKind } from './frontends';
+import { makeRange } from './model/range';
+import { applySeverityOverrides } from './rules';
+import { timeoutFinding, type AnalysisJob } from './watchdog/job';
+import { AnalysisPool, bundledWorkerScript } from './watchdog/pool';
 import { codeActions, fixAllKind } from './features/code-actions';
 import { hoverAt } from './features/hover';
 import { completionsAt, optionDocAt } from './features/completion';
@@ -26,7 +32,6 @@ import { buildReport } from './features/report';
 import { Debouncer } from './lsp/debouncer';
 import { findingToDiagnostic } from './lsp/diagnostics';
 import { documentPath } from './lsp/document-path';
-import { configFileReader } from './config-files';
 import { findingKey, keyOfDiagnosticData } from './lsp/finding-key';
 import { codeActionParams, positionParams, rangeParams, uriParams } from './lsp/params';
 import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
@@ -51,6 +56,14 @@ function delayFromEnvironment(text: string | undefined, fallback: number): numbe
 export interface ServerOptions {
   /** Typing delay in ms (default: MEMSLOT_CHANGE_DELAY_MS, else 200). */
   changeDelayMs?: number;
+  /** The watchdog's worker script (default: MEMSLOT_ANALYSIS_WORKER, else analysis-worker.js beside this bundle). */
+  analysisWorker?: string;
+}
+
+/** A finished analysis; with `notAnalysed` (why), the watchdog dropped it and `analysis` holds only MS910. */
+interface Analysed {
+  analysis: DocumentAnalysis;
+  notAnalysed?: string;
 }
 
 /**
@@ -59,15 +72,31 @@ export interface ServerOptions {
  */
 export function createServer(connection: Connection, options: ServerOptions = {}): void {
   const documents = new TextDocuments(TextDocument);
-  const debouncer = new Debouncer(options.changeDelayMs ?? changeDelayMs);
+  const delayMs = options.changeDelayMs ?? changeDelayMs;
+  /** While the user keeps typing, diagnostics still follow at least this often. */
+  const maxWaitMs = Math.max(delayMs, 1000);
+  const debouncer = new Debouncer(delayMs, maxWaitMs);
+  // Two cores' worth at least, so one document stuck until its budget runs out never holds up another.
+  const pool = new AnalysisPool({
+    script: options.analysisWorker ?? bundledWorkerScript(),
+    maxWorkers: Math.min(4, Math.max(2, availableParallelism())),
+  });
 
   let settings: ServerSettings = defaultServerSettings();
   let clientPullsConfiguration = false;
   let clientRefreshesInlayHints = false;
   let lastSettingsProblems = '';
 
-  /** The analysis of the latest version of each open document, computed at most once per version. */
-  const analyses = new Map<string, { version: number; analysis: DocumentAnalysis }>();
+  /**
+   * The analysis of the latest version of each open document, started at most once per version and
+   * settings generation; requests for the same version share it while it runs.
+   */
+  const analyses = new Map<string, { version: number; generation: number; result: Promise<Analysed | undefined>; done?: Analysed }>();
+  /** Bumped when a setting that changes analyses changes: older entries are recomputed. */
+  let generation = 0;
+  let analysisInputs = '';
+  /** Per open document, the version and time of its last publication (a stale result may not replace a newer one). */
+  const lastPublished = new Map<string, { document: TextDocument; version: number; at: number }>();
   /** Hot-plug plan files (`.qmp`, `.hmp`, libvirt device XML) run against their VM file. */
   const plans = new PlanSupport(() => documents.all());
   /** The workspace folders' paths: the only places `-readconfig` files are read from. */
@@ -119,7 +148,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }
   }
 
-  /** Validates the settings, warns once about bad values, and re-analyses every open document. */
+  /** Validates the settings, warns once about bad values, and re-analyses the open documents they change. */
   function applySettings(raw: unknown): void {
     const read = readServerSettings(raw);
     settings = read.settings;
@@ -134,28 +163,82 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }
     lastSettingsProblems = problems;
     connection.console.info(profileLine(settings.profile));
-    analyses.clear();
-    plans.clear();
-    for (const document of documents.all()) debouncer.schedule(document.uri, () => validate(document.uri), 0);
+    const inputs = JSON.stringify([settings.profile, settings.severityOverrides]);
+    let stale: TextDocument[];
+    if (inputs !== analysisInputs) {
+      // The host or the severities changed: every analysis is out of date.
+      analysisInputs = inputs;
+      generation++;
+      plans.clear();
+      stale = documents.all();
+    } else {
+      // Only the budget, the hints or the trace changed: what was analysed stands; what ran out of
+      // time gets another try under the new budget.
+      stale = documents.all().filter((document) => analyses.get(document.uri)?.done?.notAnalysed !== undefined);
+      for (const document of stale) analyses.delete(document.uri);
+    }
+    for (const document of stale) debouncer.schedule(document.uri, () => void validate(document.uri), 0);
     if (clientRefreshesInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   }
 
-  function analysisOf(document: TextDocument): DocumentAnalysis {
+  /**
+   * The analysis of the document's current version, from a worker thread within the budget; undefined
+   * when a newer version replaced it before it started. Hover, inlay hints, code actions and the
+   * report wait for it (they need positions of this version), without holding up other requests.
+   */
+  function analysisOf(document: TextDocument): Promise<Analysed | undefined> {
     const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
-    if (plan) return { machines: [], findings: plan.findings };
+    if (plan) return Promise.resolve({ analysis: { machines: [], findings: plan.findings } });
     const cached = analyses.get(document.uri);
-    if (cached && cached.version === document.version) return cached.analysis;
-    const started = performance.now();
-    const path = documentPath(document.uri);
-    const analysis = analyzeText(document.getText(), { languageId: document.languageId, path }, {
-      profile: settings.profile,
-      severityOverrides: settings.severityOverrides,
-      // -readconfig files are read only inside the workspace folders, and only for documents on disk.
-      ...(document.uri.startsWith('file:') ? { readConfig: configFileReader(path, workspaceRoots, 'outside the workspace') } : {}),
-    });
-    if (settings.trace !== 'off') connection.console.log(analysisLine(document.uri, document.version, performance.now() - started, analysis));
-    analyses.set(document.uri, { version: document.version, analysis });
-    return analysis;
+    if (cached && cached.version === document.version && cached.generation === generation) return cached.result;
+    const entry: { version: number; generation: number; result: Promise<Analysed | undefined>; done?: Analysed } =
+      { version: document.version, generation, result: analyse(document) };
+    void entry.result.then((done) => { entry.done = done; });
+    analyses.set(document.uri, entry);
+    return entry.result;
+  }
+
+  async function analyse(document: TextDocument): Promise<Analysed | undefined> {
+    const { uri, version } = document;
+    const text = document.getText();
+    const path = documentPath(uri);
+    const hint = { languageId: document.languageId, path };
+    let kind: DocumentKind | undefined;
+    try {
+      // One forward scan: a file that is not ours never goes to a worker.
+      kind = detectDocumentKind(text, hint);
+      if (kind === undefined) return { analysis: { machines: [], findings: [] } };
+    } catch {
+      // The worker's analyzeText reports it as MS999.
+    }
+    const job: AnalysisJob = {
+      kind: 'document', text, hint, options: {
+        profile: settings.profile,
+        severityOverrides: settings.severityOverrides,
+        // -readconfig files are read only inside the workspace folders, and only for documents on disk.
+        ...(uri.startsWith('file:') ? { readConfig: { path, roots: workspaceRoots, outside: 'outside the workspace' } } : {}),
+      },
+    };
+    const budgetMs = settings.analysisTimeoutMs;
+    if (settings.trace === 'verbose') connection.console.log(`analysing ${uri} v${version} (budget ${budgetMs} ms)`);
+    const outcome = await pool.run(job, budgetMs, uri);
+    const severities = { severityOverrides: settings.severityOverrides };
+    switch (outcome.status) {
+      case 'superseded':
+        return undefined;
+      case 'done':
+        if (settings.trace !== 'off') connection.console.log(analysisLine(uri, version, outcome.elapsedMs, outcome.value));
+        return { analysis: outcome.value };
+      case 'timeout':
+        connection.console.warn(`memslot: ${uri} v${version} not analysed: the analysis took longer than ${budgetMs} ms and was stopped`);
+        return {
+          analysis: { kind, machines: [], findings: applySeverityOverrides([timeoutFinding(text, budgetMs, 'memslot.analysis.timeoutMs')], severities) },
+          notAnalysed: `took longer than ${budgetMs} ms`,
+        };
+      case 'failed':
+        connection.console.error(`memslot: analysis of ${uri} v${version} failed: ${outcome.error}`);
+        return { analysis: { kind, machines: [], findings: applySeverityOverrides([internalError('analysing the document', outcome.error, makeRange(0, 0, 0, 0))], severities) } };
+    }
   }
 
   // TextDocuments reports an open as a content change too, right after onDidOpen; that one must not
@@ -163,52 +246,65 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   const justOpened = new Set<string>();
   documents.onDidOpen(({ document }) => {
     justOpened.add(document.uri);
-    debouncer.schedule(document.uri, () => validate(document.uri), 0);
+    debouncer.schedule(document.uri, () => void validate(document.uri), 0);
   });
   documents.onDidChangeContent(({ document }) => {
     if (justOpened.delete(document.uri)) return;
-    debouncer.schedule(document.uri, () => validate(document.uri));
+    debouncer.schedule(document.uri, () => void validate(document.uri));
     // A changed VM file changes the answers of the plans run against it.
-    for (const plan of plans.otherPlans(document.uri)) debouncer.schedule(plan.uri, () => validate(plan.uri));
+    for (const plan of plans.otherPlans(document.uri)) debouncer.schedule(plan.uri, () => void validate(plan.uri));
   });
   documents.onDidClose(({ document }) => {
     justOpened.delete(document.uri);
     debouncer.cancel(document.uri);
     analyses.delete(document.uri);
+    lastPublished.delete(document.uri);
     plans.forget(document.uri);
     void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
   });
 
-  function validate(uri: string): void {
+  async function validate(uri: string): Promise<void> {
     const document = documents.get(uri);
     if (!document) return;
     const version = document.version;
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = allFindings(analysisOf(document)).map((finding) => findingToDiagnostic(finding, uri));
+      const analysed = await analysisOf(document);
+      if (!analysed) return;
+      diagnostics = allFindings(analysed.analysis).map((finding) => findingToDiagnostic(finding, uri));
     } catch (error) {
       // analyzeText guards itself; this is the last line so one document can never stop the server.
       connection.console.error(`memslot: analysis of ${uri} failed: ${describeError(error)}`);
       return;
     }
-    // A result for a text the user has since changed (or closed) is stale: drop it; the newer
-    // version has its own analysis scheduled.
+    // A result for a text the user has since changed is stale: dropped, as the newer version has its
+    // own analysis scheduled; unless nothing was published for the debouncer's ceiling (the user keeps
+    // typing into a slow file), and never over a newer version's. A document closed meanwhile, even if
+    // opened again (its versions start anew), gets nothing of its earlier life.
     const current = documents.get(uri);
-    if (!current || current.version !== version) return;
+    if (current !== document) return;
+    const previous = lastPublished.get(uri);
+    const last = previous?.document === document ? previous : undefined;
+    if (last && last.version > version) return;
+    if (current.version !== version && last && performance.now() - last.at < maxWaitMs) return;
+    lastPublished.set(uri, { document, version, at: performance.now() });
     void connection.sendDiagnostics({ uri, version, diagnostics });
   }
 
-  connection.onHover((params) => {
+  connection.onHover(async (params) => {
     positionParams(params);
     const { textDocument, position } = params;
     const document = documents.get(textDocument.uri);
     if (!document) return null;
     const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
+    // The text the analysis is of: the document may change while the analysis runs.
+    const text = document.getText();
+    const analysis = plan ? undefined : (await analysisOf(document))?.analysis;
     const markdown = guarded('hover', () => {
       if (plan) return planHover(plan, position);
-      const analysis = analysisOf(document);
+      if (!analysis) return undefined;
       // On a driver, property or directive option name: its one-line doc first.
-      const doc = analysis.kind ? optionDocAt(document.getText(), analysis.kind, position) : undefined;
+      const doc = analysis.kind ? optionDocAt(text, analysis.kind, position) : undefined;
       const memslots = hoverAt(analysis, position);
       return doc && memslots ? `${doc}\n\n---\n\n${memslots}` : doc ?? memslots;
     });
@@ -218,11 +314,15 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   connection.onCompletion(({ textDocument, position }): CompletionItem[] => {
     const document = documents.get(textDocument.uri);
     if (!document) return [];
-    const kind = analysisOf(document).kind;
+    // Completion needs only the kind, found by one forward scan: it never waits for an analysis.
+    const hint = { languageId: document.languageId, path: documentPath(document.uri) };
+    const kind = guarded('completion', () => detectDocumentKind(document.getText(), hint));
     if (!kind) return [];
     const items = guarded('completion', () => completionsAt(document.getText(), kind, position)) ?? [];
     const kinds = {
-      driver: CompletionItemKind.Class, property: CompletionItemKind.Property, option: CompletionItemKind.Keyword,
+      driver: CompletionItemKind.Class,
+      property: CompletionItemKind.Property,
+      option: CompletionItemKind.Keyword,
       value: CompletionItemKind.EnumMember,
     } as const;
     return items.map((item) => ({
@@ -230,27 +330,31 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     }));
   });
 
-  connection.languages.inlayHint.on((params): InlayHint[] => {
+  connection.languages.inlayHint.on(async (params): Promise<InlayHint[]> => {
     rangeParams(params);
     const { textDocument, range } = params;
     const document = documents.get(textDocument.uri);
     if (!document || !settings.inlayHintsEnabled) return [];
+    const analysis = (await analysisOf(document))?.analysis;
+    if (!analysis) return [];
     const hints = guarded('inlay hints', () => {
-      const analysis = analysisOf(document);
       return [...inlayHints(analysis, range), ...capacityHints(plans.capacityOf(analysis), range)];
     }) ?? [];
-    return hints.map(
-      (hint) => ({ position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true }));
+    return hints.map((hint) => ({
+      position: hint.position, label: hint.label, tooltip: hint.tooltip, kind: InlayHintKind.Type, paddingLeft: true,
+    }));
   });
 
-  connection.onCodeAction((params): CodeAction[] => {
+  connection.onCodeAction(async (params): Promise<CodeAction[]> => {
     codeActionParams(params);
     const { textDocument, range, context } = params;
     const document = documents.get(textDocument.uri);
     if (!document) return [];
+    const analysis = (await analysisOf(document))?.analysis;
+    if (!analysis) return [];
     const wanted = (kind: string) => !context.only || context.only.some((only) => kind === only || kind.startsWith(`${only}.`));
     const codes = context.diagnostics.filter((diagnostic) => diagnostic.source === 'memslot').map((diagnostic) => String(diagnostic.code));
-    const actions = guarded('code actions', () => codeActions(analysisOf(document), range, codes, ruleDocUrl)) ?? [];
+    const actions = guarded('code actions', () => codeActions(analysis, range, codes, ruleDocUrl)) ?? [];
     const byKey = new Map(context.diagnostics.map((diagnostic) => [keyOfDiagnosticData(diagnostic.data), diagnostic]));
     return actions.filter((action) => wanted(action.kind)).map((action) => {
       const diagnostic = action.finding ? byKey.get(findingKey(action.finding)) : undefined;
@@ -265,15 +369,18 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     });
   });
 
-  connection.onRequest(reportRequestMethod, (params: ReportParams): ReportResult => {
+  connection.onRequest(reportRequestMethod, async (params: ReportParams): Promise<ReportResult> => {
     uriParams(params);
     const document = documents.get(params.uri);
     if (!document) return null;
     // A plan's report is its VM's, with the plan's steps on the chart.
     const planResult = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides })?.result;
-    const analysis = planResult?.vm ?? analysisOf(document);
-    if (analysis.kind === undefined) return null;
-    return guarded('the report', () => buildReport(analysis, params.uri, document.version, ruleDocUrl)) ?? null;
+    const analysed = planResult ? { analysis: planResult.vm } : await analysisOf(document);
+    if (!analysed || analysed.analysis.kind === undefined) return null;
+    const report = guarded('the report', () => buildReport(analysed.analysis, params.uri, document.version, ruleDocUrl));
+    if (!report) return null;
+    // The status item and the report say the file was not analysed, rather than "1 finding".
+    return analysed.notAnalysed ? { ...report, notAnalysed: analysed.notAnalysed } : report;
   });
 
   /** A feature that fails logs and answers nothing; the server keeps serving. */
@@ -290,7 +397,11 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     return error instanceof Error ? error.stack ?? error.message : String(error);
   }
 
-  connection.onShutdown(() => debouncer.dispose());
+  connection.onShutdown(() => {
+    debouncer.dispose();
+    pool.dispose();
+  });
+  connection.onExit(() => pool.dispose());
 
   documents.listen(connection);
   connection.listen();

@@ -69,6 +69,22 @@ function unzip(archive, member) {
 /** Resolves when the element's animations (the hover's fade-in) are over: screenshots show it solid. */
 const settled = (locator) => locator.evaluate((el) => Promise.all(el.getAnimations({ subtree: true }).map((a) => a.finished))).catch(() => {});
 
+/**
+ * The element's box once it is on screen. The editor re-renders its lines when diagnostics or
+ * decorations arrive, so an element found a moment ago may be detached when measured (Playwright
+ * then answers null): measure again until a rendered one answers.
+ */
+async function renderedBox(locator, what, timeout = 15_000) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    await locator.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
+    const box = await locator.boundingBox();
+    if (box && box.width > 0) return box;
+    if (Date.now() > deadline) throw new Error(`${what} is not rendered`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Opens `relative` by clicking through the explorer tree, as a user would. */
 async function openFromExplorer(relative) {
   await page.keyboard.press('Control+Shift+E');
@@ -137,7 +153,8 @@ try {
     if (!listed.stdout.split('\n').includes(`${id}@${manifest.version}`)) throw new Error(`${id}@${manifest.version} not in: ${listed.stdout}${listed.stderr}`);
     const extensionsDir = JSON.parse(CS_ARGS)[JSON.parse(CS_ARGS).indexOf('--extensions-dir') + 1];
     const installed = path.join(extensionsDir, `${id}-${manifest.version}`);
-    for (const file of ['dist/extension.js', 'dist/server.js']) {
+    // The server starts its analyses in dist/analysis-worker.js: the package must carry it.
+    for (const file of ['dist/extension.js', 'dist/server.js', 'dist/analysis-worker.js']) {
       const mine = sha256(fs.readFileSync(path.join(installed, file)));
       if (mine !== sha256(unzip(VSIX, `extension/${file}`))) throw new Error(`${installed}/${file} differs from the .vsix`);
     }
@@ -165,8 +182,7 @@ try {
 
   await step('hovering the squiggle shows the diagnostic', async () => {
     await page.keyboard.press('Escape');
-    const box = await editor.locator('.squiggly-error').first().boundingBox();
-    if (!box) throw new Error('squiggle has no box');
+    const box = await renderedBox(editor.locator('.squiggly-error').first(), 'the squiggle');
     // Two moves: the hover controller reacts to mouse movement, not to a position.
     await page.mouse.move(box.x + box.width / 2 - 2, box.y + box.height / 2);
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -195,8 +211,7 @@ try {
     // Point at the device's name on its own line (other lines may carry other findings).
     const name = editor.locator('.view-line').filter({ hasText: '-device vhost-user-fs-pci' })
       .locator('span span').filter({ hasText: 'vhost-user-fs-pci' }).first();
-    const box = await name.boundingBox();
-    if (!box) throw new Error('the vhost-user-fs-pci line is not rendered');
+    const box = await renderedBox(name, 'the vhost-user-fs-pci line');
     await page.mouse.move(box.x + 10, box.y + box.height / 2);
     await page.mouse.move(box.x + 14, box.y + box.height / 2);
     // The breakdown (not only the diagnostic's message) has the host assumptions and plug order.
@@ -342,8 +357,7 @@ try {
     await editor.locator('.squiggly-error').first().waitFor({ timeout: 30_000 });
     // The refused step is the line that adds d5 (hotplug/vm.qmp says so).
     const word = editor.locator('.view-line').filter({ hasText: '"id": "d5"' }).locator('span span').filter({ hasText: 'device_add' }).first();
-    const box = await word.boundingBox();
-    if (!box) throw new Error('the d5 line is not rendered');
+    const box = await renderedBox(word, 'the d5 line');
     await page.mouse.move(box.x + 10, box.y + box.height / 2);
     await page.mouse.move(box.x + 14, box.y + box.height / 2);
     const hover = page.locator('.monaco-hover').filter({ hasText: 'QEMU refuses device_add d5' }).first();

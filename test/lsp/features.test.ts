@@ -39,11 +39,11 @@ function rangeOf(text: string, needle: string) {
   return { start: { line, character }, end: { line, character: character + needle.length } };
 }
 
-function cliOutcome(text: string, name: string): string {
+async function cliOutcome(text: string, name: string): Promise<string> {
   const directory = mkdtempSync(join(tmpdir(), 'memslot-lsp-fix-'));
   const path = join(directory, name);
   writeFileSync(path, text);
-  const run = runCli(['--format', 'json', path]);
+  const run = await runCli(['--format', 'json', path]);
   const json = JSON.parse(run.stdout) as { files: Array<{ machines: Array<{ simulation?: { outcome: string } }> }> };
   return json.files[0].machines[0].simulation?.outcome ?? 'no simulation';
 }
@@ -105,14 +105,14 @@ test('script: MS001 with range and related location, hover, inlay hints, and a q
 
   const { edits } = await preferredFix(uri, diagnostic);
   const fixed = new DocumentText(scriptText).applyEdits(edits);
-  assert.equal(cliOutcome(scriptText, 'before.sh'), 'refused');
-  assert.equal(cliOutcome(fixed, 'after.sh'), 'starts');
+  assert.equal(await cliOutcome(scriptText, 'before.sh'), 'refused');
+  assert.equal(await cliOutcome(fixed, 'after.sh'), 'starts');
 
   const fixAll = await client.request<CodeAction[]>('textDocument/codeAction', {
     textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll.memslot'] },
   });
   assert.deepEqual(fixAll.map((action) => action.kind), ['source.fixAll.memslot']);
-  assert.equal(cliOutcome(new DocumentText(scriptText).applyEdits(fixAll[0].edit?.changes?.[uri] ?? []), 'fix-all.sh'), 'starts');
+  assert.equal(await cliOutcome(new DocumentText(scriptText).applyEdits(fixAll[0].edit?.changes?.[uri] ?? []), 'fix-all.sh'), 'starts');
 
   const report = await client.request<MemslotReport | null>('memslot/report', { uri });
   assert.equal(report?.machines[0].outcome, 'refused');
@@ -140,7 +140,7 @@ test('domain XML: MS001 on <filesystem> pointing at <memory>, hover, hints, and 
   const { edits } = await preferredFix(uri, diagnostic);
   const fixed = new DocumentText(domainText).applyEdits(edits);
   assert.match(fixed, /dynamicMemslots='no'/);
-  assert.equal(cliOutcome(fixed, 'after.xml'), 'starts');
+  assert.equal(await cliOutcome(fixed, 'after.xml'), 'starts');
   await client.close(uri);
 });
 

@@ -42,8 +42,10 @@ interface ServerEnd {
 }
 
 function stdioServer(options: StartOptions): ServerEnd {
+  // The built server finds its own dist/analysis-worker.js, not the test runner's build of it.
+  const { MEMSLOT_ANALYSIS_WORKER: _testWorker, ...inherited } = process.env;
   const env = {
-    ...process.env,
+    ...inherited,
     ...options.env,
     ...(options.changeDelayMs === undefined ? {} : { MEMSLOT_CHANGE_DELAY_MS: String(options.changeDelayMs) }),
   };

@@ -28,7 +28,7 @@ function assertFindingShape(finding: JsonFinding): void {
   }
 }
 
-test('directories are searched for scripts, argument files and domain XML only', () => {
+test('directories are searched for scripts, argument files and domain XML only', async () => {
   const root = mkdtempSync(join(tmpdir(), 'memslot-walk-'));
   mkdirSync(join(root, 'sub'));
   mkdirSync(join(root, '.hidden'));
@@ -39,7 +39,7 @@ test('directories are searched for scripts, argument files and domain XML only',
   writeFileSync(join(root, 'sub', 'e.qemu'), 'qemu-system-x86_64 -m 1G\n');
   writeFileSync(join(root, 'sub', 'f.args'), 'qemu-system-x86_64 -m 1G\n');
   writeFileSync(join(root, '.hidden', 'g.sh'), 'qemu-system-x86_64 -m 1G\n');
-  const run = runCli(['--format', 'json', root]);
+  const run = await runCli(['--format', 'json', root]);
   assert.equal(run.stderr, '');
   const output = JSON.parse(run.stdout) as JsonOutput;
   assert.deepEqual(output.files.map((file) => file.path),
@@ -50,8 +50,8 @@ test('directories are searched for scripts, argument files and domain XML only',
   }
 });
 
-test('JSON: every example has the documented shape', () => {
-  const run = runCli(['--format', 'json', 'examples/']);
+test('JSON: every example has the documented shape', async () => {
+  const run = await runCli(['--format', 'json', 'examples/']);
   assert.notEqual(run.status, 2, run.stderr);
   const output = JSON.parse(run.stdout) as JsonOutput;
   assert.ok(output.files.length >= 5, 'all examples are found');
@@ -66,8 +66,8 @@ test('JSON: every example has the documented shape', () => {
   }
 });
 
-test('JSON: the malformed example reports its three front-end errors at their lines', () => {
-  const run = runCli(['--format', 'json', 'examples/malformed.sh']);
+test('JSON: the malformed example reports its three front-end errors at their lines', async () => {
+  const run = await runCli(['--format', 'json', 'examples/malformed.sh']);
   const output = JSON.parse(run.stdout) as JsonOutput;
   const findings = [...output.files[0].findings, ...output.files[0].machines.flatMap((machine) => machine.findings)];
   // examples/malformed.sh, counted by hand: line 5 '-m 4Q', line 6 the JSON object, line 8 the quote.
@@ -79,8 +79,8 @@ test('JSON: the malformed example reports its three front-end errors at their li
   assert.equal((output.files[0].machines[0].model as { frontend?: string }).frontend, 'qemu');
 });
 
-test('text: compiler-style lines with 1-based positions, then a machine summary', () => {
-  const run = runCli(['examples/malformed.sh']);
+test('text: compiler-style lines with 1-based positions, then a machine summary', async () => {
+  const run = await runCli(['examples/malformed.sh']);
   const lines = run.stdout.split('\n');
   // The quote opens on line 9, column 10 (1-based) of examples/malformed.sh.
   assert.ok(lines.some((line) => /^examples\/malformed\.sh:9:\d+: error: .+ \[MS901\]$/.test(line)), run.stdout);
@@ -88,8 +88,8 @@ test('text: compiler-style lines with 1-based positions, then a machine summary'
   assert.ok(lines.some((line) => /^examples\/malformed\.sh:\d+: machine 1: /.test(line)), run.stdout);
 });
 
-test('SARIF: a 2.1.0 log with rules, help URIs and 1-based regions', () => {
-  const run = runCli(['--format', 'sarif', 'examples/malformed.sh']);
+test('SARIF: a 2.1.0 log with rules, help URIs and 1-based regions', async () => {
+  const run = await runCli(['--format', 'sarif', 'examples/malformed.sh']);
   const log = JSON.parse(run.stdout) as {
     version: string;
     runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string; helpUri: string }> } };
@@ -122,15 +122,15 @@ interface SimulationJson {
   memoryDevices: Array<{ id: string; memslots: number }>;
 }
 
-function simulationOf(args: string[]): SimulationJson | undefined {
-  const run = runCli(['--format', 'json', ...args]);
+async function simulationOf(args: string[]): Promise<SimulationJson | undefined> {
+  const run = await runCli(['--format', 'json', ...args]);
   const output = JSON.parse(run.stdout) as { files: Array<{ machines: Array<{ simulation?: SimulationJson }> }> };
   return output.files[0]?.machines[0]?.simulation;
 }
 
 // Expected verdicts from docs/facts/memslots.md#vhost-check-a (QEMU 10.0 with a 32-slot backend).
-test('the headline example is refused with QEMU\'s message when the backend has 32 slots', () => {
-  const simulation = simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/virtio-mem-then-vhost-user-fs.sh']);
+test('the headline example is refused with QEMU\'s message when the backend has 32 slots', async () => {
+  const simulation = await simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/virtio-mem-then-vhost-user-fs.sh']);
   assert.ok(simulation, 'the machine has a simulation');
   assert.equal(simulation.outcome, 'refused');
   assert.equal(simulation.refusedBy, 'fs0');
@@ -138,8 +138,8 @@ test('the headline example is refused with QEMU\'s message when the backend has 
   assert.match(String(simulation.error), /^some memory device \(like virtio-mem\) decided how many memory slots to use based on the overall number of memory slots; this vhost backend would further restricts the overall number of memory slots/);
 });
 
-test('the reverse order starts and virtio-mem takes a single memslot', () => {
-  const simulation = simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/vhost-user-fs-then-virtio-mem.sh']);
+test('the reverse order starts and virtio-mem takes a single memslot', async () => {
+  const simulation = await simulationOf(['--vhost-user', '/tmp/vu.sock=32', 'examples/vhost-user-fs-then-virtio-mem.sh']);
   assert.ok(simulation, 'the machine has a simulation');
   assert.equal(simulation.outcome, 'starts');
   assert.equal(simulation.refusedBy, null);

@@ -12,15 +12,15 @@ interface Matcher {
   pattern: { regexp: string; file: number; line: number; column: number; severity: number; message: number; code: number };
 }
 
-test('the problem matcher reads every finding line of the CLI text output, with the JSON output\'s positions', () => {
+test('the problem matcher reads every finding line of the CLI text output, with the JSON output\'s positions', async () => {
   const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { problemMatchers: Matcher[] } };
   const matcher = manifest.contributes.problemMatchers.find((m) => m.name === 'memslot');
   assert.ok(matcher, 'package.json contributes a problem matcher named memslot');
   const regexp = new RegExp(matcher.pattern.regexp);
 
   const args = ['--vhost-user', '/tmp/vu.sock=32', 'examples/'];
-  const text = runCli(['--format', 'text', ...args]);
-  const json = runCli(['--format', 'json', ...args]);
+  const text = await runCli(['--format', 'text', ...args]);
+  const json = await runCli(['--format', 'json', ...args]);
   const report = JSON.parse(json.stdout) as {
     files: Array<{ path: string; findings: Finding[]; machines: Array<{ findings: Finding[] }> }> };
   const expected = report.files.flatMap((file) => [...file.findings, ...file.machines.flatMap((m) => m.findings)]

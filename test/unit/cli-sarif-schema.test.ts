@@ -35,13 +35,13 @@ function explain(errors: ErrorObject[] | null | undefined): string {
   return (errors ?? []).slice(0, 10).map((error) => `${error.instancePath} ${error.message ?? ''} ${JSON.stringify(error.params)}`).join('\n');
 }
 
-function sarifOf(args: string[]): SarifLog {
-  const run = runCli(['--format', 'sarif', ...args]);
+async function sarifOf(args: string[]): Promise<SarifLog> {
+  const run = await runCli(['--format', 'sarif', ...args]);
   assert.notEqual(run.status, 2, run.stderr);
   return JSON.parse(run.stdout) as SarifLog;
 }
 
-test('the schema validator rejects what SARIF 2.1.0 forbids (so the validity checks below can fail)', () => {
+test('the schema validator rejects what SARIF 2.1.0 forbids (so the validity checks below can fail)', async () => {
   const validate = sarifValidator();
   const minimal = { version: '2.1.0', runs: [{ tool: { driver: { name: 't' } }, results: [] as unknown[] }] };
   assert.equal(validate(minimal), true, explain(validate.errors));
@@ -58,8 +58,8 @@ test('the schema validator rejects what SARIF 2.1.0 forbids (so the validity che
   assert.equal(validate(unknownLevel), false, 'LSP severities are not SARIF levels');
 });
 
-test('SARIF of every example is valid against the OASIS SARIF 2.1.0 schema', () => {
-  const log = sarifOf(['examples/']);
+test('SARIF of every example is valid against the OASIS SARIF 2.1.0 schema', async () => {
+  const log = await sarifOf(['examples/']);
   const validate = sarifValidator();
   assert.equal(validate(log), true, explain(validate.errors));
   const [run] = log.runs;
@@ -68,8 +68,8 @@ test('SARIF of every example is valid against the OASIS SARIF 2.1.0 schema', () 
   assert.ok(codes.has('MS001'), 'the headline finding is in the examples');
 });
 
-test('SARIF: rules with help URIs to existing docs; results point at their rule', () => {
-  const [run] = sarifOf(['examples/']).runs;
+test('SARIF: rules with help URIs to existing docs; results point at their rule', async () => {
+  const [run] = (await sarifOf(['examples/'])).runs;
   assert.equal(run.tool.driver.name, 'memslot');
   const ids = run.tool.driver.rules.map((rule) => rule.id);
   assert.equal(new Set(ids).size, ids.length, 'each rule once');
@@ -84,12 +84,12 @@ test('SARIF: rules with help URIs to existing docs; results point at their rule'
   }
 });
 
-test('SARIF regions are the JSON ranges made 1-based; MS001 carries its deciding device as a related location', () => {
+test('SARIF regions are the JSON ranges made 1-based; MS001 carries its deciding device as a related location', async () => {
   const file = 'examples/virtio-mem-then-vhost-user-fs.sh';
-  const json = JSON.parse(runCli(['--format', 'json', file]).stdout) as JsonOutput;
+  const json = JSON.parse((await runCli(['--format', 'json', file])).stdout) as JsonOutput;
   const jsonMs001 = json.files[0].machines.flatMap((machine) => machine.findings).find((finding) => finding.code === 'MS001');
   assert.ok(jsonMs001, 'MS001 in the JSON output');
-  const [run] = sarifOf([file]).runs;
+  const [run] = (await sarifOf([file])).runs;
   const ms001 = run.results.find((result) => result.ruleId === 'MS001');
   assert.ok(ms001);
   const location = ms001.locations[0].physicalLocation;
@@ -108,11 +108,11 @@ test('SARIF regions are the JSON ranges made 1-based; MS001 carries its deciding
   assert.match(lines[related.startLine - 1].slice(related.startColumn - 1), /^-device virtio-mem-pci/);
 });
 
-test('SARIF for a domain XML with an absolute path: valid, file URI, MS001 on the virtiofs alias', () => {
+test('SARIF for a domain XML with an absolute path: valid, file URI, MS001 on the virtiofs alias', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'memslot-sarif-'));
   const path = join(dir, 'guest with space.xml');
   writeFileSync(path, readFileSync('examples/libvirt-virtio-mem-virtiofs.xml', 'utf8'));
-  const log = sarifOf(['--vhost-user', '/tmp/vu.sock=32', path]);
+  const log = await sarifOf(['--vhost-user', '/tmp/vu.sock=32', path]);
   const validate = sarifValidator();
   assert.equal(validate(log), true, explain(validate.errors));
   const [run] = log.runs;
@@ -123,11 +123,11 @@ test('SARIF for a domain XML with an absolute path: valid, file URI, MS001 on th
   assert.match(ms001.message.text, /^QEMU refuses fs0: /);
 });
 
-test('SARIF of a clean file is a valid log with no results', () => {
+test('SARIF of a clean file is a valid log with no results', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'memslot-sarif-'));
   const path = join(dir, 'clean.sh');
   writeFileSync(path, 'qemu-system-x86_64 -machine q35 -m 1G\n');
-  const log = sarifOf([path]);
+  const log = await sarifOf([path]);
   const validate = sarifValidator();
   assert.equal(validate(log), true, explain(validate.errors));
   assert.deepEqual(log.runs[0].results, []);

@@ -13,11 +13,11 @@ import { runCli } from './cli-helpers';
 const domain = readFileSync('examples/libvirt-virtio-mem-virtiofs.xml', 'utf8');
 const body = domain.slice(domain.indexOf('<domain'));
 
-function withFiles(files: Record<string, string | Buffer>, run: (dir: string) => void): void {
+async function withFiles(files: Record<string, string | Buffer>, run: (dir: string) => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'memslot-cli-xml-'));
   try {
     for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-    run(dir);
+    await run(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -28,25 +28,25 @@ function machineCount(stdout: string): number {
   return parsed.files.reduce((sum, file) => sum + file.machines.length, 0);
 }
 
-test('a domain with a DOCTYPE, and one in UTF-16 (either byte order, with or without BOM), are analysed', () => {
+test('a domain with a DOCTYPE, and one in UTF-16 (either byte order, with or without BOM), are analysed', async () => {
   const doctype = `<?xml version="1.0"?>\n<!DOCTYPE domain SYSTEM "file:///etc/passwd">\n${body}`;
   const utf16le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`<?xml version="1.0" encoding="UTF-16"?>\n${body}`, 'utf16le')]);
   const utf16beNoBom = Buffer.from(`<?xml version="1.0" encoding="UTF-16"?>\n${body}`, 'utf16le').swap16();
-  withFiles({ 'doctype.xml': doctype, 'le.xml': utf16le, 'be.xml': utf16beNoBom }, (dir) => {
-    const run = runCli(['--format', 'json', '--fail-on', 'none', join(dir, 'doctype.xml'), join(dir, 'le.xml'), join(dir, 'be.xml')]);
+  await withFiles({ 'doctype.xml': doctype, 'le.xml': utf16le, 'be.xml': utf16beNoBom }, async (dir) => {
+    const run = await runCli(['--format', 'json', '--fail-on', 'none', join(dir, 'doctype.xml'), join(dir, 'le.xml'), join(dir, 'be.xml')]);
     assert.equal(run.status, 0, run.stderr);
     assert.equal(machineCount(run.stdout), 3);
     assert.equal(run.stderr, '');
   });
 });
 
-test('an XML file named on the command line that cannot be analysed says why and exits 2; the others are still reported', () => {
-  withFiles({
+test('an XML file named on the command line that cannot be analysed says why and exits 2; the others are still reported', async () => {
+  await withFiles({
     'unclosed.xml': `<?xml version="1.0"\n${body}`,
     'pom.xml': '<?xml version="1.0"?>\n<!-- licence -->\n<project/>\n',
     'ok.xml': body,
-  }, (dir) => {
-    const run = runCli(['--format', 'json', '--fail-on', 'none', join(dir, 'unclosed.xml'), join(dir, 'pom.xml'), join(dir, 'ok.xml')]);
+  }, async (dir) => {
+    const run = await runCli(['--format', 'json', '--fail-on', 'none', join(dir, 'unclosed.xml'), join(dir, 'pom.xml'), join(dir, 'ok.xml')]);
     assert.equal(run.status, 2);
     assert.match(run.stderr, /unclosed\.xml: not analysed: the processing instruction '<\?xml' is never closed with '\?>'/);
     assert.match(run.stderr, /pom\.xml: not analysed: its root element is <project>, not a libvirt <domain>/);

@@ -182,6 +182,9 @@ test('verdicts: refused by <id>, N findings, starts', () => {
   const withFinding = machine({ outcome: 'starts', refusedBy: null, refusedStep: null });
   assert.deepEqual([reportVerdict(report(withFinding)).text, reportVerdict(report(withFinding)).severity], ['1 finding', 'error']);
   assert.equal(reportVerdict(null).text, 'not analysed');
+  // The watchdog dropped the analysis: no verdict, and its one MS910 finding is not "1 finding".
+  const dropped = { ...report(withFinding), machines: [], notAnalysed: 'took longer than 2000 ms' };
+  assert.deepEqual([reportVerdict(dropped).text, reportVerdict(dropped).severity], ['not analysed (too slow)', 'warning']);
   assert.match(reportVerdict(report()).host, /^QEMU 10\.0, KVM 32764 slots \(directive: 1\)$/);
 });
 

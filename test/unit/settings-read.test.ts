@@ -7,8 +7,10 @@ test('host settings become the profile with source "settings"', () => {
   const read = readServerSettings({
     host: { qemuVersion: '9.2', kvmMemslots: 509, smm: false, vhostUserBackends: { '/tmp/vu.sock': 32 } },
     inlayHints: { enabled: false },
+    analysis: { timeoutMs: 500 },
   });
   assert.deepEqual(read.problems, []);
+  assert.equal(read.settings.analysisTimeoutMs, 500);
   const { profile } = read.settings;
   assert.deepEqual(profile.qemuVersion.value, { major: 9, minor: 2, micro: 0 });
   assert.equal(profile.qemuVersion.source, 'settings');
@@ -26,8 +28,9 @@ test('bad values are reported, named, and their defaults used', () => {
     rules: { MS001: 'loud' },
     inlayHints: { enabled: 'yes' },
     trace: { server: 'everything' },
+    analysis: { timeoutMs: 0.5 },
   });
-  for (const name of ['kvmMemslots', 'qemuFlavor', 'MS001', 'inlayHints.enabled', 'trace.server']) {
+  for (const name of ['kvmMemslots', 'qemuFlavor', 'MS001', 'inlayHints.enabled', 'trace.server', 'analysis.timeoutMs']) {
     assert.ok(read.problems.some((problem) => problem.includes(name)), `a problem names ${name}: ${read.problems.join(' | ')}`);
   }
   assert.equal(read.settings.profile.kvmMemslots.value, 32764);
@@ -35,6 +38,7 @@ test('bad values are reported, named, and their defaults used', () => {
   assert.deepEqual(read.settings.severityOverrides, {});
   assert.equal(read.settings.inlayHintsEnabled, true);
   assert.equal(read.settings.trace, 'off');
+  assert.equal(read.settings.analysisTimeoutMs, 2000);
 });
 
 test('a section that is not an object gives the defaults and one problem; absent gives none', () => {

@@ -26,13 +26,13 @@ const refusal = 'some memory device (like virtio-mem) decided how many memory sl
 
 interface SimulationJson { outcome: string; refusedBy: string | null; error: string | null }
 
-function simulationOf(args: string[]): SimulationJson | undefined {
-  const run = runCli(['--format', 'json', ...args]);
+async function simulationOf(args: string[]): Promise<SimulationJson | undefined> {
+  const run = await runCli(['--format', 'json', ...args]);
   const output = JSON.parse(run.stdout) as { files: Array<{ machines: Array<{ simulation?: SimulationJson }> }> };
   return output.files[0]?.machines[0]?.simulation;
 }
 
-test('parseProfileOptions reads --vhost-user-unknown N, =N and nocfg, with its text as origin', () => {
+test('parseProfileOptions reads --vhost-user-unknown N, =N and nocfg, with its text as origin', async () => {
   const spaced = parseProfileOptions(['--vhost-user-unknown', '32', 'vm.sh']);
   assert.deepEqual(spaced.errors, []);
   assert.deepEqual(spaced.rest, ['vm.sh']);
@@ -44,40 +44,40 @@ test('parseProfileOptions reads --vhost-user-unknown N, =N and nocfg, with its t
   assert.equal(parseProfileOptions(['--vhost-user-unknown', '32']).overrides.vhostUserBackends, undefined);
 });
 
-test('parseProfileOptions rejects a bad or missing --vhost-user-unknown value', () => {
+test('parseProfileOptions rejects a bad or missing --vhost-user-unknown value', async () => {
   assert.equal(parseProfileOptions(['--vhost-user-unknown', 'many']).errors.length, 1);
   assert.equal(parseProfileOptions(['--vhost-user-unknown', '-1']).errors.length, 1);
   assert.deepEqual(parseProfileOptions(['--vhost-user-unknown']).errors, ['--vhost-user-unknown needs a value']);
 });
 
-test('applied, the assumption carries its source and origin; the default stays 509', () => {
+test('applied, the assumption carries its source and origin; the default stays 509', async () => {
   assert.equal(defaultHostProfile().unknownVhostUserAssumption.value, 509);
   const profile = applyProfileOptions(defaultHostProfile(), parseProfileOptions(['--vhost-user-unknown', 'nocfg']).overrides, 'cli');
   assert.deepEqual(profile.unknownVhostUserAssumption, { value: 'no-configure-mem-slots', source: 'cli', origin: '--vhost-user-unknown nocfg' });
 });
 
-test('CLI: the example starts with the assumed 509 and is refused by fs0 with --vhost-user-unknown 32 or nocfg', () => {
-  const assumed = simulationOf([example]);
+test('CLI: the example starts with the assumed 509 and is refused by fs0 with --vhost-user-unknown 32 or nocfg', async () => {
+  const assumed = await simulationOf([example]);
   assert.equal(assumed?.outcome, 'starts');
   assert.equal(assumed?.refusedBy, null);
   for (const value of ['32', 'nocfg']) {
-    const simulation = simulationOf(['--vhost-user-unknown', value, example]);
+    const simulation = await simulationOf(['--vhost-user-unknown', value, example]);
     assert.equal(simulation?.outcome, 'refused', value);
     assert.equal(simulation?.refusedBy, 'fs0', value);
     assert.equal(simulation?.error, refusal, value);
   }
   // A declared back-end is not unknown: the assumption does not touch it.
-  assert.equal(simulationOf(['--vhost-user-unknown', '32', '--vhost-user', '/tmp/vu.sock=509', example])?.outcome, 'starts');
+  assert.equal((await simulationOf(['--vhost-user-unknown', '32', '--vhost-user', '/tmp/vu.sock=509', example]))?.outcome, 'starts');
 });
 
-test('CLI: --help documents the option; a bad value is a usage error', () => {
-  assert.match(runCli(['--help']).stdout, /--vhost-user-unknown N\|nocfg/);
-  const run = runCli(['--vhost-user-unknown', 'lots', example]);
+test('CLI: --help documents the option; a bad value is a usage error', async () => {
+  assert.match((await runCli(['--help'])).stdout, /--vhost-user-unknown N\|nocfg/);
+  const run = await runCli(['--vhost-user-unknown', 'lots', example]);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /^memslot: .*--vhost-user-unknown/);
 });
 
-test('a file directive sets the assumption: XML without dashes, scripts with them', () => {
+test('a file directive sets the assumption: XML without dashes, scripts with them', async () => {
   const xml = exampleText.replace("<domain type='kvm'>", "<!-- memslot: vhost-user-unknown 32 -->\n<domain type='kvm'>");
   const read = readDirectives(xml, 'libvirt-xml');
   assert.deepEqual(read.findings, []);
@@ -96,7 +96,7 @@ test('a file directive sets the assumption: XML without dashes, scripts with the
   assert.equal(readDirectives('# memslot: --vhost-user-unknown some\n', 'shell').findings.length, 1);
 });
 
-test('setting memslot.host.vhostUserUnknownLimit: read, validated, and used by analyzeText; the hover names its source', () => {
+test('setting memslot.host.vhostUserUnknownLimit: read, validated, and used by analyzeText; the hover names its source', async () => {
   const settings = readMemslotSettings({ host: { vhostUserUnknownLimit: 32 } });
   assert.deepEqual(settings.errors, []);
   const profile = profileWithSettings(defaultHostProfile(), settings);
@@ -123,7 +123,7 @@ test('setting memslot.host.vhostUserUnknownLimit: read, validated, and used by a
   assert.equal(readServerSettings({ host: { vhostUserUnknownLimit: null } }).settings.profile.unknownVhostUserAssumption.source, 'default');
 });
 
-test('a directive overrides the setting, and the JSON profile says so', () => {
+test('a directive overrides the setting, and the JSON profile says so', async () => {
   const xml = exampleText.replace("<domain type='kvm'>", "<!-- memslot: vhost-user-unknown 509 -->\n<domain type='kvm'>");
   const profile = profileWithSettings(defaultHostProfile(), readMemslotSettings({ host: { vhostUserUnknownLimit: 8 } }));
   const simulation = analyzeText(xml, { path: 'vm.xml' }, { profile }).machines[0].simulation;
@@ -132,7 +132,7 @@ test('a directive overrides the setting, and the JSON profile says so', () => {
   assert.equal(simulation?.profile.unknownVhostUserAssumption.value, 509);
 });
 
-test('MS012 tells (in its data, for the hover) how to change the assumption, in the file kind\'s own spelling', () => {
+test('MS012 tells (in its data, for the hover) how to change the assumption, in the file kind\'s own spelling', async () => {
   const xmlMessage = String(withCode(lint(exampleText, 'libvirt-xml'), 'MS012')[0]?.data?.declare ?? '');
   assert.match(xmlMessage, /--vhost-user-unknown N\|nocfg/);
   assert.match(xmlMessage, /<!-- memslot: vhost-user-unknown N -->/);

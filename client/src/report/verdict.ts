@@ -2,7 +2,10 @@ import type { MemslotReport } from '../../../server/src/protocol';
 
 /** The one-line verdict of a report (language status item, report header) and the host profile in use. */
 export interface Verdict {
-  /** `starts`, `refused by <id>`, `N findings` / `1 finding`, or `not analysed`; `(uncertain)` when values are hidden. */
+  /**
+   * `starts`, `refused by <id>`, `N findings` / `1 finding`, `not analysed` or `not analysed (too slow)`;
+   * `(uncertain)` when values are hidden.
+   */
   text: string;
   severity: 'error' | 'warning' | 'information';
   /** The host profile the simulation used, in one line. */
@@ -21,6 +24,8 @@ export function reportVerdict(report: MemslotReport | null): Verdict {
 
 function plainVerdict(report: MemslotReport | null): Verdict {
   if (!report) return { text: 'not analysed', severity: 'information', host: '' };
+  // The watchdog gave up on the file (MS910): no verdict, and the one finding is not about the VM.
+  if (report.notAnalysed) return { text: 'not analysed (too slow)', severity: 'warning', host: '' };
   const findings = [...report.findings, ...report.machines.flatMap((machine) => machine.findings)];
   const host = hostSummary(report);
   const refused = report.machines.find((machine) => machine.outcome === 'refused');

@@ -19,6 +19,9 @@ Options:
                                information or hint (default: error); none: report only
   --hotplug PLAN               what-if: send PLAN's commands (QMP lines, HMP lines or libvirt
                                device XML) to each VM once it has started; repeatable, in order
+  --timeout-ms N               time budget of each file's analysis (default: 10000); a file past
+                               it is reported as not analysed (MS910) and the exit status is 2;
+                               0: no budget
   -h, --help                   show this help
   --version                    show the version
 
@@ -43,10 +46,19 @@ Host profile (what the command line cannot say about the host):
 A '# memslot: ...' (or '<!-- memslot: ... -->') directive in a file sets its host profile and
 takes precedence over these options.
 
-Exit status: 0 no findings at or above --fail-on, 1 such findings, 2 usage or I/O error.
+Exit status: 0 no findings at or above --fail-on, 1 such findings, 2 usage or I/O error or a
+file not analysed in time.
 `;
 
 export type Format = 'text' | 'json' | 'sarif';
+
+/**
+ * Ten seconds, not the editor's two: nobody waits at a keyboard, and a loaded CI runner must not
+ * turn an ordinary large file into a failure; a file that hangs memslot still ends the run.
+ */
+export const defaultTimeoutMs = 10_000;
+/** The longest timer node keeps (about 24.8 days). */
+const maxTimeoutMs = 2 ** 31 - 1;
 
 /** Most severe first: `--fail-on X` fails on X and everything before it. */
 export const severityOrder: readonly Severity[] = ['error', 'warning', 'information', 'hint'];
@@ -57,6 +69,8 @@ export interface CliOptions {
   failOn: Severity | 'none';
   /** `--hotplug` plan files, in the order given. */
   plans: string[];
+  /** `--timeout-ms`: the watchdog's budget per file; 0: none. */
+  timeoutMs: number;
   paths: string[];
   profile: HostProfile;
 }
@@ -72,6 +86,7 @@ const cliFlags: NonNullable<ParseArgsConfig['options']> = {
   format: { type: 'string' },
   'fail-on': { type: 'string' },
   hotplug: { type: 'string', multiple: true },
+  'timeout-ms': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
   ...Object.fromEntries(PROFILE_VALUE_FLAGS.map((flag) => [flag.slice(2), { type: 'string', multiple: true }])),
@@ -84,7 +99,7 @@ const cliFlags: NonNullable<ParseArgsConfig['options']> = {
  */
 export function parseCliArguments(args: string[]): ParseOutcome {
   const { tokens } = parseArgs({ args, options: cliFlags, strict: false, allowPositionals: true, tokens: true });
-  const options: Omit<CliOptions, 'profile'> = { format: 'text', failOn: 'error', plans: [], paths: [] };
+  const options: Omit<CliOptions, 'profile'> = { format: 'text', failOn: 'error', plans: [], timeoutMs: defaultTimeoutMs, paths: [] };
   const overrides: ProfileOverrides = { origins: {} };
   const profileErrors: string[] = [];
   let hotplugError: string | undefined;
@@ -115,6 +130,10 @@ export function parseCliArguments(args: string[]): ParseOutcome {
         else first ??= usageError(`--fail-on must be error, warning, information, hint or none${value === undefined ? '' : `, not '${value}'`}`);
         break;
       }
+      case 'timeout-ms':
+        if (value !== undefined && /^\d{1,10}$/.test(value) && Number(value) <= maxTimeoutMs) options.timeoutMs = Number(value);
+        else first ??= usageError(`--timeout-ms must be a whole number of milliseconds${value === undefined ? '' : `, not '${value}'`}`);
+        break;
       case 'hotplug':
         if (value === undefined || value === '') hotplugError ??= '--hotplug needs a plan file (QMP, HMP or libvirt device XML)';
         else options.plans.push(value);

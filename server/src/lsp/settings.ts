@@ -8,6 +8,12 @@ import { defaultHostProfile, type HostProfile } from '../simulator';
  * No LSP imports, so tests read it directly.
  */
 export const adapterSettingsSchema = {
+  'memslot.analysis.timeoutMs': {
+    type: 'integer',
+    minimum: 1,
+    default: 2000,
+    markdownDescription: 'Time budget of the analysis of one file, in milliseconds. Past it the analysis is dropped and the file gets one finding (MS910) saying it was not analysed; the editor stays responsive either way.',
+  },
   'memslot.inlayHints.enabled': {
     type: 'boolean',
     default: true,
@@ -31,6 +37,8 @@ export interface ServerSettings {
   severityOverrides: Record<string, SeveritySetting>;
   inlayHintsEnabled: boolean;
   trace: TraceSetting;
+  /** The watchdog's budget for one document's analysis. */
+  analysisTimeoutMs: number;
 }
 
 export interface ServerSettingsRead {
@@ -45,6 +53,7 @@ export function defaultServerSettings(): ServerSettings {
     severityOverrides: {},
     inlayHintsEnabled: adapterSettingsSchema['memslot.inlayHints.enabled'].default,
     trace: adapterSettingsSchema['memslot.trace.server'].default,
+    analysisTimeoutMs: adapterSettingsSchema['memslot.analysis.timeoutMs'].default,
   };
 }
 
@@ -70,6 +79,11 @@ export function readServerSettings(raw: unknown): ServerSettingsRead {
   if (trace !== undefined && trace !== null) {
     if (trace === 'off' || trace === 'messages' || trace === 'verbose') settings.trace = trace;
     else problems.push(`memslot.trace.server: ${JSON.stringify(trace)} is not off, messages or verbose; using the default`);
+  }
+  const timeout = isRecord(raw.analysis) ? raw.analysis.timeoutMs : undefined;
+  if (timeout !== undefined && timeout !== null) {
+    if (typeof timeout === 'number' && Number.isInteger(timeout) && timeout >= 1) settings.analysisTimeoutMs = timeout;
+    else problems.push(`memslot.analysis.timeoutMs: ${JSON.stringify(timeout)} is not a whole number of milliseconds of at least 1; using the default`);
   }
   return { settings, problems };
 }

@@ -2,10 +2,10 @@ import type { Severity } from './findings';
 
 /**
  * Every code memslot reports, in one place: the rules (MS0xx), the directive reader (MS1xx), the
- * front ends (MS9xx) and memslot's own failures (MS999). Codes and slugs are stable: users suppress
- * and search by them, and docs/rules/<code>.md explains each. Rules, front ends, directives, the
- * settings schema, the SARIF rule list and the docs test all read this module, which imports only
- * a type, so any layer may use it.
+ * front ends (MS901–MS909) and memslot's own limits and failures (MS910, MS999). Codes and slugs
+ * are stable: users suppress and search by them, and docs/rules/<code>.md explains each. Rules,
+ * front ends, directives, the settings schema, the SARIF rule list and the docs test all read this
+ * module, which imports only a type, so any layer may use it.
  */
 export type CodeKind = 'rule' | 'frontend' | 'directive' | 'plan' | 'internal';
 
@@ -68,6 +68,8 @@ export const codes = {
   MS908: entry('MS908', 'frontend', 'error', 'xml-not-well-formed', 'XML not well-formed'),
   MS909: entry('MS909', 'frontend', 'error', 'libvirt-rejects-domain', 'libvirt rejects this domain'),
 
+  // memslot's own limits and failures: a file it gave up on, a bug in memslot.
+  MS910: entry('MS910', 'internal', 'warning', 'analysis-timeout', 'File not analysed: the analysis ran out of time'),
   MS999: entry('MS999', 'internal', 'error', 'internal-error', 'memslot failed on this input'),
 } as const satisfies Record<string, CodeEntry>;
 
@@ -102,6 +104,9 @@ export const directiveCodes = {
 } as const;
 
 export const internalErrorCode = codes.MS999.code;
+
+/** The watchdog's code: the analysis of a file took longer than its time budget and was dropped. */
+export const analysisTimeoutCode = codes.MS910.code;
 
 /** Every code, in code order. */
 export const codeCatalogue: readonly CodeEntry[] = Object.values(codes);
