@@ -4,7 +4,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseLibvirtDomain } from '../../server/src/frontends/libvirt/index';
 import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
+import { DocumentText } from '../../server/src/model/document-text';
 import type { MachineModel } from '../../server/src/model/machine';
+import { limitsRefused } from '../unit/domain-fixtures';
 import { argsWords, collectFromArgs, collectFromModel, type Facts } from '../unit/libvirt-compare';
 import { reportMissingLibvirt } from './environment';
 import { connectLibvirt, domxmlToNative, libvirtUnavailable, type LibvirtConnection, type NativeArgv } from './libvirt-daemon';
@@ -277,6 +279,22 @@ if (unavailable) {
       const errors = [...ours.diagnostics, ...ours.machines.flatMap((m) => m.diagnostics)].filter((d) => d.severity === 'error');
       assert.ok(errors.some((d) => d.code === 'MS908'), `our front end reports the XML as not well-formed: ${JSON.stringify(errors.map((d) => d.message))}`);
     });
+
+    // The libvirt front end's fix for these refusals (test/unit/libvirt-memory-limits-fix.test.ts)
+    // must give a domain real libvirt converts, and libvirt must refuse the original as we say.
+    for (const [name, refused] of Object.entries(limitsRefused)) {
+      test(`<maxMemory> fix (${name}): libvirt refuses the domain with one of our MS909 messages and converts the fixed one`, async () => {
+        const ours = parseLibvirtDomain(refused).machines[0]?.diagnostics.filter((d) => d.code === 'MS909' && d.severity === 'error') ?? [];
+        const fix = ours.find((d) => d.fixes?.length)?.fixes?.[0];
+        assert.ok(fix, `our front end offers a fix: ${JSON.stringify(ours.map((d) => d.message))}`);
+        const before = await native(`limits ${name}`, refused);
+        assert.equal(before.ok, false, 'libvirt refuses the original');
+        assert.ok(ours.some((d) => before.error.endsWith(d.message)), `libvirt: ${before.error}; ours: ${ours.map((d) => d.message).join(' | ')}`);
+        const fixed = new DocumentText(refused).applyEdits(fix.edits);
+        const after = await native(`limits ${name} fixed`, fixed);
+        assert.equal(after.ok, true, `libvirt converts the fixed domain: ${after.ok ? '' : after.error}\n${fixed}`);
+      });
+    }
 
     for (const pair of refusalPairs()) {
       test(`corpus ${pair.name}: libvirt 11.3 refuses it as 10.7 did, or as recorded`, async (t) => {

@@ -28,3 +28,30 @@ export const virtioMemVirtiofsDomain = (targetAttributes: string): string => `<d
   </devices>
 </domain>
 `;
+
+/**
+ * A q35 guest with 1 GiB in its one NUMA cell (3 GiB written in <memory>, which the cell overrides)
+ * and the memory devices given; `maxMemory` is its <maxMemory> line, or ''. Used by the fixes for
+ * libvirt's refusals that <maxMemory> answers, and by the libvirt oracle that checks them.
+ */
+export const limitsDomain = (maxMemory: string, devices: string): string => `<domain type='kvm'>
+  <name>guest</name>
+${maxMemory}  <memory unit='GiB'>3</memory>
+  <vcpu>2</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <cpu><numa><cell id='0' cpus='0-1' memory='1' unit='GiB'/></numa></cpu>
+  <devices>
+${devices}  </devices>
+</domain>
+`;
+export const dimm = "    <memory model='dimm'><target><size unit='GiB'>1</size><node>0</node></target></memory>\n";
+export const virtioMem = "    <memory model='virtio-mem'><target><size unit='GiB'>4</size><node>0</node>"
+  + "<block unit='MiB'>2</block><requested unit='GiB'>1</requested></target></memory>\n";
+
+/** Domains libvirt refuses for want of <maxMemory> or its slots. */
+export const limitsRefused = {
+  slotsAndSpace: limitsDomain("  <maxMemory slots='1' unit='GiB'>2</maxMemory>\n", dimm + dimm),
+  slots: limitsDomain("  <maxMemory slots='1' unit='GiB'>8</maxMemory>\n", dimm + dimm),
+  noMaxMemory: limitsDomain('', virtioMem),
+  virtioMemOverMax: limitsDomain("  <maxMemory unit='GiB'>4</maxMemory>\n", virtioMem),
+};

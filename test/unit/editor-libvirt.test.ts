@@ -65,16 +65,16 @@ test("setProperty adds dynamicMemslots to <target> in the quotes its neighbours 
   assert.equal(setDynamic("\n        dynamicMemslots='no'", true), virtioMemVirtiofsDomain("\n        dynamicMemslots='yes'"));
 });
 
-test('what domain XML cannot say is not offered: QEMU-only properties, moves, -m limits, JSON rewrites, removals', () => {
+test('what domain XML cannot say is not offered: QEMU-only properties, moves, JSON rewrites, removals', () => {
   const text = virtioMemVirtiofsDomain(" dynamicMemslots='yes'");
   const { model, editor } = open(text);
   const device = virtioMemOf(model);
   assert.equal(editor.setProperty(device, 'unplugged-inaccessible', true), null);
-  assert.equal(editor.setProperty(device, 'block-size', '4M'), null);
   assert.equal(editor.removeProperty(device, 'dynamic-memslots'), null);
   assert.equal(editor.moveBefore([device], device), null);
-  assert.equal(editor.setMemoryLimits({ maxmem: 2 ** 36 }), null);
   assert.equal(editor.rewriteInQemuOptsForm(device), null);
+  // A block size that is not a whole number of KiB has no libvirt spelling.
+  assert.equal(editor.setProperty(device, 'block-size', 1536), null);
   assert.match(editor.vocabulary.fixedOrder ?? '', /libvirt emits memory devices before vhost-user devices/);
 });
 
@@ -122,4 +122,52 @@ test('insertDirective writes an XML comment without double hyphens above <domain
   assert.equal(editor.vocabulary.assignment('dynamic-memslots', false), "dynamicMemslots='no'");
   assert.equal(editor.vocabulary.directive('--host-cpu-vendor', '…'), '<!-- memslot: host-cpu-vendor … -->');
   assert.equal(editor.vocabulary.unsupportedProperty('dynamic-memslots', '8.1', 'QEMU says no').refuser, 'libvirt');
+});
+
+const GiB = 2 ** 30;
+
+test('setProperty block-size replaces <block> in <target> with the size in KiB; the model reads the new size', () => {
+  const text = virtioMemVirtiofsDomain('');
+  const { model, editor } = open(text);
+  const fixed = apply(text, [editor.setProperty(virtioMemOf(model), 'block-size', '8M')]);
+  assert.equal(fixed, text.replace("<block unit='MiB'>2</block>", "<block unit='KiB'>8192</block>"));
+  assert.equal(virtioMemOf(reread(fixed)).blockSize?.value, 8 * 2 ** 20);
+  assert.equal(editor.vocabulary.assignment('block-size', '8M'), "<block unit='KiB'>8192</block>");
+});
+
+test('setProperty block-size adds <block> to a <target> without one', () => {
+  const text = virtioMemVirtiofsDomain('').replace("        <block unit='MiB'>2</block>\n", '');
+  const { model, editor } = open(text);
+  const fixed = apply(text, [editor.setProperty(virtioMemOf(model), 'block-size', 4 * 2 ** 20)]);
+  assert.match(fixed, /<target><block unit='KiB'>4096<\/block>\n/);
+  assert.equal(virtioMemOf(reread(fixed)).blockSize?.value, 4 * 2 ** 20);
+});
+
+test('setMemoryLimits sets <maxMemory> in its own unit when it divides, else in KiB, and adds slots', () => {
+  const text = virtioMemVirtiofsDomain('');
+  const { editor } = open(text);
+  const inGiB = editor.setMemoryLimits({ maxmem: 128 * GiB, slots: 4 });
+  assert.equal(inGiB?.title, "Set <maxMemory slots='4'> to 128 GiB");
+  const fixedGiB = apply(text, inGiB?.edits);
+  assert.match(fixedGiB, /<maxMemory slots='4' unit='GiB'>128<\/maxMemory>/);
+  const memory = reread(fixedGiB).memory;
+  assert.equal(memory.maxmem?.value, 128 * GiB);
+  assert.equal(memory.slots?.value, 4);
+  const odd = 64 * GiB + 2 ** 20;
+  const fixedKiB = apply(text, editor.setMemoryLimits({ maxmem: odd })?.edits);
+  assert.match(fixedKiB, new RegExp(`<maxMemory unit='KiB'>${odd / 1024}</maxMemory>`));
+  assert.equal(reread(fixedKiB).memory.maxmem?.value, odd);
+});
+
+test('setMemoryLimits adds <maxMemory> on its own line before <memory>, and only with a maximum', () => {
+  const text = virtioMemVirtiofsDomain('').replace("  <maxMemory unit='GiB'>64</maxMemory>\n", '');
+  const { editor } = open(text);
+  assert.equal(editor.setMemoryLimits({ slots: 2 }), null);
+  const proposed = editor.setMemoryLimits({ maxmem: 64 * GiB, slots: 2 });
+  assert.equal(proposed?.title, "Add <maxMemory slots='2' unit='KiB'>67108864</maxMemory>");
+  const fixed = apply(text, proposed?.edits);
+  assert.match(fixed, /\n {2}<maxMemory slots='2' unit='KiB'>67108864<\/maxMemory>\n {2}<memory unit='GiB'>2<\/memory>/);
+  const memory = reread(fixed).memory;
+  assert.equal(memory.maxmem?.value, 64 * GiB);
+  assert.equal(memory.slots?.value, 2);
 });

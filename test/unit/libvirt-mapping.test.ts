@@ -294,7 +294,8 @@ test('memory hotplug needs guest NUMA; dimms need slots; memory devices need max
   assert.deepEqual(errors(noNuma), ['unsupported configuration: At least one numa node has to be configured when enabling memory hotplug']);
   const dimm = "<memory model='dimm'><target><size unit='MiB'>512</size><node>0</node></target></memory>";
   const noSlots = machineOf(domain({ maxMemory: "  <maxMemory unit='GiB'>16</maxMemory>", devices: dimm }));
-  assert.deepEqual(errors(noSlots), ["unsupported configuration: count of memory devices requiring memory slots '1' exceeds slots count '0'"]);
+  // libvirt 11.3 gives DIMMs their slots while reading the domain, before it validates the count (the libvirt oracle shows it).
+  assert.deepEqual(errors(noSlots), ['internal error: failed to find an empty memory slot']);
   const noMax = machineOf(domain({ maxMemory: '', devices: dimm }));
   assert.deepEqual(errors(noMax), ["unsupported configuration: cannot use/hotplug a memory device when domain 'maxMemory' is not defined"]);
   // virtio-mem takes no slot: maxMemory without slots is fine.

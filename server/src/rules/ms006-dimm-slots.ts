@@ -9,7 +9,7 @@ import { finding, type Rule, type RuleContext } from './types';
 /**
  * MS006 — DIMM slots: every pc-dimm and nvdimm takes one of `-m slots=` (at most 256 on x86,
  * ACPI_MAX_RAM_SLOTS), hw/mem/pc-dimm.c, hw/i386/pc.c (docs/facts/memory-devices.md#one-memslot-devices). virtio-mem and virtio-pmem
- * take none. libvirt: "count of memory devices requiring memory slots '%1$zu' exceeds slots count '%2$u'".
+ * take none. libvirt refuses too many DIMMs itself ("failed to find an empty memory slot", docs/facts/libvirt.md#validation).
  */
 export const dimmSlots: Rule = {
   ...codes.MS006,

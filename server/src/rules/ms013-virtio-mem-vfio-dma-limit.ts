@@ -41,8 +41,10 @@ export const virtioMemVfioDmaLimit: Rule = {
       const fixes: Fix[] = [];
       const requested = device.requestedSize?.value ?? 0;
       if (fitting > block && requested % fitting === 0 && check.size % fitting === 0) {
-        const edit = editor.setProperty(device, 'block-size', `${fitting / MiB}M`);
-        if (edit) fixes.push({ title: `Set block-size=${fitting / MiB}M (fewer, larger DMA mappings)`, edits: [edit], isPreferred: true });
+        const blockSize = `${fitting / MiB}M`;
+        const edit = editor.setProperty(device, 'block-size', blockSize);
+        const title = `Set ${editor.vocabulary.assignment('block-size', blockSize)} (fewer, larger DMA mappings)`;
+        if (edit) fixes.push({ title, edits: [edit], isPreferred: true });
       }
       found.push(finding(this, {
         severity: check.fatal ? 'error' : 'warning',

@@ -1,13 +1,23 @@
+import type { MemoryLimits } from '../../model/edits';
+import type { Finding } from '../../model/findings';
+import type { Range } from '../../model/range';
 import { MappingContext } from './context';
 import type { MemoryPlan } from './memory';
 import { isPowerOfTwo, maxMemoryKiB, roundUp } from './units';
 
+/** A refusal that <maxMemory> with these limits answers: the front end offers to write them. */
+export interface LimitsRefusal {
+  finding: Finding;
+  limits: MemoryLimits;
+}
+
 /**
  * libvirt's own refusals for memory configuration (docs/facts/libvirt.md#validation), with libvirt's wording and
- * error class as virsh prints it. libvirt stops at the first; we report every one we find.
+ * error class as virsh prints it. libvirt stops at the first; we report every one we find. Returns the
+ * refusals that enough maximum memory and slots would answer, with the limits that would.
  */
-export function checkMemory(ctx: MappingContext, plan: MemoryPlan): void {
-  const unsupported = (message: string, range = ctx.headRange): void => ctx.libvirt(`unsupported configuration: ${message}`, range);
+export function checkMemory(ctx: MappingContext, plan: MemoryPlan): LimitsRefusal[] {
+  const unsupported = (message: string, range = ctx.headRange): Finding => ctx.libvirt(`unsupported configuration: ${message}`, range);
   const { cells, devices } = plan;
 
   checkHugepages(ctx, plan);
@@ -35,10 +45,30 @@ export function checkMemory(ctx: MappingContext, plan: MemoryPlan): void {
   }
   // Post-parse checks run before alignment, on the sizes as written.
   const initialKiB = cells.length > 0 ? cells.reduce((s, c) => s + (c.sizeKiB?.value ?? 0), 0) : plan.totalKiB?.value;
-  if (plan.maxKiB && plan.maxKiB.value > 0 && initialKiB !== undefined && plan.maxKiB.value < initialKiB) {
-    ctx.libvirt('XML error: maximum memory size must be equal or greater than the actual memory size', plan.maxKiB.range);
-  }
   const devicesKiB = devices.reduce((s, d) => s + d.alignedKiB, 0);
+  // One set of limits answers the refusals that <maxMemory> answers: maximum = initial + devices, a slot per DIMM.
+  const slotted = devices.filter((d) => d.model === 'dimm' || d.model === 'nvdimm');
+  const limitsRefusals: LimitsRefusal[] = [];
+  const refuseLimits = (message: string, range: Range): void => {
+    const finding = ctx.libvirt(message, range);
+    // Without a NUMA cell the new maximum would only trade this refusal for the NUMA one.
+    if (initialKiB === undefined || cells.length === 0) return;
+    const neededKiB = initialKiB + devicesKiB;
+    const limits: MemoryLimits = {};
+    if (!plan.maxKiB || plan.maxKiB.value < neededKiB) limits.maxmem = neededKiB * 1024;
+    if (slotted.length > (plan.slots?.value ?? 0)) limits.slots = slotted.length;
+    limitsRefusals.push({ finding, limits });
+  };
+  // The actual size counts the memory devices (virtio-mem with its full size), on top of the cells:
+  // libvirt 11.3 refuses a maximum below that here, before its hot-plug space check is reached.
+  const actualKiB = cells.length > 0 && initialKiB !== undefined
+    ? initialKiB + devices.reduce((s, d) => s + (d.sizeKiB?.value ?? 0), 0)
+    : initialKiB;
+  const maxBelowActual = plan.maxKiB !== undefined && plan.maxKiB.value > 0
+    && actualKiB !== undefined && plan.maxKiB.value < actualKiB;
+  if (maxBelowActual && plan.maxKiB) {
+    refuseLimits('XML error: maximum memory size must be equal or greater than the actual memory size', plan.maxKiB.range);
+  }
   if (cells.length === 0 && plan.totalKiB && devicesKiB > plan.totalKiB.value) {
     ctx.libvirt('XML error: Total size of memory devices exceeds the total memory size', plan.totalKiB.range);
   }
@@ -47,14 +77,21 @@ export function checkMemory(ctx: MappingContext, plan: MemoryPlan): void {
     unsupported('At least one numa node has to be configured when enabling memory hotplug', plan.maxMemoryElement?.range);
   }
   if (devices.length > 0 && !plan.maxKiB) {
-    unsupported("cannot use/hotplug a memory device when domain 'maxMemory' is not defined", devices[0].element.startTagRange);
+    refuseLimits(
+      "unsupported configuration: cannot use/hotplug a memory device when domain 'maxMemory' is not defined",
+      devices[0].element.startTagRange);
   }
-  const slotted = devices.filter((d) => d.model === 'dimm' || d.model === 'nvdimm');
-  if (hotplug && slotted.length > (plan.slots?.value ?? 0)) {
-    unsupported(`count of memory devices requiring memory slots '${slotted.length}' exceeds slots count '${plan.slots?.value ?? 0}'`, slotted[0].element.startTagRange);
+  // libvirt gives each DIMM a slot while it reads the domain (qemuDomainAssignMemorySlots), so the
+  // validation that counts them ("count of memory devices requiring memory slots ... exceeds slots
+  // count") is never reached: libvirt 11.3 stops at the first DIMM left without a slot.
+  const slots = plan.slots?.value ?? 0;
+  if (hotplug && slotted.length > slots) {
+    refuseLimits('internal error: failed to find an empty memory slot', slotted[Math.min(slots, slotted.length - 1)].element.startTagRange);
   }
-  if (plan.maxKiB && initialKiB !== undefined && cells.length > 0 && devices.length > 0 && devicesKiB > plan.maxKiB.value - initialKiB) {
-    unsupported('memory device total size exceeds hotplug space', plan.maxKiB.range);
+  const overSpace = plan.maxKiB && initialKiB !== undefined && cells.length > 0 && devices.length > 0
+    && devicesKiB > plan.maxKiB.value - initialKiB;
+  if (overSpace && !maxBelowActual && plan.maxKiB) {
+    refuseLimits('unsupported configuration: memory device total size exceeds hotplug space', plan.maxKiB.range);
   }
 
   const usedSlots = new Map<number, number>();
@@ -105,6 +142,7 @@ export function checkMemory(ctx: MappingContext, plan: MemoryPlan): void {
         break;
     }
   }
+  return limitsRefusals;
 }
 
 /** 'yes' or 'no' needs libvirt 10.1.0 and QEMU 8.2.0 (virtio-mem-pci.dynamic-memslots). */

@@ -30,10 +30,11 @@ export class MappingContext {
   /** libvirt's own refusal (MS909) or a note about it. */
   libvirt(
     message: string, range: Range, severity: Severity = frontendCodes.libvirtValidation.defaultSeverity,
-    data?: Record<string, unknown>): void {
+    data?: Record<string, unknown>): Finding {
     const finding: Finding = { code: frontendCodes.libvirtValidation.code, severity, message, range };
     if (data) finding.data = data;
     this.machine.diagnostics.push(finding);
+    return finding;
   }
 
   /** A value we could not read (MS902). */

@@ -1,10 +1,11 @@
 import { directiveOption, insertDirectiveLine } from '../../model/directive-text';
 import type { DocumentText } from '../../model/document-text';
-import type { DocumentEditor, EditableProperty, FrontendVocabulary, ProposedEdit, PropertyValue } from '../../model/edits';
+import type { DocumentEditor, EditableProperty, FrontendVocabulary, MemoryLimits, ProposedEdit, PropertyValue } from '../../model/edits';
 import type { TextEdit } from '../../model/findings';
 import type { MachineModel, ModelItem } from '../../model/machine';
 import type { Range } from '../../model/range';
-import { attribute, firstChild, type XmlElement } from './xml';
+import { unitMultiplier } from './units';
+import { attribute, firstChild, textContent, type XmlElement } from './xml';
 
 /**
  * The libvirt front end's editor: edits domain XML on the tree the XML reader built, with its exact
@@ -13,10 +14,29 @@ import { attribute, firstChild, type XmlElement } from './xml';
  * decides itself (the order of devices) is not offered.
  */
 
+const KiB = 1024;
+
 /** Where libvirt writes a QEMU property of a memory device: an attribute of one of its child elements, with yes/no values. */
 const attributes: Partial<Record<EditableProperty, { element: string; attribute: string }>> = {
   'dynamic-memslots': { element: 'target', attribute: 'dynamicMemslots' },
 };
+
+/**
+ * A size as the rules give it (bytes, or QEMU's `4M` spelling) in KiB, libvirt's unit for memory
+ * sizes; undefined when it is not a whole number of KiB.
+ */
+function kibOf(value: PropertyValue): number | undefined {
+  let bytes: number | undefined;
+  if (typeof value === 'number') bytes = value;
+  else if (typeof value === 'string') {
+    const written = /^(\d+)([kmgt]?)$/i.exec(value.trim());
+    if (written) bytes = Number(written[1]) * 1024 ** ' kmgt'.indexOf((written[2] || ' ').toLowerCase());
+  }
+  return bytes !== undefined && bytes > 0 && bytes % KiB === 0 ? bytes / KiB : undefined;
+}
+
+/** `<block unit='KiB'>2048</block>`: where libvirt writes virtio-mem's block-size (in <target>). */
+const blockElement = (kib: number): string => `<block unit='KiB'>${kib}</block>`;
 
 function yesNo(value: PropertyValue): string {
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
@@ -27,6 +47,8 @@ const sharedAccess = "<access mode='shared'/>";
 
 const vocabulary: FrontendVocabulary = {
   assignment(property, value) {
+    const kib = property === 'block-size' ? kibOf(value) : undefined;
+    if (kib !== undefined) return blockElement(kib);
     const spelled = attributes[property];
     return spelled ? `${spelled.attribute}='${yesNo(value)}'` : `${property}=${String(value)}`;
   },
@@ -74,6 +96,7 @@ export class LibvirtEditor implements DocumentEditor {
   }
 
   setProperty(item: ModelItem, property: EditableProperty, value: PropertyValue): TextEdit | null {
+    if (property === 'block-size') return this.setBlockSize(item, value);
     const spelled = attributes[property];
     const element = firstChild(this.elementOf(item), spelled?.element ?? '');
     if (!spelled || !element) return null;
@@ -89,8 +112,51 @@ export class LibvirtEditor implements DocumentEditor {
     return null;
   }
 
-  setMemoryLimits(): ProposedEdit | null {
-    return null;
+  /**
+   * `<maxMemory slots='N' unit='U'>MAX</maxMemory>`: sets what is written (MAX in its own unit when
+   * it divides, else in KiB), or adds the element before <memory> when a maximum is asked for
+   * (libvirt has no maximum without one).
+   */
+  setMemoryLimits(limits: MemoryLimits): ProposedEdit | null {
+    if (limits.maxmem === undefined && limits.slots === undefined) return null;
+    const maxKiB = limits.maxmem === undefined ? undefined : Math.ceil(limits.maxmem / KiB);
+    const written = firstChild(this.domain, 'maxMemory');
+    if (!written) {
+      const memory = firstChild(this.domain, 'memory') ?? firstChild(this.domain, 'currentMemory');
+      if (maxKiB === undefined || !memory) return null;
+      const slots = limits.slots === undefined ? '' : ` slots='${limits.slots}'`;
+      const element = `<maxMemory${slots} unit='KiB'>${maxKiB}</maxMemory>`;
+      const lineStart = { line: memory.range.start.line, character: 0 };
+      const indent = /^[ \t]*/.exec(this.document.lineText(memory.range.start.line))?.[0] ?? '';
+      const before = this.document.text.slice(this.document.offsetAt(lineStart), this.document.offsetAt(memory.range.start));
+      // On a line of its own when <memory> starts one; else just before it.
+      const edit = before.trim() === ''
+        ? { range: { start: lineStart, end: lineStart }, newText: `${indent}${element}\n` }
+        : { range: { start: memory.range.start, end: memory.range.start }, newText: element };
+      return { title: `Add ${element}`, edits: [edit] };
+    }
+    const edits: TextEdit[] = [];
+    let slots = '';
+    let size = '';
+    if (limits.slots !== undefined) {
+      edits.push(this.setAttribute(written, 'slots', String(limits.slots)));
+      slots = ` slots='${limits.slots}'`;
+    }
+    if (maxKiB !== undefined) {
+      const content = textContent(written);
+      if (!content) return null;
+      const unit = attribute(written, 'unit');
+      const multiplier = unitMultiplier(unit?.value ?? 'KiB');
+      const inWrittenUnit = multiplier !== undefined && (maxKiB * KiB) % multiplier === 0 ? (maxKiB * KiB) / multiplier : undefined;
+      if (inWrittenUnit !== undefined) {
+        edits.push({ range: content.range, newText: String(inWrittenUnit) });
+        size = ` to ${inWrittenUnit} ${unit?.value ?? 'KiB'}`;
+      } else {
+        edits.push(this.setAttribute(written, 'unit', 'KiB'), { range: content.range, newText: String(maxKiB) });
+        size = ` to ${maxKiB} KiB`;
+      }
+    }
+    return { title: `Set <maxMemory${slots}>${size}`, edits };
   }
 
   /** `<access mode='shared'/>` in <memoryBacking>: sets a written mode, adds the element, or adds <memoryBacking>. */
@@ -105,6 +171,17 @@ export class LibvirtEditor implements DocumentEditor {
 
   insertDirective(flag: string, value: string): TextEdit {
     return insertDirectiveLine(this.document, this.model, directiveOption('comment-xml', flag, value));
+  }
+
+  /** The block size in KiB in <target><block>: sets the written one (and its unit), else adds the element. */
+  private setBlockSize(item: ModelItem, value: PropertyValue): TextEdit | null {
+    const kib = kibOf(value);
+    const target = firstChild(this.elementOf(item), 'target');
+    if (kib === undefined || !target) return null;
+    const block = firstChild(target, 'block');
+    if (!block) return this.appendChild(target, blockElement(kib));
+    // Both the unit and the value change: one edit over the whole element keeps them together.
+    return { range: block.range, newText: blockElement(kib) };
   }
 
   private sharedAccessEdit(): TextEdit | null {

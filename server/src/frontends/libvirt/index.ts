@@ -2,7 +2,7 @@ import { DocumentText } from '../../model/document-text';
 import type { DocumentEditor } from '../../model/edits';
 import { emptyMachine, type FrontendResult, type MachineModel } from '../../model/machine';
 import { frontendCodes } from '../../model/codes';
-import { checkMemory } from './checks';
+import { checkMemory, type LimitsRefusal } from './checks';
 import { located, MappingContext, type LibvirtOptions } from './context';
 import { mapDevices } from './devices';
 import { LibvirtEditor } from './editor';
@@ -35,7 +35,7 @@ export function parseLibvirtDomain(source: string | DocumentText, options: Libvi
   }
   const machine = emptyMachine('libvirt', root.range, root.startTagRange);
   try {
-    mapDomain(root, machine, options);
+    offerLimits(mapDomain(root, machine, options), editorOf(text, root, machine));
   } catch (error) {
     // Mapping is written for half-typed documents; if it still fails, keep what was built.
     const message = error instanceof Error ? error.message : String(error);
@@ -55,13 +55,22 @@ export function mapDomainElement(domain: XmlElement, options: LibvirtOptions = {
   return machine;
 }
 
-function mapDomain(domain: XmlElement, machine: MachineModel, options: LibvirtOptions): void {
+function mapDomain(domain: XmlElement, machine: MachineModel, options: LibvirtOptions): LimitsRefusal[] {
   const ctx = new MappingContext(domain, machine, options);
   mapHead(ctx);
   const plan = readMemoryPlan(ctx);
-  checkMemory(ctx, plan);
+  const limitsRefusals = checkMemory(ctx, plan);
   mapMemory(ctx, plan);
   mapDevices(ctx, plan);
+  return limitsRefusals;
+}
+
+/** libvirt's refusals for too little <maxMemory> or too few slots get the fix that writes enough. */
+function offerLimits(refusals: LimitsRefusal[], editor: DocumentEditor): void {
+  for (const { finding, limits } of refusals) {
+    const proposed = editor.setMemoryLimits(limits);
+    if (proposed) finding.fixes = [{ ...proposed, isPreferred: true, fixAll: true }];
+  }
 }
 
 /** Emulator, arch, machine type, accelerator, firmware, SMM and CPU: the parts before `-m`. */
