@@ -37,8 +37,8 @@ import { codeActionParams, positionParams, rangeParams, uriParams } from './lsp/
 import { defaultServerSettings, readServerSettings, type ServerSettings } from './lsp/settings';
 import { reportRequestMethod, type ReportParams, type ReportResult } from './protocol';
 import { ruleDocUrl } from './rule-docs';
-import { PlanSupport } from './lsp/plan-support';
-import { planHover } from './lsp/plans';
+import { PlanSupport, type PlanRunner } from './lsp/plan-support';
+import { planHover, type PlanDocumentAnalysis } from './lsp/plans';
 import { capacityHints } from './features/capacity-text';
 import { analysisLine, profileLine, startLine } from './lsp/log';
 import { packageVersion } from './package-version';
@@ -98,7 +98,7 @@ export function createServer(connection: Connection, options: ServerOptions = {}
   /** Per open document, the version and time of its last publication (a stale result may not replace a newer one). */
   const lastPublished = new Map<string, { document: TextDocument; version: number; at: number }>();
   /** Hot-plug plan files (`.qmp`, `.hmp`, libvirt device XML) run against their VM file. */
-  const plans = new PlanSupport(() => documents.all());
+  const plans = new PlanSupport(() => documents.all(), runPlan);
   /** The workspace folders' paths: the only places `-readconfig` files are read from. */
   let workspaceRoots: string[] = [];
 
@@ -174,7 +174,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     } else {
       // Only the budget, the hints or the trace changed: what was analysed stands; what ran out of
       // time gets another try under the new budget.
-      stale = documents.all().filter((document) => analyses.get(document.uri)?.done?.notAnalysed !== undefined);
+      const plansNotAnalysed = new Set(plans.forgetNotAnalysed());
+      stale = documents.all().filter((document) =>
+        plansNotAnalysed.has(document.uri) || analyses.get(document.uri)?.done?.notAnalysed !== undefined);
       for (const document of stale) analyses.delete(document.uri);
     }
     for (const document of stale) debouncer.schedule(document.uri, () => void validate(document.uri), 0);
@@ -187,8 +189,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
    * report wait for it (they need positions of this version), without holding up other requests.
    */
   function analysisOf(document: TextDocument): Promise<Analysed | undefined> {
-    const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
-    if (plan) return Promise.resolve({ analysis: { machines: [], findings: plan.findings } });
+    if (plans.isPlan(document)) {
+      return planOf(document).then(
+        (plan) => plan && { analysis: { machines: [], findings: plan.findings }, notAnalysed: plan.notAnalysed });
+    }
     const cached = analyses.get(document.uri);
     if (cached && cached.version === document.version && cached.generation === generation) return cached.result;
     const entry: { version: number; generation: number; result: Promise<Analysed | undefined>; done?: Analysed } =
@@ -196,6 +200,33 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     void entry.result.then((done) => { entry.done = done; });
     analyses.set(document.uri, entry);
     return entry.result;
+  }
+
+  function planOf(document: TextDocument): Promise<PlanDocumentAnalysis | undefined> {
+    return plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
+  }
+
+  /** A plan with its VM, in the watchdog like a document, within the same budget. */
+  async function runPlan(...[job, key]: Parameters<PlanRunner>): ReturnType<PlanRunner> {
+    const budgetMs = settings.analysisTimeoutMs;
+    const { vmPath, vmText, planPath, planText, options } = job;
+    const outcome = await pool.run({ kind: 'vm', path: vmPath, text: vmText, plans: [{ path: planPath, text: planText }], options }, budgetMs, key);
+    switch (outcome.status) {
+      case 'superseded':
+        return undefined;
+      case 'done':
+        return { result: { vm: outcome.value.analysis, plans: outcome.value.plans } };
+      case 'timeout': {
+        connection.console.warn(`memslot: plan ${planPath} not analysed: the analysis took longer than ${budgetMs} ms and was stopped`);
+        const findings = applySeverityOverrides([timeoutFinding(planText, budgetMs, 'memslot.analysis.timeoutMs')], options);
+        return { notAnalysed: { findings, notAnalysed: `took longer than ${budgetMs} ms` } };
+      }
+      case 'failed': {
+        connection.console.error(`memslot: analysis of plan ${planPath} failed: ${outcome.error}`);
+        const findings = applySeverityOverrides([internalError('analysing the plan', outcome.error, makeRange(0, 0, 0, 0))], options);
+        return { notAnalysed: { findings } };
+      }
+    }
   }
 
   async function analyse(document: TextDocument): Promise<Analysed | undefined> {
@@ -296,9 +327,9 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const { textDocument, position } = params;
     const document = documents.get(textDocument.uri);
     if (!document) return null;
-    const plan = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides });
     // The text the analysis is of: the document may change while the analysis runs.
     const text = document.getText();
+    const plan = plans.isPlan(document) ? await planOf(document) : undefined;
     const analysis = plan ? undefined : (await analysisOf(document))?.analysis;
     const markdown = guarded('hover', () => {
       if (plan) return planHover(plan, position);
@@ -374,8 +405,8 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const document = documents.get(params.uri);
     if (!document) return null;
     // A plan's report is its VM's, with the plan's steps on the chart.
-    const planResult = plans.analysis(document, { profile: settings.profile, severityOverrides: settings.severityOverrides })?.result;
-    const analysed = planResult ? { analysis: planResult.vm } : await analysisOf(document);
+    const plan = plans.isPlan(document) ? await planOf(document) : undefined;
+    const analysed = plan?.result ? { analysis: plan.result.vm } : await analysisOf(document);
     if (!analysed || analysed.analysis.kind === undefined) return null;
     const report = guarded('the report', () => buildReport(analysed.analysis, params.uri, document.version, ruleDocUrl));
     if (!report) return null;

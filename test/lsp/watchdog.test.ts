@@ -1,10 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol/node';
 import type { MemslotReport } from '../../server/src/protocol';
-import { refusedDimms } from '../support/scaling-inputs';
+import { refusedDimms, undeclaredBackends } from '../support/scaling-inputs';
 import { LspTestClient } from './lsp-client';
 
 /**
@@ -96,6 +98,39 @@ test('past its budget a document gets one MS910 finding; the server goes on, and
     assert.ok(client.running);
   } finally {
     await client.stop();
+  }
+});
+
+test('a hot-plug plan runs against its VM in the watchdog too: past the budget it gets MS910, on a raised one its own findings', async () => {
+  // The VM (on disk, not open) is the slow input: hundreds of vhost-user back-ends it does not
+  // declare, and QEMU starts it; the plan adds one DIMM, which it refuses (-m has no slots=).
+  const folder = mkdtempSync(join(tmpdir(), 'memslot-watchdog-plan-'));
+  writeFileSync(join(folder, 'vm.sh'), undeclaredBackends(300));
+  const planText = ['{"execute": "object-add", "arguments": {"qom-type": "memory-backend-ram", "id": "p0", "size": 1073741824}}',
+    '{"execute": "device_add", "arguments": {"driver": "pc-dimm", "id": "pd0", "memdev": "p0"}}'].join('\n');
+  const settings = { analysis: { timeoutMs: 1 }, trace: { server: 'off' } };
+  const client = await startWith(settings);
+  try {
+    const plan = pathToFileURL(join(folder, 'vm.qmp')).href;
+    await client.open(plan, 'qemu-hotplug', planText, 1);
+    const timedOut = await client.waitForDiagnostics(plan, (params) => params.version === 1, 0, 60_000);
+    assert.deepEqual(timedOut.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message]),
+      [['MS910', 'Not analysed: analysis took longer than 1 ms (memslot.analysis.timeoutMs).']]);
+    await client.waitForLog((message) => message.includes(`plan ${join(folder, 'vm.qmp')} not analysed`), 30_000);
+
+    const beforeRaise = client.published.length;
+    settings.analysis.timeoutMs = 120_000;
+    await client.changeSettings(settings);
+    const analysed = await client.waitForDiagnostics(plan, (params) => params.version === 1, beforeRaise, 120_000);
+    // QEMU's answer to a pc-dimm without -m slots= (pc_dimm_pre_plug(), "where" sic).
+    assert.deepEqual(analysed.diagnostics.map((diagnostic) => [diagnostic.code, diagnostic.message]),
+      [['MS025', "QEMU refuses device_add pd0: no slots where allocated, please specify the 'slots' option"]]);
+    const hover = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri: plan }, position: { line: 1, character: 3 } });
+    assert.match(JSON.stringify(hover?.contents ?? ''), /\*\*device_add pd0\*\*: QEMU refuses it/);
+    assert.ok(client.running);
+  } finally {
+    await client.stop();
+    rmSync(folder, { recursive: true, force: true });
   }
 });
 

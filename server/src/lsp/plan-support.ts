@@ -1,20 +1,36 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { InitializeParams } from 'vscode-languageserver/node';
-import type { AnalysisOptions, DocumentAnalysis } from '../analysis';
-import { withCapacity, type HotplugMachine } from '../plan-analysis';
+import type { DocumentAnalysis } from '../analysis';
+import { withCapacity, type HotplugAnalysis, type HotplugMachine } from '../plan-analysis';
+import type { JobOptions } from '../watchdog/job';
 import { documentPath } from './document-path';
-import { analyzePlanDocument, isPlanDocument, type PlanDocumentAnalysis } from './plans';
+import { isPlanDocument, locatePlanVm, planAnalysisOf, type PlanDocumentAnalysis } from './plans';
+
+/** Runs a plan against its VM off this thread: the analysis, 'timeout' (with the budget) or undefined when superseded. */
+export type PlanRunner = (
+  job: { vmPath: string; vmText: string; planPath: string; planText: string; options: JobOptions }, key: string,
+) => Promise<{ result: HotplugAnalysis } | { notAnalysed: PlanDocumentAnalysis } | undefined>;
+
+interface PlanCacheEntry {
+  version: number;
+  vmPath: string;
+  vmText: string;
+  analysis: Promise<PlanDocumentAnalysis | undefined>;
+  /** Once settled: whether it ran out of time (another budget may do better). */
+  notAnalysed?: boolean;
+}
 
 /**
  * The server's side of hot-plug plans: which open documents are plans, their analysis against
- * their VM file (cached per plan version and VM text), and each VM's capacity for its inlay hint.
+ * their VM file (in the watchdog, cached per plan version and VM text), and each VM's capacity for
+ * its inlay hint. Finding and reading the VM file stay here: they are bounded file access.
  */
 export class PlanSupport {
   private roots: string[] = [];
-  private readonly cache = new Map<string, { version: number; vmText: string | undefined; analysis: PlanDocumentAnalysis }>();
+  private readonly cache = new Map<string, PlanCacheEntry>();
   private readonly capacities = new WeakMap<DocumentAnalysis, HotplugMachine[]>();
 
-  constructor(private readonly openDocuments: () => TextDocument[]) {}
+  constructor(private readonly openDocuments: () => TextDocument[], private readonly run: PlanRunner) {}
 
   setRoots(params: InitializeParams): void {
     const folders = params.workspaceFolders?.map((folder) => folder.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -29,16 +45,26 @@ export class PlanSupport {
     return this.openDocuments().find((document) => documentPath(document.uri) === path)?.getText();
   }
 
-  /** The plan's analysis, or undefined when the document is not a plan. */
-  analysis(document: TextDocument, options: AnalysisOptions): PlanDocumentAnalysis | undefined {
-    if (!this.isPlan(document)) return undefined;
+  /**
+   * The plan's analysis; undefined when the document is not a plan, or when a newer version of it
+   * replaced this one before its analysis started.
+   */
+  analysis(document: TextDocument, options: JobOptions): Promise<PlanDocumentAnalysis | undefined> {
+    if (!this.isPlan(document)) return Promise.resolve(undefined);
+    const planPath = documentPath(document.uri);
+    const planText = document.getText();
+    const vm = locatePlanVm(planText, planPath, { roots: this.roots, openText: (path) => this.openText(path) });
+    if ('findings' in vm) return Promise.resolve(vm);
     const cached = this.cache.get(document.uri);
-    const vmText = cached?.analysis.vmPath === undefined ? undefined : this.openText(cached.analysis.vmPath);
-    if (cached && cached.version === document.version && cached.vmText === vmText && vmText !== undefined) return cached.analysis;
-    const analysis = analyzePlanDocument(
-      document.getText(), documentPath(document.uri), { roots: this.roots, openText: (path) => this.openText(path) }, options);
-    const analysedVmText = analysis.vmPath === undefined ? undefined : this.openText(analysis.vmPath);
-    this.cache.set(document.uri, { version: document.version, vmText: analysedVmText, analysis });
+    const current = cached && cached.version === document.version && cached.vmPath === vm.vmPath && cached.vmText === vm.vmText;
+    if (current) return cached.analysis;
+    const analysis = this.run({ ...vm, planPath, planText, options }, `plan ${document.uri}`).then((outcome) => {
+      if (!outcome) return undefined;
+      return 'result' in outcome ? planAnalysisOf(vm, outcome.result) : { ...outcome.notAnalysed, vmPath: vm.vmPath, vmText: vm.vmText };
+    });
+    const entry: PlanCacheEntry = { version: document.version, ...vm, analysis };
+    void analysis.then((done) => { entry.notAnalysed = done?.notAnalysed !== undefined; });
+    this.cache.set(document.uri, entry);
     return analysis;
   }
 
@@ -48,6 +74,13 @@ export class PlanSupport {
 
   clear(): void {
     this.cache.clear();
+  }
+
+  /** Forgets the plans that ran out of time (the budget changed): their uris, to analyse again. */
+  forgetNotAnalysed(): string[] {
+    const uris = [...this.cache].filter(([, entry]) => entry.notAnalysed).map(([uri]) => uri);
+    for (const uri of uris) this.cache.delete(uri);
+    return uris;
   }
 
   /** Open plans other than `uri` (to re-check when a VM file changes). */

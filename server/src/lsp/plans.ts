@@ -1,11 +1,10 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import type { AnalysisOptions } from '../analysis';
 import { scanXmlRoot } from '../frontends';
 import { planCodes } from '../frontends/plan';
 import type { Finding } from '../model/findings';
 import { makeRange, rangeContains, type Position, type Range } from '../model/range';
-import { analyzeWithPlans, readPlan, type HotplugAnalysis, type HotplugStepResult } from '../plan-analysis';
+import { readPlan, type HotplugAnalysis, type HotplugStepResult } from '../plan-analysis';
 import { usageAfterStep } from '../simulator';
 import { isInsideRoots, readRegularFile } from '../workspace-paths';
 
@@ -40,6 +39,8 @@ export interface PlanDocumentAnalysis {
   vmPath?: string;
   vmText?: string;
   result?: HotplugAnalysis;
+  /** Why the plan was not analysed (it ran past the watchdog's budget); its finding is MS910. */
+  notAnalysed?: string;
 }
 
 /** VM files are read up to this size (a 20,000-line domain is ~1 MiB). */
@@ -77,7 +78,11 @@ function problem(message: string, range: Range): Finding {
   return { code, severity: defaultSeverity, message, range };
 }
 
-export function analyzePlanDocument(text: string, planPath: string, env: PlanEnvironment, options: AnalysisOptions): PlanDocumentAnalysis {
+/** The plan's VM file and its text (an open document's wins over the disk), or why there is none. */
+export type PlanVm = { vmPath: string; vmText: string } | { findings: Finding[]; vmPath?: string };
+
+/** Finds and reads the VM file a plan runs against: file access only, no analysis (that may be slow). */
+export function locatePlanVm(text: string, planPath: string, env: PlanEnvironment): PlanVm {
   // The directive is read from the plan itself (the VM text does not matter for it).
   const directive = readPlan({ path: planPath, text }, '').vm;
   let vmPath: string | undefined;
@@ -92,14 +97,16 @@ export function analyzePlanDocument(text: string, planPath: string, env: PlanEnv
       return { findings: [problem(`no VM file for this plan: add '# memslot: vm PATH' or name the VM ${basename(planPath, extname(planPath))}.sh (or .xml...)`, makeRange(0, 0, 0, 0))] };
     }
   }
-  let vmText = env.openText(vmPath);
-  if (vmText === undefined) {
-    const read = readRegularFile(vmPath, maxVmBytes);
-    if (!('text' in read)) return { findings: [problem(`cannot read the VM file ${vmPath}: ${read.reason}`, directive?.range ?? makeRange(0, 0, 0, 0))], vmPath };
-    vmText = read.text;
-  }
-  const result = analyzeWithPlans(vmText, { path: vmPath }, [{ path: planPath, text }], options);
-  return { findings: result.plans[0]?.findings ?? [], vmPath, vmText, result };
+  const vmText = env.openText(vmPath);
+  if (vmText !== undefined) return { vmPath, vmText };
+  const read = readRegularFile(vmPath, maxVmBytes);
+  if (!('text' in read)) return { findings: [problem(`cannot read the VM file ${vmPath}: ${read.reason}`, directive?.range ?? makeRange(0, 0, 0, 0))], vmPath };
+  return { vmPath, vmText: read.text };
+}
+
+/** A plan's findings and the VM's analysis with the plan applied, from the plan's VM. */
+export function planAnalysisOf(vm: { vmPath: string; vmText: string }, result: HotplugAnalysis): PlanDocumentAnalysis {
+  return { findings: result.plans[0]?.findings ?? [], vmPath: vm.vmPath, vmText: vm.vmText, result };
 }
 
 /** Hover on a plan step: QEMU's answer, verbatim, and the slots in use once the step is done. */
