@@ -6,7 +6,7 @@ import { parseLibvirtDomain } from '../../server/src/frontends/libvirt/index';
 import { parseQemuDocument } from '../../server/src/frontends/qemu/index';
 import { DocumentText } from '../../server/src/model/document-text';
 import type { MachineModel } from '../../server/src/model/machine';
-import { limitsRefused } from '../unit/domain-fixtures';
+import { limitsRefused, numaCpusRefused } from '../unit/domain-fixtures';
 import { argsWords, collectFromArgs, collectFromModel, type Facts } from '../unit/libvirt-compare';
 import { reportMissingLibvirt } from './environment';
 import { connectLibvirt, domxmlToNative, libvirtUnavailable, type LibvirtConnection, type NativeArgv } from './libvirt-daemon';
@@ -292,6 +292,23 @@ if (unavailable) {
         assert.ok(ours.some((d) => before.error.endsWith(d.message)), `libvirt: ${before.error}; ours: ${ours.map((d) => d.message).join(' | ')}`);
         const fixed = new DocumentText(refused).applyEdits(fix.edits);
         const after = await native(`limits ${name} fixed`, fixed);
+        assert.equal(after.ok, true, `libvirt converts the fixed domain: ${after.ok ? '' : after.error}\n${fixed}`);
+      });
+    }
+
+    // NUMA cells against <vcpu> (test/unit/libvirt-numa-cpus.test.ts): libvirt gives our message,
+    // and where we offer the <vcpu> fix libvirt converts the fixed domain.
+    for (const [name, { text, message }] of Object.entries(numaCpusRefused)) {
+      test(`NUMA cells and <vcpu> (${name}): libvirt refuses with our MS909 message; our fix, if any, is converted`, async () => {
+        const ours = parseLibvirtDomain(text).machines[0]?.diagnostics.filter((d) => d.code === 'MS909' && d.severity === 'error') ?? [];
+        assert.deepEqual(ours.map((d) => d.message), [message]);
+        const before = await native(`numa cpus ${name}`, text);
+        assert.equal(before.ok, false, 'libvirt refuses the original');
+        assert.ok(before.error.endsWith(message), `libvirt: ${before.error}; ours: ${message}`);
+        const fix = ours[0]?.fixes?.[0];
+        if (!fix) return;
+        const fixed = new DocumentText(text).applyEdits(fix.edits);
+        const after = await native(`numa cpus ${name} fixed`, fixed);
         assert.equal(after.ok, true, `libvirt converts the fixed domain: ${after.ok ? '' : after.error}\n${fixed}`);
       });
     }

@@ -9,6 +9,7 @@ export const virtioMemVirtiofsDomain = (targetAttributes: string): string => `<d
   <maxMemory unit='GiB'>64</maxMemory>
   <memory unit='GiB'>2</memory>
   <memoryBacking><access mode='shared'/></memoryBacking>
+  <vcpu>2</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
   <cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/></numa></cpu>
   <devices>
@@ -54,4 +55,27 @@ export const limitsRefused = {
   slots: limitsDomain("  <maxMemory slots='1' unit='GiB'>8</maxMemory>\n", dimm + dimm),
   noMaxMemory: limitsDomain('', virtioMem),
   virtioMemOverMax: limitsDomain("  <maxMemory unit='GiB'>4</maxMemory>\n", virtioMem),
+};
+
+/**
+ * A q35 guest whose NUMA cells name the vCPUs in `cpus` (1 GiB each, ids in order); `vcpu` is its
+ * <vcpu> line, or '' for none (libvirt then counts 1).
+ */
+export const numaCpusDomain = (vcpu: string, cpus: string[]): string => `<domain type='kvm'>
+  <name>guest</name>
+  <memory unit='GiB'>${cpus.length}</memory>
+${vcpu}  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <cpu><numa>${cpus.map((c, id) => `<cell id='${id}' cpus='${c}' memory='1' unit='GiB'/>`).join('')}</numa></cpu>
+</domain>
+`;
+
+/** Domains real libvirt 11.3 refuses for their cells' vCPUs, with the message it gives (virsh domxml-to-native). */
+export const numaCpusRefused = {
+  noVcpu: { text: numaCpusDomain('', ['0-1']), message: 'internal error: Number of CPUs in <numa> exceeds the <vcpu> count' },
+  idBeyondVcpu: { text: numaCpusDomain('  <vcpu>2</vcpu>\n', ['0,3']), message: 'internal error: CPU IDs in <numa> exceed the <vcpu> count' },
+  overlapping: {
+    text: numaCpusDomain('  <vcpu>4</vcpu>\n', ['0-1', '1-2']),
+    message: 'unsupported configuration: NUMA cells 1 and 0 have overlapping vCPU ids',
+  },
+  badBitmap: { text: numaCpusDomain('  <vcpu>4</vcpu>\n', ['0-']), message: "invalid argument: Failed to parse bitmap '0-'" },
 };

@@ -42,6 +42,7 @@ function virtioMemOf(model: MachineModel): MemoryDevice {
 const domain = (backing: string) => `<domain type='kvm'>
   <name>guest</name>
   <memory unit='GiB'>2</memory>${backing}
+  <vcpu>2</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
   <cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/></numa></cpu>
 </domain>

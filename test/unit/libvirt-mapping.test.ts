@@ -13,6 +13,7 @@ function domain(opts: { backing?: string; devices?: string; maxMemory?: string; 
     '  <name>guest</name>',
     opts.maxMemory ?? "  <maxMemory slots='4' unit='GiB'>16</maxMemory>",
     "  <memory unit='GiB'>2</memory>",
+    '  <vcpu>2</vcpu>',
     opts.backing ?? '',
     "  <os><type arch='x86_64' machine='q35'>hvm</type></os>",
     opts.numa ?? "  <cpu><numa><cell id='0' cpus='0-1' memory='2' unit='GiB'/></numa></cpu>",

@@ -159,6 +159,28 @@ export class LibvirtEditor implements DocumentEditor {
     return { title: `Set <maxMemory${slots}>${size}`, edits };
   }
 
+  /**
+   * `<vcpu>N</vcpu>`: sets the written count, or adds the element after the memory elements, where
+   * libvirt writes it (a missing `<vcpu>` is 1).
+   */
+  setVcpuCount(count: number): ProposedEdit | null {
+    const written = firstChild(this.domain, 'vcpu');
+    if (written) {
+      const content = textContent(written);
+      return content ? { title: `Set <vcpu> to ${count}`, edits: [{ range: content.range, newText: String(count) }] } : null;
+    }
+    const anchors = ['memoryBacking', 'currentMemory', 'memory', 'maxMemory', 'name']
+      .map((name) => firstChild(this.domain, name))
+      .filter((element): element is XmlElement => element !== undefined);
+    const endOf = (element: XmlElement): number => this.document.offsetAt(element.range.end);
+    const after = anchors.reduce<XmlElement | undefined>(
+      (last, element) => (!last || endOf(element) > endOf(last) ? element : last), undefined);
+    if (!after) return null;
+    const indent = /^[ \t]*/.exec(this.document.lineText(after.range.start.line))?.[0] ?? '';
+    const element = `<vcpu>${count}</vcpu>`;
+    return { title: `Add ${element}`, edits: [{ range: { start: after.range.end, end: after.range.end }, newText: `\n${indent}${element}` }] };
+  }
+
   /** `<access mode='shared'/>` in <memoryBacking>: sets a written mode, adds the element, or adds <memoryBacking>. */
   ensureSharedMemory(): ProposedEdit | null {
     const edit = this.sharedAccessEdit();

@@ -7,6 +7,7 @@ import { located, MappingContext, type LibvirtOptions } from './context';
 import { mapDevices } from './devices';
 import { LibvirtEditor } from './editor';
 import { mapMemory, readMemoryPlan } from './memory';
+import { checkNumaCpus, type VcpuRefusal } from './numa-cpus';
 import { attribute, descend, firstChild, readXml, textContent, type XmlElement } from './xml';
 
 export type { LibvirtOptions } from './context';
@@ -35,7 +36,10 @@ export function parseLibvirtDomain(source: string | DocumentText, options: Libvi
   }
   const machine = emptyMachine('libvirt', root.range, root.startTagRange);
   try {
-    offerLimits(mapDomain(root, machine, options), editorOf(text, root, machine));
+    const refusals = mapDomain(root, machine, options);
+    const editor = new LibvirtEditor(text, root, machine);
+    offerLimits(refusals.limits, editor);
+    offerVcpus(refusals.vcpus, editor);
   } catch (error) {
     // Mapping is written for half-typed documents; if it still fails, keep what was built.
     const message = error instanceof Error ? error.message : String(error);
@@ -55,20 +59,35 @@ export function mapDomainElement(domain: XmlElement, options: LibvirtOptions = {
   return machine;
 }
 
-function mapDomain(domain: XmlElement, machine: MachineModel, options: LibvirtOptions): LimitsRefusal[] {
+/** libvirt's refusals that an edit answers, by the edit. */
+interface FixableRefusals {
+  limits: LimitsRefusal[];
+  vcpus: VcpuRefusal[];
+}
+
+function mapDomain(domain: XmlElement, machine: MachineModel, options: LibvirtOptions): FixableRefusals {
   const ctx = new MappingContext(domain, machine, options);
   mapHead(ctx);
   const plan = readMemoryPlan(ctx);
-  const limitsRefusals = checkMemory(ctx, plan);
+  const limits = checkMemory(ctx, plan);
+  const vcpus = checkNumaCpus(ctx, plan.cells, plan.numaElement);
   mapMemory(ctx, plan);
   mapDevices(ctx, plan);
-  return limitsRefusals;
+  return { limits, vcpus };
 }
 
 /** libvirt's refusals for too little <maxMemory> or too few slots get the fix that writes enough. */
 function offerLimits(refusals: LimitsRefusal[], editor: DocumentEditor): void {
   for (const { finding, limits } of refusals) {
     const proposed = editor.setMemoryLimits(limits);
+    if (proposed) finding.fixes = [{ ...proposed, isPreferred: true, fixAll: true }];
+  }
+}
+
+/** NUMA cells with more vCPUs than `<vcpu>` get the fix that raises `<vcpu>` to what the cells name. */
+function offerVcpus(refusals: VcpuRefusal[], editor: LibvirtEditor): void {
+  for (const { finding, vcpus } of refusals) {
+    const proposed = editor.setVcpuCount(vcpus);
     if (proposed) finding.fixes = [{ ...proposed, isPreferred: true, fixAll: true }];
   }
 }

@@ -1,3 +1,5 @@
+import { parseBitmap } from './bitmap';
+
 /**
  * libvirt's scaled integers (virScaleInteger): a decimal integer and a unit that is either binary
  * (k, KiB, M, MiB ... powers of 1024) or decimal (KB, MB ... powers of 1000); case is ignored.
@@ -53,23 +55,9 @@ export function isPowerOfTwo(value: number): boolean {
   return true;
 }
 
-/** libvirt bitmap syntax `0-3,^2,5` → sorted numbers; undefined when unreadable. */
+/** libvirt bitmap syntax `0-3,^2,5` → sorted numbers; undefined when libvirt cannot read it. */
 export function parseNodeset(text: string): number[] | undefined {
-  const include = new Set<number>();
-  const exclude = new Set<number>();
-  for (const rawPart of text.split(',')) {
-    const part = rawPart.trim();
-    if (part === '') return undefined;
-    const negate = part.startsWith('^');
-    const body = negate ? part.slice(1) : part;
-    const match = /^(\d+)(?:-(\d+))?$/.exec(body);
-    if (!match) return undefined;
-    const from = Number(match[1]);
-    const to = match[2] === undefined ? from : Number(match[2]);
-    if (to < from || to - from > 4096) return undefined;
-    for (let n = from; n <= to; n++) (negate ? exclude : include).add(n);
-  }
-  return [...include].filter((n) => !exclude.has(n)).sort((a, b) => a - b);
+  return parseBitmap(text)?.positions();
 }
 
 /** The mount directory name libvirt's test harness and typical hosts use: hugepages2M, hugepages1G. */
