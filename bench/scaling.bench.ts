@@ -3,7 +3,7 @@
 // headers, backtracking directive globs; each at several sizes, with the growth exponent (1 is
 // linear). The inputs are test/support/scaling-inputs.ts. Run: node bench/run.mjs scaling
 import { allFindings, analyzeText } from '../server/src/analysis';
-import { backtrackingGlob, licenceHeaderXml, manyDirectives, refusedDimms, undeclaredBackends } from '../test/support/scaling-inputs';
+import { backtrackingGlob, licenceHeaderXml, manyDirectives, overlappingNumaCells, refusedDimms, undeclaredBackends } from '../test/support/scaling-inputs';
 import { globMatches } from '../server/src/simulator/glob';
 import { performance } from 'node:perf_hooks';
 import { ms, summarize, table, type Summary } from './support/stats';
@@ -27,6 +27,7 @@ const families: Family[] = [
   { name: 'directive lines', unit: 'line', sizes: [2500, 5000, 10_000, 20_000], make: manyDirectives, path: '/bench/directives.sh' },
   { name: 'licence-header XML (a pom: not a domain)', unit: 'comment', sizes: [40, 400, 4000, 40_000], make: (n) => licenceHeaderXml(n), path: '/bench/pom.xml' },
   { name: 'licence-header domain XML', unit: 'comment', sizes: [40, 400, 4000, 40_000], make: (n) => licenceHeaderXml(n, 'domain'), path: '/bench/vm.xml' },
+  { name: 'NUMA cells each naming vCPUs 0-16383 (MS909)', unit: 'cell', sizes: [250, 500, 1000, 2000], make: overlappingNumaCells, path: '/bench/numa.xml' },
   { name: 'backtracking glob `*a*a…b` in a directive', unit: 'star', sizes: [10, 20, 40, 80], make: backtrackingGlob, path: '/bench/glob.sh' },
   {
     name: 'the glob matcher alone: 40-star `*a*a…b` against a path of a\'s', unit: 'character', sizes: [1000, 2000, 4000, 8000],

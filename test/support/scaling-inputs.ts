@@ -48,6 +48,23 @@ export function licenceHeaderXml(comments: number, root = 'project'): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${header.join('\n')}\n<${root}>\n  <modelVersion>4.0.0</modelVersion>\n</${root}>\n`;
 }
 
+/** A domain whose `cells` guest NUMA cells each name every vCPU libvirt allows (refused: overlapping, too many vCPUs). */
+export function overlappingNumaCells(cells: number): string {
+  const cell = (id: number): string => `    <cell id='${id}' cpus='0-16383' memory='1' unit='GiB'/>`;
+  return [
+    "<domain type='kvm'>",
+    '  <name>bench</name>',
+    `  <memory unit='GiB'>${cells}</memory>`,
+    '  <vcpu>16384</vcpu>',
+    "  <os><type arch='x86_64' machine='q35'>hvm</type></os>",
+    '  <cpu><numa>',
+    ...Array.from({ length: cells }, (_, id) => cell(id)),
+    '  </numa></cpu>',
+    '</domain>',
+    '',
+  ].join('\n');
+}
+
 /** A directive glob `*a*a*…*b` of `stars` stars against a socket path of a's that never ends in b. */
 export function backtrackingGlob(stars: number): string {
   const glob = `${'*a'.repeat(stars)}b`;
