@@ -29,6 +29,11 @@ export interface QemuRunOptions {
   steps?: QmpStep[];
   /** Bound for one step; a step that does not answer in time is reported as a hang. */
   stepTimeoutMs?: number;
+  /**
+   * Keep what QEMU wrote to stderr during each step (HMP commands report some errors there, not in
+   * their output): after the answer, the runner waits until stderr has been quiet for a moment.
+   */
+  stderrPerStep?: boolean;
 }
 
 export interface QmpStep {
@@ -40,7 +45,14 @@ export interface QmpStep {
 export interface StepResult {
   error?: string;
   hang?: boolean;
+  /** What the command returned, e.g. the text an HMP command printed through `human-monitor-command`. */
+  value?: unknown;
+  /** With `stderrPerStep`: what QEMU wrote to stderr while the step ran. */
+  stderr?: string;
 }
+
+/** QEMU writes stderr before it answers; this long without new bytes, the step's stderr is complete. */
+const STDERR_QUIET_MS = 40;
 
 export interface QemuMessage {
   /** The option QEMU blamed (`-device`), and its value as written, when the line names one. */
@@ -147,13 +159,22 @@ export async function runQemu(options: QemuRunOptions): Promise<QemuObservation>
         observation.kvmEnabled = kvm?.enabled;
         for (const step of options.steps ?? []) {
           const bound = Math.min(options.stepTimeoutMs ?? 10_000, remaining(deadline));
+          const stderrBefore = stderr.length;
           const reply = await qmp.client.execute(step.execute, step.arguments, bound).catch((error: Error) => error);
           if (reply instanceof Error) {
             if (hasExited) throw reply;
             observation.steps.push({ hang: true });
             break;
           }
-          observation.steps.push(reply.error ? { error: reply.error.desc } : {});
+          const result: StepResult = reply.error ? { error: reply.error.desc } : { value: reply.return };
+          if (options.stderrPerStep) {
+            for (let seen = -1; seen !== stderr.length;) {
+              seen = stderr.length;
+              await delay(STDERR_QUIET_MS);
+            }
+            result.stderr = stderr.slice(stderrBefore);
+          }
+          observation.steps.push(result);
         }
         // A hung QEMU (e.g. reconnecting to a vhost-user back-end forever) will not quit politely.
         if (observation.steps.some((s) => s.hang)) {

@@ -91,6 +91,22 @@ test('libvirt device XML: <memory> and <filesystem> become libvirt QEMU steps wi
   assert.deepEqual(steps.map(range), viaQmp.map(range));
 });
 
+test('a taken netdev or chardev id: HMP words the refusal as QEMU 10 does at its prompt, QMP as over QMP', () => {
+  // Seen with real QEMU 10.0 (test/oracle/hotplug-plans.test.ts, "chardev and netdev ids"): HMP's
+  // netdev_add reports the QemuOpts duplicate, and chardev-add of a socket collides on its yank instance.
+  const vm = `qemu-system-x86_64 -M q35 -m 1G -chardev socket,id=n0-chr,path=/run/n.sock -netdev vhost-user,id=n0,chardev=n0-chr
+`;
+  const hmp = ['netdev_add vhost-user,id=n0,chardev=n0-chr', 'chardev-add socket,id=c2,path=/run/n2.sock', 'chardev-add socket,id=c2,path=/run/n2.sock'];
+  const chardev = { id: 'c2', backend: { type: 'socket', data: { addr: { type: 'unix', data: { path: '/run/n2.sock' } }, server: false } } };
+  const qmp = [
+    JSON.stringify({ execute: 'netdev_add', arguments: { type: 'vhost-user', id: 'n0', chardev: 'n0-chr' } }),
+    JSON.stringify({ execute: 'chardev-add', arguments: chardev }), JSON.stringify({ execute: 'chardev-add', arguments: chardev }),
+  ];
+  const errors = (plan: string[], path: string) => (run(plan.join('\n'), path, vm).vm.machines[0].hotplug ?? []).map((s) => s.error);
+  assert.deepEqual(errors(hmp, 'plan.hmp'), ["Duplicate ID 'n0' for netdev", null, 'duplicate yank instance']);
+  assert.deepEqual(errors(qmp, 'plan.qmp'), ["Duplicate ID 'n0'", null, "Chardev with id 'c2' already exists"]);
+});
+
 test('a hanging netdev_add (MS026) ends the plan; unknown commands are MS027; unreadable lines MS028', () => {
   const vm = `qemu-system-x86_64 -accel kvm -M q35,memory-backend=ram -m 4G,maxmem=68G -object memory-backend-memfd,id=ram,size=4G,share=on \\
   -device pcie-root-port,id=rp0,chassis=1 -object memory-backend-memfd,id=vm0-mem,size=64G,share=on,reserve=off \\

@@ -271,8 +271,9 @@ export function emptyMachine(frontend: 'qemu' | 'libvirt', range: Range, headRan
 /** Things the caller may do after start (QMP/HMP), in order. Items are model items, as a front end builds them. */
 export type HotplugEvent =
   | { kind: 'object_add'; backend: MemoryBackend }
-  | { kind: 'chardev-add'; chardev: Chardev }
-  | { kind: 'netdev_add'; netdev: Netdev }
+  /** `monitor: 'hmp'`: typed at the HMP prompt, where QEMU parses the argument as an option and words some refusals differently. */
+  | { kind: 'chardev-add'; chardev: Chardev; monitor?: 'hmp' }
+  | { kind: 'netdev_add'; netdev: Netdev; monitor?: 'hmp' }
   | { kind: 'device_add'; device: Device }
   | { kind: 'device_del'; id: string }
   | { kind: 'netdev_del'; id: string }

@@ -1,4 +1,4 @@
-import type { Device } from '../model/machine';
+import type { Chardev, Device } from '../model/machine';
 import { messages } from './messages';
 import { openEvent, refuse, settleUsage } from './events';
 import { onRootBus, setRequestedSize, unplugMemoryDevice } from './memory-devices';
@@ -43,6 +43,16 @@ export function runHotplug(state: SimState, hotplug: HotplugEvent[], addDevice: 
   }
 }
 
+/**
+ * QEMU's words for a chardev id already taken: QMP checks the id first; HMP opens the socket first,
+ * whose yank instance (registered by every socket chardev) collides. Other HMP pairs are not
+ * observed and keep QMP's words.
+ */
+function duplicateChardevMessage(monitor: 'hmp' | undefined, added: Chardev, existing: Chardev, id: string): string {
+  const sockets = added.backend.value === 'socket' && existing.backend.value === 'socket';
+  return monitor === 'hmp' && sockets ? messages.duplicateYankInstance : messages.duplicateChardev(id);
+}
+
 function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveIds, addDevice: AddDevice): SimulationEvent | null {
   const ref = (id: string | undefined | null): ModelRef => ({ collection: 'hotplug', index, order: -1, id: id ?? null });
   switch (step.kind) {
@@ -67,7 +77,8 @@ function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveI
       const id = step.chardev.id?.value;
       const event = openEvent(state, 'hotplug', 'chardev-add', id ?? null, ref(id));
       if (id === undefined) return event;
-      if (state.chardevs.has(id)) return refuse(event, 'duplicate-id', messages.duplicateChardev(id));
+      const existing = state.chardevs.get(id);
+      if (existing) return refuse(event, 'duplicate-id', duplicateChardevMessage(step.monitor, step.chardev, existing, id));
       state.chardevs.set(id, step.chardev);
       return event;
     }
@@ -75,7 +86,10 @@ function runStep(state: SimState, step: HotplugEvent, index: number, live: LiveI
       const netdev = step.netdev;
       const id = netdev.id?.value;
       const label = id ?? `${netdev.type.value}#hotplug${index}`;
-      if (id !== undefined && live.netdevs.has(id)) return refuse(openEvent(state, 'hotplug', 'vhost-init', label, ref(id)), 'duplicate-id', messages.duplicateNetdev(id));
+      if (id !== undefined && live.netdevs.has(id)) {
+        const message = step.monitor === 'hmp' ? messages.duplicateNetdevHmp(id) : messages.duplicateNetdev(id);
+        return refuse(openEvent(state, 'hotplug', 'vhost-init', label, ref(id)), 'duplicate-id', message);
+      }
       const event = netdev.vhost
         ? initVhost(state, { id: label, ref: ref(id), kind: netdev.vhost, chardev: netdev.chardev?.value, netdev: true }, 'hotplug')
         : openEvent(state, 'hotplug', 'device-add', label, ref(id));

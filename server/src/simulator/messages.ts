@@ -95,6 +95,10 @@ export const messages = {
   duplicateDevice: (id: string): string => `Duplicate device ID '${id}'`,
   duplicateNetdev: (id: string): string => `Duplicate ID '${id}'`,
   duplicateChardev: (id: string): string => `Chardev with id '${id}' already exists`,
+  /** HMP netdev_add: the QemuOpts list refuses the id first (docs/facts/hotplug.md#hmp-wording). */
+  duplicateNetdevHmp: (id: string): string => `Duplicate ID '${id}' for netdev`,
+  /** HMP chardev-add of a socket over a socket chardev (docs/facts/hotplug.md#hmp-wording). */
+  duplicateYankInstance: 'duplicate yank instance',
   objectNotFound: (id: string): string => `object '${id}' not found`,
   objectInUse: (id: string): string => `object '${id}' is in use, can not be deleted`,
   unplugPending: (id: string): string => `Device ${id} is already in the process of unplug`,

@@ -43,6 +43,7 @@ export function parseHmpPlan(document: DocumentText): HotplugPlan {
           continue;
         }
         const step = addStep(command, args[0].text, args[0].offset, document, range, plan.findings);
+        if (step?.event.kind === 'chardev-add' || step?.event.kind === 'netdev_add') step.event.monitor = 'hmp';
         if (step) plan.steps.push(step);
         continue;
       }
