@@ -530,6 +530,32 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'refused', refusedBy: 'nv0', error: "'unarmed' property must be 'on' since memdev rootfs is read-only" },
   },
   {
+    name: 'ACPI off refuses a cold-plugged DIMM', ref: 'docs/facts/memory-devices.md#acpi',
+    cmd: `${BASE} -machine q35,acpi=off -m 1G,slots=2,maxmem=8G -object memory-backend-ram,id=m1,size=1G -device pc-dimm,id=d1,memdev=m1`,
+    spec: { outcome: 'refused', refusedBy: 'd1', error: 'memory hotplug is not enabled: missing acpi device or acpi disabled' },
+  },
+  {
+    name: 'ACPI off on pc: the NVDIMM is refused for ACPI before nvdimm=on is asked for', ref: 'docs/facts/memory-devices.md#acpi',
+    cmd: `${BASE} -machine pc,acpi=off -m 1G,slots=2,maxmem=8G -object memory-backend-ram,id=m1,size=1G -device nvdimm,id=nv1,memdev=m1`,
+    spec: { outcome: 'refused', refusedBy: 'nv1', error: 'memory hotplug is not enabled: missing acpi device or acpi disabled' },
+  },
+  {
+    name: 'ACPI off: virtio-mem starts, a hot-plugged DIMM is refused', ref: 'docs/facts/memory-devices.md#acpi',
+    cmd: `${BASE} -machine q35,acpi=off -m 1G,slots=2,maxmem=10G ${vmem('vm0', '8G', 'dynamic-memslots=off', 'memory-backend-ram', 'reserve=off')}`,
+    hotplug: [`-object '{"qom-type":"memory-backend-ram","id":"h1","size":${GiB}}'`, `-device '{"driver":"pc-dimm","id":"hd1","memdev":"h1"}'`],
+    spec: { outcome: 'starts', hotplug: [null, 'memory hotplug is not enabled: missing acpi device or acpi disabled'] },
+  },
+  {
+    name: 'an NVDIMM without nvdimm=on', ref: 'docs/facts/memory-devices.md#acpi',
+    cmd: `${BASE} -machine q35 -m 1G,slots=2,maxmem=8G -object memory-backend-ram,id=m1,size=1G -device nvdimm,id=nv1,memdev=m1`,
+    spec: { outcome: 'refused', refusedBy: 'nv1', error: "nvdimm is not enabled: missing 'nvdimm' in '-M'" },
+  },
+  {
+    name: 'two DIMMs on one memdev', ref: 'docs/facts/memory-devices.md#memory-device-checks',
+    cmd: `${BASE} -machine q35 -m 1G,slots=2,maxmem=8G -object memory-backend-ram,id=m1,size=1G -device pc-dimm,id=d1,memdev=m1 -device pc-dimm,id=d2,memdev=m1`,
+    spec: { outcome: 'refused', refusedBy: 'd2', error: "can't use already busy memdev: m1" },
+  },
+  {
     name: 'NUMA nodes holding less than -m', ref: 'hw/core/numa.c numa_complete_configuration()',
     cmd: `${BASE} -machine q35 -m 2G -object memory-backend-ram,id=a,size=1G -numa node,memdev=a`,
     spec: { outcome: 'refused', error: 'total memory for NUMA nodes (0x40000000) should equal RAM size (0x80000000)' },

@@ -40,6 +40,7 @@ export const limitsDomain = (maxMemory: string, devices: string): string => `<do
 ${maxMemory}  <memory unit='GiB'>3</memory>
   <vcpu>2</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
   <cpu><numa><cell id='0' cpus='0-1' memory='1' unit='GiB'/></numa></cpu>
   <devices>
 ${devices}  </devices>

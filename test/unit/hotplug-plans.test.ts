@@ -60,6 +60,7 @@ const domain = `<domain type='kvm'>
   <maxMemory slots='8' unit='GiB'>64</maxMemory>
   <vcpu>2</vcpu>
   <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
   <cpu><numa><cell id='0' cpus='0-1' memory='4' unit='GiB'/></numa></cpu>
   <memoryBacking><source type='memfd'/><access mode='shared'/></memoryBacking>
   <devices>

@@ -115,7 +115,7 @@ test('MS015: DIMM slots and addresses, in QEMU\'s order', () => {
 test('MS015: a libvirt DIMM address outside the window', () => {
   const xml = `<domain type='kvm'><name>v</name><memory unit='GiB'>1</memory><maxMemory slots='2' unit='GiB'>8</maxMemory>
 <vcpu>1</vcpu><cpu mode='custom'><model>Skylake-Client</model><numa><cell id='0' cpus='0' memory='1' unit='GiB'/></numa></cpu>
-<os><type arch='x86_64' machine='q35'>hvm</type></os><devices>
+<os><type arch='x86_64' machine='q35'>hvm</type></os><features><acpi/></features><devices>
 <memory model='dimm'><target><size unit='GiB'>1</size><node>0</node></target><address type='dimm' slot='0' base='0x80000000'/></memory>
 </devices></domain>`;
   const found = withCode(lint(xml, 'libvirt-xml', ['--host-cpu-vendor', 'intel']), 'MS015');

@@ -42,6 +42,9 @@ export const codes = {
   MS015: entry('MS015', 'rule', 'error', 'memory-device-placement', 'memory device slot or address refused'),
   MS016: entry('MS016', 'rule', 'warning', 'host-fact-unknown', 'host CPU vendor or physical address bits unknown and the verdict depends on them'),
 
+  // Any other start-up refusal the simulator knows: the rules' safety net.
+  MS017: entry('MS017', 'rule', 'error', 'qemu-refuses', 'QEMU refuses to start, for a reason no other rule explains'),
+
   // What QEMU refuses in real users' inputs, and a warning for DIMM slots no back-end can take.
   MS020: entry('MS020', 'rule', 'error', 'unknown-property', 'property or object type this QEMU does not have'),
   MS021: entry('MS021', 'rule', 'error', 'numa-memory-mismatch', 'NUMA node memory does not add up to the RAM size'),

@@ -1,6 +1,6 @@
 import { internalErrorCode } from '../model/codes';
 import type { Finding } from '../model/findings';
-import type { Rule, RuleContext, SeveritySetting } from './types';
+import type { Rule, RuleContext, RuleMetadata, SeveritySetting } from './types';
 import { vhostRefusedAfterMemslotDecision } from './ms001-vhost-refused-after-memslot-decision';
 import { vhostSlotsExhausted } from './ms002-vhost-slots-exhausted';
 import { kvmSlotsExhausted } from './ms003-kvm-slots-exhausted';
@@ -22,6 +22,7 @@ import { numaMemoryMismatch } from './ms021-numa-memory-mismatch';
 import { virtioMemWithVhostVdpa } from './ms022-virtio-mem-with-vhost-vdpa';
 import { dimmSlotsBeyondBackend } from './ms023-dimm-slots-beyond-backend';
 import { readOnlyNvdimmArmed } from './ms024-read-only-nvdimm-armed';
+import { qemuRefuses } from './ms017-qemu-refuses';
 
 /** The rules, in code order; their codes, titles and severities are in the catalogue (model/codes.ts). */
 export const rules: readonly Rule[] = [
@@ -41,6 +42,7 @@ export const rules: readonly Rule[] = [
   lowHeadroom,
   memoryDevicePlacement,
   hostFactUnknown,
+  qemuRefuses,
   unknownProperty,
   numaMemoryMismatch,
   virtioMemWithVhostVdpa,
@@ -61,21 +63,24 @@ export interface RunRulesOptions {
  */
 export function runRules(context: RuleContext, options: RunRulesOptions = {}): Finding[] {
   const findings: Finding[] = [];
-  for (const rule of rules) {
-    if (isOff(rule.code, options)) continue;
-    let found: Finding[];
+  const guarded = (rule: RuleMetadata, check: () => Finding[]): Finding[] => {
     try {
-      found = rule.check(context);
+      return check().map((item) => ({ ...item, code: rule.code }));
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       findings.push({
         code: internalErrorCode, severity: 'error', range: context.model.headRange,
         message: `memslot failed while checking ${rule.code} (${rule.slug}): ${reason}. This is a bug in memslot, not in your file; please report it.`,
       });
-      continue;
+      return [];
     }
-    for (const item of found) findings.push({ ...item, code: rule.code });
-  }
+  };
+  // Every rule runs, turned off or not: MS017, last, speaks only where none of them found the refusal.
+  const found: { rule: Rule; found: Finding[] }[] = rules.filter((rule) => rule !== qemuRefuses).map(
+    (rule) => ({ rule, found: guarded(rule, () => rule.check(context)) }));
+  const reported = found.flatMap((entry) => entry.found);
+  found.push({ rule: qemuRefuses, found: guarded(qemuRefuses, () => qemuRefuses.check({ ...context, reported })) });
+  for (const entry of found) if (!isOff(entry.rule.code, options)) findings.push(...entry.found);
   return applySeverityOverrides(findings, options);
 }
 

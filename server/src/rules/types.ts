@@ -16,6 +16,8 @@ export interface RuleContext {
   simulation: Simulation;
   profile: HostProfile;
   editor: DocumentEditor;
+  /** What the other rules found, before severity settings: given only to MS017, which runs last. */
+  reported?: readonly Finding[];
 }
 
 /** The settings value of a rule's severity: a severity, or 'off' to turn the rule off. */

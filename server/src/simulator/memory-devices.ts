@@ -57,6 +57,17 @@ function machineFlag(state: SimState, key: string): boolean {
   return flagOf(state.ctx.model.machine.properties, key);
 }
 
+/** `-machine acpi=off` (OnOffAuto: auto is on for pc and q35), as the last one written says. */
+function acpiOff(state: SimState): boolean {
+  let off = false;
+  for (const property of state.ctx.model.machine.properties) {
+    if (property.key !== 'acpi') continue;
+    const parsed = typeof property.value === 'boolean' ? { ok: true as const, value: property.value } : parseBoolean(String(property.value));
+    off = parsed.ok && !parsed.value;
+  }
+  return off;
+}
+
 /** A backend with a guaranteed shared zeropage: private, fd-less, base-page-size RAM. */
 function hasSharedZeropage(backend: MemoryBackend): boolean {
   return backend.type.value === 'memory-backend-ram' && !backend.share.value && !backend.hugetlb?.value;
@@ -204,6 +215,8 @@ function checkHotplugBus({ state, device, driver, phase }: Plug): StepRefusal | 
 function checkDimmSlot(plug: Plug): StepRefusal | null {
   const { state, event, device, kind } = plug;
   if (kind !== 'pc-dimm' && kind !== 'nvdimm') return null;
+  // pc_memory_pre_plug(): DIMMs need the ACPI hot-plug device, even cold-plugged (docs/facts/memory-devices.md#acpi).
+  if (acpiOff(state)) return { reason: 'memory-hotplug-disabled', message: messages.memoryHotplugDisabled };
   if (kind === 'nvdimm' && !machineFlag(state, 'nvdimm')) return { reason: 'nvdimm-not-enabled', message: messages.nvdimmNotEnabled };
   const { slots } = state.ctx.layout;
   const assigned = assignSlot(device.slot?.value, slots, state.dimmSlots);

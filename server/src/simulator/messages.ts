@@ -31,6 +31,7 @@ export const messages = {
   noDimmSlots: "no slots where allocated, please specify the 'slots' option",
   noFreeDimmSlots: 'no free slots available',
   nvdimmNotEnabled: "nvdimm is not enabled: missing 'nvdimm' in '-M'",
+  memoryHotplugDisabled: 'memory hotplug is not enabled: missing acpi device or acpi disabled',
   nvdimmReadOnlyNeedsUnarmed: (id: string): string => `'unarmed' property must be 'on' since memdev ${id} is read-only`,
   memdevMustBeSet: "'memdev' property must be set",
   memdevNotFound: (driver: string, id: string): string => `Property '${driver}.memdev' can't find value '${id}'`,

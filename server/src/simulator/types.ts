@@ -45,6 +45,7 @@ export type RefusalReason =
   | 'dimm-slot-unusable'
   | 'memory-address-unusable'
   | 'memory-region-alignment'
+  | 'memory-hotplug-disabled'
   | 'nvdimm-not-enabled'
   | 'read-only-nvdimm-armed'
   | 'discard-disabled'

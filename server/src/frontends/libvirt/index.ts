@@ -122,6 +122,13 @@ function mapHead(ctx: MappingContext): void {
   if (firmwareAttr?.value === 'efi' || loaderType === 'pflash') machine.firmware.kind = 'efi';
   else if (loader || firmwareAttr?.value === 'bios') machine.firmware.kind = 'bios';
 
+  // libvirt writes acpi=on or acpi=off on x86: off unless <features><acpi/> (docs/facts/libvirt.md#acpi).
+  if (machine.arch === 'x86_64' || machine.arch === 'i686') {
+    const acpi = descend(domain, 'features', 'acpi');
+    const at = acpi?.range ?? osType?.range ?? ctx.headRange;
+    machine.machine.properties.push({ key: 'acpi', keyRange: at, value: acpi ? 'on' : 'off', valueRange: at });
+  }
+
   const smm = descend(domain, 'features', 'smm');
   const smmState = attribute(smm, 'state');
   if (smmState && (smmState.value === 'on' || smmState.value === 'off')) {
