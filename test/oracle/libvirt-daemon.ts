@@ -102,11 +102,18 @@ async function systemDaemon(): Promise<LibvirtConnection | undefined> {
   return connection;
 }
 
-function privateDaemon(): Promise<LibvirtConnection> {
+/**
+ * To run domains (not only convert them) in a container-like machine the private daemon also writes
+ * QEMU's output to a file (no virtlogd), uses no cgroups or mount namespaces per domain and no
+ * seccomp sandbox; none of that changes what QEMU is asked to do with memory.
+ */
+const runDomainsConf = ['stdio_handler = "file"', 'cgroup_controllers = [ ]', 'namespaces = [ ]', 'seccomp_sandbox = 0'];
+
+function privateDaemon(runDomains = false): Promise<LibvirtConnection> {
   const root = mkdtempSync(join(tmpdir(), 'memslot-libvirtd-'));
   for (const dir of ['run', 'lib', 'cache', 'sock', 'hugepages2M', 'hugepages1G']) mkdirSync(join(root, dir));
   const socket = join(root, 'sock', 'libvirt-sock');
-  writeFileSync(join(root, 'qemu.conf'), 'user = "root"\ngroup = "root"\n');
+  writeFileSync(join(root, 'qemu.conf'), ['user = "root"', 'group = "root"', ...(runDomains ? runDomainsConf : [])].join('\n') + '\n');
   writeFileSync(join(root, 'libvirtd.conf'), [
     `unix_sock_dir = "${join(root, 'sock')}"`,
     'auth_unix_ro = "none"',
@@ -171,6 +178,19 @@ function privateDaemon(): Promise<LibvirtConnection> {
 /** Reuses a running system libvirtd, or starts a private one. */
 export async function connectLibvirt(): Promise<LibvirtConnection> {
   return (await systemDaemon()) ?? privateDaemon();
+}
+
+/** A private libvirtd that can start domains here (their QEMU as root, TCG when there is no KVM). */
+export function libvirtForDomains(): Promise<LibvirtConnection> {
+  return privateDaemon(true);
+}
+
+/** `virsh ARGS` on the connection: whether it succeeded, and libvirt's error without virsh's "error: " prefixes. */
+export async function virshCommand(
+  connection: LibvirtConnection, args: string[], timeout = VIRSH_TIMEOUT_MS): Promise<{ ok: boolean; error: string }> {
+  const result = await virsh(connection.uri, args, timeout);
+  const error = result.stderr.split('\n').map((line) => line.replace(/^error: /, '').trim()).filter(Boolean).join(' ');
+  return { ok: result.code === 0, error };
 }
 
 /** `virsh domxml-to-native qemu-argv` for a domain XML text. */
