@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from './cli-helpers';
-import { lint, withCode } from './rules-helpers';
+import { applyFix, fixTitled, lint, withCode } from './rules-helpers';
 
 /**
  * MS017: a start-up refusal no other rule explains. QEMU's words below were seen on QEMU 10.0.2
@@ -23,6 +23,12 @@ test('ACPI off refuses a DIMM: one MS017 on the device, with QEMU\'s words', () 
   assert.equal(found[0]?.severity, 'error');
   assert.equal(textAt(acpiOff, found[0]!.range), '-device pc-dimm,id=d1,memdev=m1');
   assert.equal(linted.findings.length, 1, 'nothing else speaks for the refusal');
+  // The preferred fix turns ACPI on, and QEMU then starts.
+  const fix = fixTitled(found[0]!, /^Turn ACPI on \(-machine acpi=on\)$/);
+  assert.equal(fix.isPreferred, true);
+  const fixed = applyFix(acpiOff, fix);
+  assert.equal(fixed, acpiOff.replace('acpi=off', 'acpi=on'));
+  assert.equal(lint(fixed, 'shell').machines[0]?.simulation.outcome, 'starts');
 });
 
 test('ACPI on (auto, the default) or off with virtio-mem only: no MS017', () => {
@@ -74,6 +80,14 @@ test('libvirt: a DIMM in a domain without <features><acpi/> (libvirt writes acpi
   assert.equal(found?.message, 'QEMU refuses dimm0: memory hotplug is not enabled: missing acpi device or acpi disabled');
   assert.equal(text.split('\n')[found.range.start.line]?.trim().slice(0, 21), "<memory model='dimm'>");
   assert.deepEqual(withCode(lint(domain('\n  <features><acpi/></features>'), 'libvirt-xml'), 'MS017'), []);
+  // The fix adds <features><acpi/></features> after <os>, or <acpi/> to the <features> written.
+  const fixed = applyFix(text, fixTitled(found, /^Add <features><acpi\/><\/features>$/));
+  assert.equal(fixed, domain('\n  <features><acpi/></features>'));
+  assert.equal(lint(fixed, 'libvirt-xml').machines[0]?.simulation.outcome, 'starts');
+  const withPae = domain('\n  <features><pae/></features>');
+  const [paeFound] = withCode(lint(withPae, 'libvirt-xml'), 'MS017');
+  assert.ok(paeFound);
+  assert.equal(applyFix(withPae, fixTitled(paeFound, /^Add <acpi\/> to <features>$/)), domain('\n  <features><acpi/><pae/></features>'));
 });
 
 test('the CLI fails such a file (exit 1) instead of passing it', async () => {

@@ -74,6 +74,8 @@ export interface DocumentEditor {
    * type with an fd where the written type has none.
    */
   ensureSharedMemory(backend: MemoryBackend | undefined, options: { needsFdType: boolean }): ProposedEdit | null;
+  /** Turns the machine's ACPI on (DIMMs need its hot-plug device); null when the file cannot. */
+  enableAcpi(): ProposedEdit | null;
   /** Rewrites a JSON `-device` in QemuOpts form (QEMU realises those first); null when it has no such form here. */
   rewriteInQemuOptsForm(device: Device): TextEdit | null;
   /** Inserts a `memslot:` directive line (`flag` as on the CLI, e.g. `--vhost-user`) above the machine. */

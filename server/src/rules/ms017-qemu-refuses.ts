@@ -28,6 +28,8 @@ export const qemuRefuses: Rule = {
     if (model.diagnostics.some((d) => d.severity === 'error')) return [];
     if (reported.some((f) => f.severity === 'error')) return [];
     const refused = itemOfRef(model, refusal.ref);
+    // The one refusal here with a fix the file can take: ACPI off for DIMMs.
+    const acpi = refusal.reason === 'memory-hotplug-disabled' ? context.editor.enableAcpi() : null;
     const subject = refused ? nameOf(refused) : refusal.option ?? 'the command line';
     return [finding(this, {
       message: `QEMU refuses ${subject}: ${firstLine(refusal.message)}`,
@@ -35,6 +37,7 @@ export const qemuRefuses: Rule = {
       range: rangeOfRef(model, refusal.ref),
       subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       data: { reason: refusal.reason },
+      fixes: acpi ? [{ ...acpi, isPreferred: true }] : [],
     })];
   },
 };

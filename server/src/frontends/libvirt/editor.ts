@@ -187,6 +187,19 @@ export class LibvirtEditor implements DocumentEditor {
     return edit ? { title: "Share guest memory: <memoryBacking><access mode='shared'/>", edits: [edit] } : null;
   }
 
+  /** `<acpi/>` in <features>, or a new `<features><acpi/></features>` after <os>; libvirt writes acpi=off without it. */
+  enableAcpi(): ProposedEdit | null {
+    const features = firstChild(this.domain, 'features');
+    if (features) {
+      return firstChild(features, 'acpi') ? null : { title: 'Add <acpi/> to <features>', edits: [this.appendChild(features, '<acpi/>')] };
+    }
+    const os = firstChild(this.domain, 'os');
+    if (!os) return null;
+    const indent = /^[ \t]*/.exec(this.document.lineText(os.range.start.line))?.[0] ?? '';
+    const element = '<features><acpi/></features>';
+    return { title: `Add ${element}`, edits: [{ range: { start: os.range.end, end: os.range.end }, newText: `\n${indent}${element}` }] };
+  }
+
   rewriteInQemuOptsForm(): TextEdit | null {
     return null;
   }

@@ -1,3 +1,4 @@
+import { parseBoolean } from '../../model/sizes';
 import { directiveOption, insertDirectiveLine } from '../../model/directive-text';
 import type { DocumentText } from '../../model/document-text';
 import type { DocumentEditor, EditableProperty, FrontendVocabulary, MemoryLimits, ProposedEdit, PropertyValue } from '../../model/edits';
@@ -258,6 +259,18 @@ export class QemuEditor implements DocumentEditor {
       title: 'Back the boot RAM with a shared memfd backend (-object memory-backend-memfd,share=on + -machine memory-backend=)',
       edits: [{ range: { start: memoryRange.end, end: memoryRange.end }, newText: ` -object memory-backend-memfd,id=guest-ram,size=${sizeText},share=on -machine memory-backend=guest-ram` }],
     };
+  }
+
+  /** Every written `acpi=off` (or `no`, `false`) on -machine becomes `acpi=on`. */
+  enableAcpi(): ProposedEdit | null {
+    const isOff = (value: unknown): boolean => {
+      const parsed = parseBoolean(String(value));
+      return parsed.ok && !parsed.value;
+    };
+    const edits: TextEdit[] = this.model.machine.properties
+      .filter((property) => property.key === 'acpi' && isOff(property.value))
+      .map((property) => ({ range: property.valueRange, newText: 'on' }));
+    return edits.length > 0 ? { title: 'Turn ACPI on (-machine acpi=on)', edits } : null;
   }
 
   rewriteInQemuOptsForm(device: Device): TextEdit | null {
