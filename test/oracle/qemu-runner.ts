@@ -334,6 +334,14 @@ export function parseStderr(
         message.value = argv[i + 1]!;
       }
     }
+    // An option without a value, or one QEMU refuses as a whole: "<option>: " ("-no-acpi: invalid option").
+    if (best < 0) {
+      const option = argv.find((word) => word.startsWith('-') && rest.startsWith(`${word}: `));
+      if (option) {
+        best = option.length + 2;
+        message.option = option;
+      }
+    }
     if (best > 0) rest = rest.slice(best);
     message.message = rest;
     if (rest.startsWith('warning: ')) {

@@ -546,6 +546,16 @@ export const scenarios: Scenario[] = [
     spec: { outcome: 'starts', hotplug: [null, 'memory hotplug is not enabled: missing acpi device or acpi disabled'] },
   },
   {
+    name: 'an option QEMU 10 removed (-no-acpi) stops it before anything else', ref: 'docs/facts/command-line.md#invalid-options',
+    cmd: `${BASE} -machine q35,acpi=off -m 1G,slots=2,maxmem=8G -object memory-backend-ram,id=m1,size=1G -device pc-dimm,id=d1,memdev=m1 -no-acpi`,
+    spec: { outcome: 'refused', error: 'invalid option' },
+  },
+  {
+    name: 'an option QEMU 10 never had', ref: 'docs/facts/command-line.md#invalid-options',
+    cmd: `${BASE} -machine q35 -m 1G -enable-nesting-typo`,
+    spec: { outcome: 'refused', error: 'invalid option' },
+  },
+  {
     name: 'an NVDIMM without nvdimm=on', ref: 'docs/facts/memory-devices.md#acpi',
     cmd: `${BASE} -machine q35 -m 1G,slots=2,maxmem=8G -object memory-backend-ram,id=m1,size=1G -device nvdimm,id=nv1,memdev=m1`,
     spec: { outcome: 'refused', refusedBy: 'nv1', error: "nvdimm is not enabled: missing 'nvdimm' in '-M'" },

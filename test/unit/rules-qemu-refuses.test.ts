@@ -90,6 +90,19 @@ test('libvirt: a DIMM in a domain without <features><acpi/> (libvirt writes acpi
   assert.equal(applyFix(withPae, fixTitled(paeFound, /^Add <acpi\/> to <features>$/)), domain('\n  <features><acpi/><pae/></features>'));
 });
 
+test('an option QEMU 10 does not have: removed ones from 10.0 on, unknown ones up to 10.0, at the option', () => {
+  const script = (option: string) => `qemu-system-x86_64 -M q35 -m 1G ${option}\n`;
+  const noAcpi = script('-no-acpi');
+  const [found] = withCode(lint(noAcpi, 'shell'), 'MS017');
+  assert.equal(found?.message, 'QEMU refuses -no-acpi: invalid option');
+  assert.equal(textAt(noAcpi, found!.range), '-no-acpi');
+  assert.deepEqual(withCode(lint(noAcpi, 'shell', ['--qemu', '8.2']), 'MS017'), [], 'QEMU 8.2 still had -no-acpi');
+  const typo = script('-enable-nesting-typo');
+  assert.deepEqual(withCode(lint(typo, 'shell'), 'MS017').map((f) => f.message), ['QEMU refuses -enable-nesting-typo: invalid option']);
+  assert.deepEqual(withCode(lint(typo, 'shell', ['--qemu', '10.1']), 'MS017'), [], 'a later QEMU may have it');
+  assert.deepEqual(withCode(lint(script('-icount shift=0'), 'shell'), 'MS017'), [], 'a QEMU 10 option');
+});
+
 test('the CLI fails such a file (exit 1) instead of passing it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'memslot-ms017-'));
   writeFileSync(join(dir, 'vm.sh'), acpiOff);

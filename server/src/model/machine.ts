@@ -180,6 +180,11 @@ export interface UnmodelledOption {
   option: string;
   value?: string;
   reason: string;
+  /**
+   * An option QEMU 10.0 does not have: removed in an earlier release, or unknown to it (perhaps
+   * newer). QEMU refuses either as `invalid option` before it reads anything else.
+   */
+  missingInQemu10?: 'removed' | 'unknown';
 }
 
 export interface Firmware {

@@ -28,13 +28,15 @@ export const qemuRefuses: Rule = {
     if (model.diagnostics.some((d) => d.severity === 'error')) return [];
     if (reported.some((f) => f.severity === 'error')) return [];
     const refused = itemOfRef(model, refusal.ref);
+    // An option QEMU refuses as a whole (`-no-acpi: invalid option`) has no item: point at the option.
+    const option = refusal.ref ? undefined : model.unmodelled.find((entry) => entry.option === refusal.option);
     // The one refusal here with a fix the file can take: ACPI off for DIMMs.
     const acpi = refusal.reason === 'memory-hotplug-disabled' ? context.editor.enableAcpi() : null;
     const subject = refused ? nameOf(refused) : refusal.option ?? 'the command line';
     return [finding(this, {
       message: `QEMU refuses ${subject}: ${firstLine(refusal.message)}`,
       qemu: refusal.hint ? `${refusal.message}\n${refusal.hint}` : refusal.message,
-      range: rangeOfRef(model, refusal.ref),
+      range: option?.range ?? rangeOfRef(model, refusal.ref),
       subjects: [userId(refused)].filter((s): s is string => s !== undefined),
       data: { reason: refusal.reason },
       fixes: acpi ? [{ ...acpi, isPreferred: true }] : [],

@@ -30,6 +30,7 @@ export const messages = {
   noDeviceMemoryLegacy: 'memory devices (e.g. for memory hotplug) are not enabled, please specify the maxmem option',
   noDimmSlots: "no slots where allocated, please specify the 'slots' option",
   noFreeDimmSlots: 'no free slots available',
+  invalidOption: 'invalid option',
   nvdimmNotEnabled: "nvdimm is not enabled: missing 'nvdimm' in '-M'",
   memoryHotplugDisabled: 'memory hotplug is not enabled: missing acpi device or acpi disabled',
   nvdimmReadOnlyNeedsUnarmed: (id: string): string => `'unarmed' property must be 'on' since memdev ${id} is read-only`,

@@ -4,6 +4,7 @@ import { messages } from './messages';
 import { openEvent, refuse } from './events';
 import { deviceHasProperty, innerDeviceType, objectHasProperty, objectTypeExists } from './properties';
 import type { SimState } from './state';
+import { atLeast } from './version';
 import type { EventAction, EventPhase, ModelRef, RefusalReason, SimulationEvent } from './types';
 
 /**
@@ -30,9 +31,29 @@ interface Candidate {
   ref: ModelRef | null;
 }
 
+/**
+ * QEMU's first pass over its arguments looks every option up and stops at one it does not have
+ * (`-no-acpi: invalid option`), before any other check: removed options from QEMU 10.0 on, options
+ * unknown to QEMU 10.0 up to 10.0 (a later QEMU may have them) (docs/facts/command-line.md#invalid-options).
+ */
+function invalidOption(state: SimState): OptionRefusal | null {
+  const { model, version } = state.ctx;
+  const refused = model.unmodelled.find((entry) =>
+    entry.missingInQemu10 === 'removed' ? atLeast(version, 10, 0) : entry.missingInQemu10 === 'unknown' && !atLeast(version, 10, 1));
+  if (!refused) return null;
+  const event = openEvent(state, 'machine', 'machine-init', null, null);
+  event.decisions.push({
+    what: 'memory-options', inputs: { option: refused.option }, result: false, passed: false,
+    explanation: `QEMU ${version.major}.${version.minor} has no ${refused.option} option: it stops before reading the others`,
+  });
+  return { event: refuse(event, 'invalid-option', messages.invalidOption), option: refused.option };
+}
+
 export function parseTimeRefusal(state: SimState): OptionRefusal | null {
   const { model, version } = state.ctx;
   if (model.frontend !== 'qemu') return null;
+  const invalid = invalidOption(state);
+  if (invalid) return invalid;
   let first: Candidate | null = null;
   const consider = (candidate: Candidate): void => {
     if (first === null || comparePositions(candidate.at, first.at) < 0) first = candidate;

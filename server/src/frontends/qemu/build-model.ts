@@ -10,7 +10,7 @@ import { splitOptions, type QemuOption } from './argv';
 import type { Invocation } from './invocations';
 import type { DocumentText } from '../../model/document-text';
 import { lastEntry, readOptionProps, toProperty, wordRange, type OptionProps, type PropEntry } from './option-props';
-import { harmlessOptions, impliedKeys, jsonOptions, keyvalOptions } from './option-table';
+import { harmlessOptions, impliedKeys, jsonOptions, keyvalOptions, missingInQemu10 } from './option-table';
 import { PropReader } from './prop-readers';
 import { checkIdsAndReferences, type IdRegistry } from './references';
 import { parseConfigFile, type ConfigFileReader } from './readconfig';
@@ -136,6 +136,8 @@ export class ModelBuilder {
   private unmodelled(option: QemuOption, reason: string): void {
     const entry: MachineModel['unmodelled'][number] = { range: this.range(option), order: option.order, option: option.name === '' ? option.flag.text : `-${option.name}`, reason };
     if (option.arg) entry.value = option.arg.text;
+    const missing = option.name === '' ? undefined : missingInQemu10(option.name);
+    if (missing) entry.missingInQemu10 = missing;
     this.model.unmodelled.push(entry);
   }
 

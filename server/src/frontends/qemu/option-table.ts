@@ -43,6 +43,12 @@ const removedWithArgument = ['rotate', 'tb-size', 'soundhw', 'watchdog', 'chroot
 /** Options QEMU 10 no longer knows (it refuses them as `invalid option`). */
 export const removedOptions: ReadonlySet<string> = new Set([...removedWithoutArgument, ...removedWithArgument]);
 
+/** What QEMU 10.0 says of an option name: undefined when it has it (`invalid option` otherwise). */
+export function missingInQemu10(name: string): 'removed' | 'unknown' | undefined {
+  if (removedOptions.has(name)) return 'removed';
+  return takesArgument(name) === undefined ? 'unknown' : undefined;
+}
+
 /** Options without an argument; the word after them is the next option or a disk image. */
 export const optionsWithoutArgument: ReadonlySet<string> = new Set([...currentWithoutArgument, ...removedWithoutArgument]);
 
