@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import { allFindings, internalError, type DocumentAnalysis } from './analysis';
 import { detectDocumentKind, type DocumentKind } from './frontends';
 import { makeRange } from './model/range';
+import type { Finding } from './model/findings';
 import { applySeverityOverrides } from './rules';
 import { timeoutFinding, type AnalysisJob } from './watchdog/job';
 import { AnalysisPool, bundledWorkerScript } from './watchdog/pool';
@@ -216,17 +217,28 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         return undefined;
       case 'done':
         return { result: { vm: outcome.value.analysis, plans: outcome.value.plans } };
-      case 'timeout': {
-        connection.console.warn(`memslot: plan ${planPath} not analysed: the analysis took longer than ${budgetMs} ms and was stopped`);
-        const findings = applySeverityOverrides([timeoutFinding(planText, budgetMs, 'memslot.analysis.timeoutMs')], options);
-        return { notAnalysed: { findings, notAnalysed: `took longer than ${budgetMs} ms` } };
-      }
-      case 'failed': {
-        connection.console.error(`memslot: analysis of plan ${planPath} failed: ${outcome.error}`);
-        const findings = applySeverityOverrides([internalError('analysing the plan', outcome.error, makeRange(0, 0, 0, 0))], options);
-        return { notAnalysed: { findings } };
-      }
+      case 'timeout':
+      case 'failed':
+        return { notAnalysed: unanalysed(outcome, { text: planText, label: `plan ${planPath}`, subject: 'the plan', budgetMs }) };
     }
+  }
+
+  /**
+   * What a document or plan whose analysis ran out of time (MS910) or failed (MS999) shows: one
+   * finding at the settings' severity, and the reason to try again under another budget; logged.
+   */
+  function unanalysed(
+    outcome: { status: 'timeout' } | { status: 'failed'; error: string },
+    about: { text: string; label: string; subject: string; budgetMs: number },
+  ): { findings: Finding[]; notAnalysed?: string } {
+    const severities = { severityOverrides: settings.severityOverrides };
+    if (outcome.status === 'timeout') {
+      connection.console.warn(`memslot: ${about.label} not analysed: the analysis took longer than ${about.budgetMs} ms and was stopped`);
+      const findings = applySeverityOverrides([timeoutFinding(about.text, about.budgetMs, 'memslot.analysis.timeoutMs')], severities);
+      return { findings, notAnalysed: `took longer than ${about.budgetMs} ms` };
+    }
+    connection.console.error(`memslot: analysis of ${about.label} failed: ${outcome.error}`);
+    return { findings: applySeverityOverrides([internalError(`analysing ${about.subject}`, outcome.error, makeRange(0, 0, 0, 0))], severities) };
   }
 
   async function analyse(document: TextDocument): Promise<Analysed | undefined> {
@@ -253,7 +265,6 @@ export function createServer(connection: Connection, options: ServerOptions = {}
     const budgetMs = settings.analysisTimeoutMs;
     if (settings.trace === 'verbose') connection.console.log(`analysing ${uri} v${version} (budget ${budgetMs} ms)`);
     const outcome = await pool.run(job, budgetMs, uri);
-    const severities = { severityOverrides: settings.severityOverrides };
     switch (outcome.status) {
       case 'superseded':
         return undefined;
@@ -261,14 +272,10 @@ export function createServer(connection: Connection, options: ServerOptions = {}
         if (settings.trace !== 'off') connection.console.log(analysisLine(uri, version, outcome.elapsedMs, outcome.value));
         return { analysis: outcome.value };
       case 'timeout':
-        connection.console.warn(`memslot: ${uri} v${version} not analysed: the analysis took longer than ${budgetMs} ms and was stopped`);
-        return {
-          analysis: { kind, machines: [], findings: applySeverityOverrides([timeoutFinding(text, budgetMs, 'memslot.analysis.timeoutMs')], severities) },
-          notAnalysed: `took longer than ${budgetMs} ms`,
-        };
-      case 'failed':
-        connection.console.error(`memslot: analysis of ${uri} v${version} failed: ${outcome.error}`);
-        return { analysis: { kind, machines: [], findings: applySeverityOverrides([internalError('analysing the document', outcome.error, makeRange(0, 0, 0, 0))], severities) } };
+      case 'failed': {
+        const { findings, notAnalysed } = unanalysed(outcome, { text, label: `${uri} v${version}`, subject: 'the document', budgetMs });
+        return { analysis: { kind, machines: [], findings }, ...(notAnalysed ? { notAnalysed } : {}) };
+      }
     }
   }
 

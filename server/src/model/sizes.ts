@@ -65,3 +65,10 @@ export function parseBoolean(text: string): BooleanParse {
     default: return { ok: false, message: `'${text}' is not a boolean (use on/off, yes/no or true/false)` };
   }
 }
+
+/** A property value as a boolean (JSON true/false, or QEMU's spellings); undefined for anything else (`auto`...). */
+export function booleanValue(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  const parsed = parseBoolean(String(value));
+  return parsed.ok ? parsed.value : undefined;
+}

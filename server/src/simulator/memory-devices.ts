@@ -1,6 +1,6 @@
 import type { Device, MemoryBackend, MemoryDevice, MemoryDeviceKind } from '../model/machine';
 import type { Property } from '../model/values';
-import { parseBoolean } from '../model/sizes';
+import { booleanValue, parseBoolean } from '../model/sizes';
 import { size as formatSize } from './format';
 import { atLeast } from './version';
 import { backendHasFd, backendIsRom, machineTypeAtMost, vhostUserCounts } from './layout';
@@ -47,8 +47,7 @@ function flagOf(properties: Property[], key: string): boolean {
   let value = false;
   for (const property of properties) {
     if (property.key !== key) continue;
-    const parsed = typeof property.value === 'boolean' ? { ok: true as const, value: property.value } : parseBoolean(String(property.value));
-    if (parsed.ok) value = parsed.value;
+    value = booleanValue(property.value) ?? value;
   }
   return value;
 }
@@ -61,9 +60,7 @@ function machineFlag(state: SimState, key: string): boolean {
 function acpiOff(state: SimState): boolean {
   let off = false;
   for (const property of state.ctx.model.machine.properties) {
-    if (property.key !== 'acpi') continue;
-    const parsed = typeof property.value === 'boolean' ? { ok: true as const, value: property.value } : parseBoolean(String(property.value));
-    off = parsed.ok && !parsed.value;
+    if (property.key === 'acpi') off = booleanValue(property.value) === false;
   }
   return off;
 }

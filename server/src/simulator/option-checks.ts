@@ -36,24 +36,30 @@ interface Candidate {
  * (`-no-acpi: invalid option`), before any other check: removed options from QEMU 10.0 on, options
  * unknown to QEMU 10.0 up to 10.0 (a later QEMU may have them) (docs/facts/command-line.md#invalid-options).
  */
-function invalidOption(state: SimState): OptionRefusal | null {
+function invalidOption(state: SimState): Candidate | null {
   const { model, version } = state.ctx;
   const refused = model.unmodelled.find((entry) =>
     entry.missingInQemu10 === 'removed' ? atLeast(version, 10, 0) : entry.missingInQemu10 === 'unknown' && !atLeast(version, 10, 1));
   if (!refused) return null;
-  const event = openEvent(state, 'machine', 'machine-init', null, null);
-  event.decisions.push({
-    what: 'memory-options', inputs: { option: refused.option }, result: false, passed: false,
-    explanation: `QEMU ${version.major}.${version.minor} has no ${refused.option} option: it stops before reading the others`,
-  });
-  return { event: refuse(event, 'invalid-option', messages.invalidOption), option: refused.option };
+  return { at: refused.range.start, reason: 'invalid-option', error: messages.invalidOption, option: refused.option, id: null, ref: null };
 }
 
 export function parseTimeRefusal(state: SimState): OptionRefusal | null {
+  if (state.ctx.model.frontend !== 'qemu') return null;
+  // An option QEMU does not have wins wherever it is written: nothing else is read before it.
+  const found = invalidOption(state) ?? firstUnreadable(state);
+  if (found === null) return null;
+  const event = openEvent(state, 'machine', 'machine-init', found.id, found.ref);
+  event.decisions.push({
+    what: 'memory-options', inputs: { option: found.option || null }, result: false, passed: false,
+    explanation: 'QEMU stops while reading its command line: nothing is plugged',
+  });
+  return { event: refuse(event, found.reason, found.error), option: found.option };
+}
+
+/** The first option, in the text, that QEMU cannot read. */
+function firstUnreadable(state: SimState): Candidate | null {
   const { model, version } = state.ctx;
-  if (model.frontend !== 'qemu') return null;
-  const invalid = invalidOption(state);
-  if (invalid) return invalid;
   let first: Candidate | null = null;
   const consider = (candidate: Candidate): void => {
     if (first === null || comparePositions(candidate.at, first.at) < 0) first = candidate;
@@ -79,14 +85,7 @@ export function parseTimeRefusal(state: SimState): OptionRefusal | null {
     const error = backend.syntax === 'json' ? messages.objectUnexpectedParameter(unknown.key) : messages.objectInvalidParameter(unknown.key);
     consider({ ...base, at: unknown.keyRange.start, reason: 'unknown-property', error });
   });
-  const found = first as Candidate | null;
-  if (found === null) return null;
-  const event = openEvent(state, 'machine', 'machine-init', found.id, found.ref);
-  event.decisions.push({
-    what: 'memory-options', inputs: { option: found.option || null }, result: false, passed: false,
-    explanation: 'QEMU stops while reading its command line: nothing is plugged',
-  });
-  return { event: refuse(event, found.reason, found.error), option: found.option };
+  return first as Candidate | null;
 }
 
 /**

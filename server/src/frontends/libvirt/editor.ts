@@ -127,7 +127,7 @@ export class LibvirtEditor implements DocumentEditor {
       const slots = limits.slots === undefined ? '' : ` slots='${limits.slots}'`;
       const element = `<maxMemory${slots} unit='KiB'>${maxKiB}</maxMemory>`;
       const lineStart = { line: memory.range.start.line, character: 0 };
-      const indent = /^[ \t]*/.exec(this.document.lineText(memory.range.start.line))?.[0] ?? '';
+      const indent = this.indentOf(memory);
       const before = this.document.text.slice(this.document.offsetAt(lineStart), this.document.offsetAt(memory.range.start));
       // On a line of its own when <memory> starts one; else just before it.
       const edit = before.trim() === ''
@@ -176,9 +176,8 @@ export class LibvirtEditor implements DocumentEditor {
     const after = anchors.reduce<XmlElement | undefined>(
       (last, element) => (!last || endOf(element) > endOf(last) ? element : last), undefined);
     if (!after) return null;
-    const indent = /^[ \t]*/.exec(this.document.lineText(after.range.start.line))?.[0] ?? '';
     const element = `<vcpu>${count}</vcpu>`;
-    return { title: `Add ${element}`, edits: [{ range: { start: after.range.end, end: after.range.end }, newText: `\n${indent}${element}` }] };
+    return { title: `Add ${element}`, edits: [this.insertAfter(after, element)] };
   }
 
   /** `<access mode='shared'/>` in <memoryBacking>: sets a written mode, adds the element, or adds <memoryBacking>. */
@@ -195,9 +194,8 @@ export class LibvirtEditor implements DocumentEditor {
     }
     const os = firstChild(this.domain, 'os');
     if (!os) return null;
-    const indent = /^[ \t]*/.exec(this.document.lineText(os.range.start.line))?.[0] ?? '';
     const element = '<features><acpi/></features>';
-    return { title: `Add ${element}`, edits: [{ range: { start: os.range.end, end: os.range.end }, newText: `\n${indent}${element}` }] };
+    return { title: `Add ${element}`, edits: [this.insertAfter(os, element)] };
   }
 
   rewriteInQemuOptsForm(): TextEdit | null {
@@ -228,10 +226,18 @@ export class LibvirtEditor implements DocumentEditor {
     }
     // A new <memoryBacking> goes after <memory> (or <currentMemory>), on a line of its own.
     const memory = firstChild(this.domain, 'memory') ?? firstChild(this.domain, 'currentMemory');
-    if (!memory) return null;
-    const at = memory.range.end;
-    const indent = /^[ \t]*/.exec(this.document.lineText(memory.range.start.line))?.[0] ?? '';
-    return { range: { start: at, end: at }, newText: `\n${indent}<memoryBacking>${sharedAccess}</memoryBacking>` };
+    return memory ? this.insertAfter(memory, `<memoryBacking>${sharedAccess}</memoryBacking>`) : null;
+  }
+
+  /** The blanks that start the element's first line: a sibling written after it gets the same. */
+  private indentOf(element: XmlElement): string {
+    return /^[ \t]*/.exec(this.document.lineText(element.range.start.line))?.[0] ?? '';
+  }
+
+  /** `xml` as the element's next sibling, on a line of its own with the element's indentation. */
+  private insertAfter(element: XmlElement, xml: string): TextEdit {
+    const at = element.range.end;
+    return { range: { start: at, end: at }, newText: `\n${this.indentOf(element)}${xml}` };
   }
 
   /** Replaces a written attribute's value, else adds the attribute after the element's name in the quotes its neighbours use. */

@@ -1,11 +1,10 @@
-import { parseBoolean } from '../../model/sizes';
 import { directiveOption, insertDirectiveLine } from '../../model/directive-text';
 import type { DocumentText } from '../../model/document-text';
 import type { DocumentEditor, EditableProperty, FrontendVocabulary, MemoryLimits, ProposedEdit, PropertyValue } from '../../model/edits';
 import type { TextEdit } from '../../model/findings';
 import type { Device, MachineModel, MemoryBackend, ModelItem } from '../../model/machine';
 import type { Position, Range } from '../../model/range';
-import { GiB, MiB } from '../../model/sizes';
+import { booleanValue, GiB, MiB } from '../../model/sizes';
 
 /**
  * The QEMU front end's editor: edits a command line (a shell script or an argument file) on its
@@ -263,12 +262,8 @@ export class QemuEditor implements DocumentEditor {
 
   /** Every written `acpi=off` (or `no`, `false`) on -machine becomes `acpi=on`. */
   enableAcpi(): ProposedEdit | null {
-    const isOff = (value: unknown): boolean => {
-      const parsed = parseBoolean(String(value));
-      return parsed.ok && !parsed.value;
-    };
     const edits: TextEdit[] = this.model.machine.properties
-      .filter((property) => property.key === 'acpi' && isOff(property.value))
+      .filter((property) => property.key === 'acpi' && booleanValue(property.value) === false)
       .map((property) => ({ range: property.valueRange, newText: 'on' }));
     return edits.length > 0 ? { title: 'Turn ACPI on (-machine acpi=on)', edits } : null;
   }
